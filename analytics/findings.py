@@ -1,0 +1,94 @@
+"""Plain-language findings: results turned into one honest sentence each, in English or Dutch.
+
+Rules (DESIGN.md, "Words"): claim a difference only when its 95% interval excludes zero; otherwise
+say "no clear difference"; when either group is below ``MIN_N_FOR_FINDING`` say "too few to say".
+Never "proves".
+"""
+
+from __future__ import annotations
+
+from analytics.i18n import fmt_days, fmt_num, fmt_pct, fmt_points, t
+from analytics.overview import MetricResult
+from analytics.store import PIPELINES
+
+MIN_N_FOR_FINDING = 30
+"""Below this many observations in either pipeline a comparison is "too few to say"."""
+
+
+def format_value(metric: MetricResult, value: float | None, lang: str) -> str:
+    if metric.kind == "median":
+        return fmt_days(value, lang)
+    if metric.kind == "count":
+        return fmt_num(value, lang)
+    return fmt_pct(value, lang)
+
+
+def format_diff(metric: MetricResult, value: float | None, lang: str, signed: bool = False) -> str:
+    if metric.kind == "median":
+        return fmt_days(value, lang, signed=signed)
+    return fmt_points(value, lang, signed=signed)
+
+
+def metric_sentence(metric: MetricResult, lang: str = "en", *, demo: bool = False) -> str:
+    """One sentence about the human-first minus automation-first difference of ``metric``."""
+    first, second = PIPELINES
+    a, b = metric.groups.get(first), metric.groups.get(second)
+    name = t(f"metric.{metric.key}", lang)
+    suffix = " " + t("finding.demo_suffix", lang) if demo else ""
+    if metric.kind == "count":
+        n1 = fmt_num(a.n if a else 0, lang)
+        n2 = fmt_num(b.n if b else 0, lang)
+        return t("finding.applications", lang, n1=n1, n2=n2) + suffix
+    if a is None or b is None:
+        return t("finding.no_comparison", lang, metric=name) + suffix
+    if a.suppressed or b.suppressed or min(a.n, b.n) < MIN_N_FOR_FINDING or not metric.comparable:
+        return (
+            t(
+                "finding.too_few",
+                lang,
+                metric=name.lower(),
+                n1=fmt_num(a.n, lang),
+                n2=fmt_num(b.n, lang),
+            )
+            + suffix
+        )
+    assert metric.diff is not None and metric.diff_ci is not None
+    v1, v2 = format_value(metric, a.value, lang), format_value(metric, b.value, lang)
+    if not metric.clear:
+        return (
+            t(
+                "finding.no_clear",
+                lang,
+                metric=name.lower(),
+                v1=v1,
+                v2=v2,
+                diff=format_diff(metric, metric.diff, lang, signed=True),
+                low=format_diff(metric, metric.diff_ci.low, lang, signed=True),
+                high=format_diff(metric, metric.diff_ci.high, lang, signed=True),
+            )
+            + suffix
+        )
+    direction = "higher" if metric.diff > 0 else "lower"
+    low, high = sorted((abs(metric.diff_ci.low), abs(metric.diff_ci.high)))
+    number = _bare_days if metric.kind == "median" else _bare_points
+    return (
+        t(
+            f"finding.{metric.key}.{direction}",
+            lang,
+            diff=format_diff(metric, abs(metric.diff), lang),
+            low=number(low, lang),
+            high=format_diff(metric, high, lang),
+            v1=v1,
+            v2=v2,
+        )
+        + suffix
+    )
+
+
+def _bare_points(x: float, lang: str) -> str:
+    """The lower end of a "7–11 points" range: the number without its unit."""
+    return fmt_num(100 * x, lang, digits=1)
+
+
+def _bare_days(x: float, lang: str) -> str:
+    return fmt_num(x, lang, digits=0)

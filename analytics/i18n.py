@@ -1,0 +1,108 @@
+"""English and Dutch: every string the UI shows, and numbers and dates in the reader's language.
+
+Strings live in ``locales/en.json`` and ``locales/nl.json`` (the same keys in both; a test checks
+it). ``t(key, lang, **values)`` formats one. Numbers follow the language: ``84.2%`` / ``84,2%``;
+dates ``12 Mar 2025`` / ``12 mrt 2025``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+Lang = Literal["en", "nl"]
+LANGUAGES: tuple[Lang, ...] = ("en", "nl")
+LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands"}
+LOCALE_DIR = Path(__file__).parent / "locales"
+MISSING = "—"
+
+_MONTHS = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "nl": ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
+}
+
+
+@cache
+def strings(lang: str) -> dict[str, str]:
+    if lang not in LANGUAGES:
+        raise ValueError(f"Unknown language {lang!r}; choose one of {LANGUAGES}")
+    with (LOCALE_DIR / f"{lang}.json").open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def t(key: str, lang: str = "en", **values: object) -> str:
+    """The text for ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``.
+
+    A missing key falls back to English, then to the key itself, so a forgotten translation shows
+    as readable English rather than an exception in front of a user (a test keeps both complete).
+    """
+    text = strings(lang).get(key) or strings("en").get(key) or key
+    return text.format(**values) if values else text
+
+
+def label(kind: str, value: object, lang: str = "en") -> str:
+    """A category value in words: ``label("pipeline", "human_first", "nl")`` -> "mens-eerst"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return t("value.missing", lang)
+    key = f"{kind}.{value}"
+    found = strings(lang).get(key) or strings("en").get(key)
+    return found if found else str(value).replace("_", " ")
+
+
+def _number(x: float, digits: int, lang: str) -> str:
+    text = f"{x:,.{digits}f}"
+    if lang == "nl":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def fmt_num(x: float | int | None, lang: str = "en", digits: int = 0) -> str:
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return MISSING
+    return _number(float(x), digits, lang)
+
+
+def fmt_pct(x: float | None, lang: str = "en", digits: int = 1) -> str:
+    """A share (0..1) as a percentage: 0.842 -> "84.2%" (en) / "84,2%" (nl)."""
+    if x is None or not math.isfinite(x):
+        return MISSING
+    return _number(100 * x, digits, lang) + "%"
+
+
+def fmt_points(x: float | None, lang: str = "en", digits: int = 1, signed: bool = False) -> str:
+    """A difference of two shares in percentage points: 0.091 -> "9.1 points"."""
+    if x is None or not math.isfinite(x):
+        return MISSING
+    value = 100 * x
+    text = _number(abs(value) if not signed else value, digits, lang)
+    if signed and value > 0:
+        text = "+" + text
+    return t("unit.points", lang, value=text)
+
+
+def fmt_days(x: float | None, lang: str = "en", digits: int = 0, signed: bool = False) -> str:
+    if x is None or not math.isfinite(x):
+        return MISSING
+    text = _number(abs(x) if not signed else x, digits, lang)
+    if signed and x > 0:
+        text = "+" + text
+    return t("unit.days", lang, value=text)
+
+
+def fmt_p(p: float | None, lang: str = "en") -> str:
+    """p-values as journals print them: "< 0.001", else three decimals."""
+    if p is None or not math.isfinite(p):
+        return MISSING
+    if p < 0.001:
+        return "< " + _number(0.001, 3, lang)
+    return _number(p, 3, lang)
+
+
+def fmt_date(d: dt.date | None, lang: str = "en") -> str:
+    if d is None:
+        return MISSING
+    return f"{d.day} {_MONTHS[lang][d.month - 1]} {d.year}"

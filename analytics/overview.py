@@ -1,0 +1,389 @@
+"""The headline comparison: human-first vs automation-first on six metrics.
+
+Metric definitions (DESIGN.md):
+- applications: every application in the filtered cohort (by application date), open ones included;
+- hire rate: hired / decided applications (open applications excluded);
+- candidate withdrawal: applications the candidate withdrew before an offer / decided applications;
+- offer acceptance: accepted / decided offers (pending offers excluded; latest offer only);
+- time to hire: offer accepted on - applied on, in days, for hired applications (median, IQR);
+- 12-month retention: Kaplan-Meier survival of hires at 365 days after their start, censored at
+  the as-of date, so recent hires count for as long as they have been followed.
+
+All counting happens in SQL; Python receives one row per pipeline (and stratum) plus small
+(day, count) tables for the two time metrics.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analytics import grouped_stats, stats
+from analytics.filters import DIMENSIONS, Filters
+from analytics.stats import Interval
+from analytics.store import PIPELINES
+
+PRIVACY_THRESHOLD = 5
+"""Groups smaller than this are suppressed (not shown) everywhere."""
+
+RATE_METRICS = ("hire_rate", "withdrawal", "offer_acceptance")
+METRICS = ("applications", *RATE_METRICS, "time_to_hire", "retention_12m")
+RETENTION_DAYS = 365
+
+
+@dataclass(frozen=True)
+class GroupEstimate:
+    """One pipeline's value of a metric. ``k`` and ``n`` are the numerator and denominator of a
+    rate, or ``n`` the number of observations of a time metric."""
+
+    pipeline: str
+    n: int
+    value: float | None
+    ci: Interval | None = None
+    k: int | None = None
+    q1: float | None = None
+    q3: float | None = None
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """Mantel-Haenszel answer for a rate, stratified by one dimension, next to the crude one."""
+
+    by: str
+    odds_ratio: float
+    ci: Interval
+    p_value: float
+    crude_odds_ratio: float
+    reversal: bool
+    strata: int
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    key: str
+    kind: str  # "count" | "rate" | "median" | "survival"
+    groups: dict[str, GroupEstimate]
+    diff: float | None = None
+    diff_ci: Interval | None = None
+    p_value: float | None = None
+    test: str | None = None
+    risk_ratio: float | None = None
+    cohens_h: float | None = None
+    adjustment: Adjustment | None = None
+
+    @property
+    def comparable(self) -> bool:
+        return self.diff is not None and self.diff_ci is not None
+
+    @property
+    def clear(self) -> bool:
+        """The interval of the difference excludes zero."""
+        if not self.comparable:
+            return False
+        assert self.diff_ci is not None
+        return self.diff_ci.low > 0 or self.diff_ci.high < 0
+
+
+@dataclass(frozen=True)
+class Overview:
+    metrics: dict[str, MetricResult]
+    pipelines: tuple[str, ...]
+    as_of: dt.date
+    adjust_by: str | None = None
+    totals: dict[str, int] = field(default_factory=dict)
+
+
+def _rate_counts(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, stratum: str | None
+) -> pd.DataFrame:
+    where, params = filters.where("a")
+    stratum_sql = f"coalesce(a.{stratum}, '(missing)')" if stratum else "'all'"
+    return cur.execute(
+        f"""
+        SELECT
+            a.pipeline,
+            {stratum_sql} AS stratum,
+            count(*) AS applications,
+            count(*) FILTER (WHERE a.status <> 'open') AS decided,
+            count(*) FILTER (WHERE a.status = 'hired') AS hired,
+            count(*) FILTER (WHERE a.status = 'withdrawn') AS withdrawn,
+            count(o.accepted) AS offers_decided,
+            count(*) FILTER (WHERE o.accepted) AS offers_accepted
+        FROM applications AS a
+        LEFT JOIN offers AS o
+            ON o.application_id = a.application_id
+        WHERE {where}
+        GROUP BY ALL
+        ORDER BY ALL
+        """,
+        params,
+    ).df()
+
+
+def _time_to_hire_counts(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    where, params = filters.where("a")
+    return cur.execute(
+        f"""
+        SELECT
+            a.pipeline,
+            date_diff('day', a.applied_on, o.decided_on) AS days,
+            count(*) AS n
+        FROM applications AS a
+        JOIN offers AS o
+            ON o.application_id = a.application_id
+        WHERE {where}
+            AND a.status = 'hired'
+            AND o.accepted
+            AND o.decided_on IS NOT NULL
+        GROUP BY ALL
+        ORDER BY ALL
+        """,
+        params,
+    ).df()
+
+
+def retention_counts(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, as_of: dt.date
+) -> pd.DataFrame:
+    """Hires' follow-up in days since start: (pipeline, days, events, censored), censored at
+    ``as_of``. Hires who have not started by ``as_of`` are left out."""
+    where, params = filters.where("a")
+    params = {**params, "as_of": as_of}
+    return cur.execute(
+        f"""
+        SELECT
+            a.pipeline,
+            date_diff('day', h.start_on, least(coalesce(h.left_on, $as_of), $as_of)) AS days,
+            count(*) FILTER (WHERE h.left_on IS NOT NULL AND h.left_on <= $as_of) AS events,
+            count(*) FILTER (WHERE h.left_on IS NULL OR h.left_on > $as_of) AS censored
+        FROM applications AS a
+        JOIN hires AS h
+            ON h.application_id = a.application_id
+        WHERE {where}
+            AND h.start_on <= $as_of
+        GROUP BY ALL
+        ORDER BY ALL
+        """,
+        params,
+    ).df()
+
+
+def _pipelines(frame: pd.DataFrame) -> tuple[str, ...]:
+    present = set(frame.pipeline.dropna())
+    known = [p for p in PIPELINES if p in present]
+    return tuple(known + sorted(present - set(known)))
+
+
+def _rate_metric(
+    key: str, totals: pd.DataFrame, strata: pd.DataFrame | None, adjust_by: str | None
+) -> MetricResult:
+    num, den = {
+        "hire_rate": ("hired", "decided"),
+        "withdrawal": ("withdrawn", "decided"),
+        "offer_acceptance": ("offers_accepted", "offers_decided"),
+    }[key]
+    groups: dict[str, GroupEstimate] = {}
+    for row in totals.itertuples():
+        k, n = int(getattr(row, num)), int(getattr(row, den))
+        if n < PRIVACY_THRESHOLD:
+            groups[row.pipeline] = GroupEstimate(row.pipeline, n, None, suppressed=True)
+            continue
+        groups[row.pipeline] = GroupEstimate(row.pipeline, n, k / n, stats.proportion_ci(k, n), k=k)
+    first, second = PIPELINES
+    a, b = groups.get(first), groups.get(second)
+    if a is None or b is None or a.suppressed or b.suppressed:
+        return MetricResult(key, "rate", groups)
+    assert a.k is not None and b.k is not None
+    cmp = stats.compare_proportions(a.k, a.n, b.k, b.n)
+    adjustment = None
+    if strata is not None and adjust_by is not None:
+        adjustment = _adjust(strata, num, den, adjust_by)
+    return MetricResult(
+        key,
+        "rate",
+        groups,
+        diff=cmp.diff,
+        diff_ci=cmp.ci,
+        p_value=cmp.p_value,
+        test=cmp.test,
+        risk_ratio=cmp.risk_ratio,
+        cohens_h=cmp.cohens_h,
+        adjustment=adjustment,
+    )
+
+
+def _adjust(strata: pd.DataFrame, num: str, den: str, by: str) -> Adjustment | None:
+    first, second = PIPELINES
+    tables = []
+    for _, part in strata.groupby("stratum", sort=True):
+        rows = part.set_index("pipeline")
+        if first not in rows.index or second not in rows.index:
+            continue
+        k1, n1 = int(rows.at[first, num]), int(rows.at[first, den])
+        k2, n2 = int(rows.at[second, num]), int(rows.at[second, den])
+        if n1 == 0 or n2 == 0:
+            continue
+        tables.append([[k1, n1 - k1], [k2, n2 - k2]])
+    if len(tables) < 2:
+        return None
+    mh = stats.mantel_haenszel(tables)
+    return Adjustment(
+        by=by,
+        odds_ratio=mh.odds_ratio,
+        ci=mh.ci,
+        p_value=mh.p_value,
+        crude_odds_ratio=mh.crude_odds_ratio,
+        reversal=bool(mh.reversal),
+        strata=len(tables),
+    )
+
+
+def _time_to_hire(counts: pd.DataFrame, pipelines: tuple[str, ...]) -> MetricResult:
+    groups: dict[str, GroupEstimate] = {}
+    tables: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for pipe in pipelines:
+        part = counts[counts.pipeline == pipe]
+        values, n = part.days.to_numpy(float), part.n.to_numpy(np.int64)
+        total = int(n.sum())
+        if total < PRIVACY_THRESHOLD:
+            groups[pipe] = GroupEstimate(pipe, total, None, suppressed=True)
+            continue
+        summary = grouped_stats.median_summary(values, n)
+        assert summary is not None
+        groups[pipe] = GroupEstimate(
+            pipe, total, summary.median, summary.ci, q1=summary.q1, q3=summary.q3
+        )
+        tables[pipe] = (values, n)
+    first, second = PIPELINES
+    if first in tables and second in tables:
+        diff = grouped_stats.median_difference(*tables[first], *tables[second])
+        if diff is not None:
+            return MetricResult(
+                "time_to_hire",
+                "median",
+                groups,
+                diff=diff.diff,
+                diff_ci=diff.ci,
+                p_value=diff.p_value,
+                test=diff.test,
+            )
+    return MetricResult("time_to_hire", "median", groups)
+
+
+def _retention(counts: pd.DataFrame, pipelines: tuple[str, ...]) -> MetricResult:
+    groups: dict[str, GroupEstimate] = {}
+    points: dict[str, grouped_stats.SurvivalPoint] = {}
+    for pipe in pipelines:
+        part = counts[counts.pipeline == pipe]
+        total = int(part.events.sum() + part.censored.sum())
+        if total < PRIVACY_THRESHOLD:
+            groups[pipe] = GroupEstimate(pipe, total, None, suppressed=True)
+            continue
+        curve = grouped_stats.km_curve(
+            part.days.to_numpy(), part.events.to_numpy(), part.censored.to_numpy()
+        )
+        point = grouped_stats.km_at(curve, RETENTION_DAYS)
+        if point is None:
+            groups[pipe] = GroupEstimate(pipe, total, None)
+            continue
+        points[pipe] = point
+        groups[pipe] = GroupEstimate(pipe, total, point.survival, point.ci)
+    first, second = PIPELINES
+    if first in points and second in points:
+        d = grouped_stats.survival_difference(points[first], points[second])
+        return MetricResult(
+            "retention_12m",
+            "survival",
+            groups,
+            diff=d.diff,
+            diff_ci=d.ci,
+            p_value=d.p_value,
+            test="km-wald",
+        )
+    return MetricResult("retention_12m", "survival", groups)
+
+
+def headline(
+    cur: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    *,
+    as_of: dt.date,
+    adjust_by: str | None = None,
+) -> Overview:
+    """The six headline metrics per pipeline and the human-first minus automation-first difference.
+
+    ``adjust_by`` (one of the filter dimensions) adds a Mantel-Haenszel answer to every rate.
+    """
+    if adjust_by is not None and adjust_by not in DIMENSIONS:
+        raise ValueError(f"adjust_by must be one of {DIMENSIONS}, not {adjust_by!r}")
+    strata = _rate_counts(cur, filters, adjust_by) if adjust_by else None
+    totals = _rate_counts(cur, filters, None)
+    pipelines = _pipelines(totals)
+    metrics: dict[str, MetricResult] = {
+        "applications": MetricResult(
+            "applications",
+            "count",
+            {
+                row.pipeline: GroupEstimate(
+                    row.pipeline,
+                    int(row.applications),
+                    float(row.applications),
+                    suppressed=int(row.applications) < PRIVACY_THRESHOLD,
+                )
+                for row in totals.itertuples()
+            },
+        )
+    }
+    for key in RATE_METRICS:
+        metrics[key] = _rate_metric(key, totals, strata, adjust_by)
+    metrics["time_to_hire"] = _time_to_hire(_time_to_hire_counts(cur, filters), pipelines)
+    metrics["retention_12m"] = _retention(retention_counts(cur, filters, as_of), pipelines)
+    return Overview(
+        metrics=metrics,
+        pipelines=pipelines,
+        as_of=as_of,
+        adjust_by=adjust_by,
+        totals={row.pipeline: int(row.applications) for row in totals.itertuples()},
+    )
+
+
+def to_table(result: Overview, lang: str = "en") -> pd.DataFrame:
+    """All headline numbers as one tidy table (for display and CSV export).
+
+    Suppressed groups show no value; rates are in per cent, times in days.
+    """
+    from analytics.i18n import label, t  # local: i18n is presentation, kept out of the math
+
+    rows = []
+    for key, metric in result.metrics.items():
+        scale = 100.0 if metric.kind in ("rate", "survival") else 1.0
+        row: dict[str, object] = {t("overview.col.metric", lang): t(f"metric.{key}", lang)}
+        for pipe in result.pipelines:
+            g = metric.groups.get(pipe)
+            name = label("pipeline", pipe, lang)
+            shown = g is not None and not g.suppressed and g.value is not None
+            row[name] = round(g.value * scale, 2) if shown and g.value is not None else None
+            if metric.kind != "count":
+                row[f"{name} 95% CI"] = (
+                    f"{g.ci.low * scale:.1f} – {g.ci.high * scale:.1f}"
+                    if shown and g.ci is not None
+                    else None
+                )
+            row[f"n {name}"] = g.n if g is not None and not g.suppressed else None
+        row[t("overview.col.difference", lang)] = (
+            round(metric.diff * scale, 2) if metric.diff is not None else None
+        )
+        row[t("overview.col.ci", lang)] = (
+            f"{metric.diff_ci.low * scale:.1f} – {metric.diff_ci.high * scale:.1f}"
+            if metric.diff_ci is not None
+            else None
+        )
+        row[t("overview.col.p", lang)] = metric.p_value
+        row[t("overview.col.test", lang)] = t(f"test.{metric.test}", lang) if metric.test else None
+        rows.append(row)
+    return pd.DataFrame(rows)

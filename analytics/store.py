@@ -1,0 +1,322 @@
+"""DuckDB storage: the schema, the process-wide connection, atomic loads and the data version.
+
+Why this module exists: DuckDB 2.0 refuses concurrent use of one connection, allows one writing
+process per file, and rolls a failed transaction back whole. So the app keeps one root connection
+per process (see ``open_database``), every caller works on its own ``cursor()``, and every load
+runs in one ``BEGIN ... COMMIT`` that also bumps the data version used as the cache key. A crash in
+the middle of a load therefore leaves the previous data, and a crash while the demo database is
+being built leaves no half-built file (it is built under a temporary name and renamed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+import pandas as pd
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB_PATH = REPO_ROOT / "data" / "aivshi.duckdb"
+DB_ENV_VAR = "AIVSHI_DB"
+
+PIPELINES = ("human_first", "automation_first")
+STATUSES = ("hired", "rejected", "withdrawn", "offer_declined", "open")
+STAGE_RESULTS = ("advanced", "rejected", "withdrawn", "pending")
+TOUCHPOINTS = ("human", "automated")
+QUESTION_KINDS = ("likert", "binary", "nps", "single", "multi", "numeric", "text")
+
+# One statement per table so that ``ensure_schema`` can run them one by one; every statement is
+# idempotent (IF NOT EXISTS), so opening an existing database is a no-op.
+SCHEMA: dict[str, str] = {
+    "applications": """
+        CREATE TABLE IF NOT EXISTS applications (
+            application_id VARCHAR PRIMARY KEY,
+            candidate_id VARCHAR,
+            requisition_id VARCHAR,
+            applied_on DATE NOT NULL,
+            role_family VARCHAR,
+            seniority VARCHAR,
+            region VARCHAR,
+            source VARCHAR,
+            pipeline VARCHAR NOT NULL,
+            first_human_step SMALLINT,
+            career_switcher BOOLEAN,
+            status VARCHAR NOT NULL,
+            furthest_stage VARCHAR,
+            gender VARCHAR,
+            age_band VARCHAR
+        )""",
+    "stages": """
+        CREATE TABLE IF NOT EXISTS stages (
+            stage VARCHAR PRIMARY KEY,
+            stage_order SMALLINT NOT NULL,
+            label_en VARCHAR NOT NULL,
+            label_nl VARCHAR NOT NULL
+        )""",
+    "stage_events": """
+        CREATE TABLE IF NOT EXISTS stage_events (
+            application_id VARCHAR NOT NULL,
+            stage VARCHAR NOT NULL,
+            stage_order SMALLINT NOT NULL,
+            entered_on DATE NOT NULL,
+            exited_on DATE,
+            result VARCHAR NOT NULL,
+            touchpoint VARCHAR,
+            format VARCHAR,
+            withdrawal_reason VARCHAR
+        )""",
+    "offers": """
+        CREATE TABLE IF NOT EXISTS offers (
+            application_id VARCHAR PRIMARY KEY,
+            offered_on DATE NOT NULL,
+            decided_on DATE,
+            accepted BOOLEAN,
+            base_salary DOUBLE,
+            comp_ratio DOUBLE,
+            competing_offers SMALLINT,
+            decline_reason VARCHAR
+        )""",
+    "hires": """
+        CREATE TABLE IF NOT EXISTS hires (
+            application_id VARCHAR PRIMARY KEY,
+            start_on DATE NOT NULL,
+            perf_6m DOUBLE,
+            perf_12m DOUBLE,
+            manager_satisfaction DOUBLE,
+            ramp_days INTEGER,
+            left_on DATE,
+            exit_type VARCHAR
+        )""",
+    "surveys": """
+        CREATE TABLE IF NOT EXISTS surveys (
+            survey_id VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            source_file VARCHAR,
+            created_at TIMESTAMP,
+            n_respondents INTEGER
+        )""",
+    "survey_questions": """
+        CREATE TABLE IF NOT EXISTS survey_questions (
+            survey_id VARCHAR NOT NULL,
+            question_id VARCHAR NOT NULL,
+            position SMALLINT NOT NULL,
+            text VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            scale SMALLINT,
+            labels VARCHAR[],
+            PRIMARY KEY (survey_id, question_id)
+        )""",
+    "survey_respondents": """
+        CREATE TABLE IF NOT EXISTS survey_respondents (
+            survey_id VARCHAR NOT NULL,
+            respondent_id VARCHAR NOT NULL,
+            application_id VARCHAR,
+            pipeline VARCHAR,
+            weight DOUBLE,
+            PRIMARY KEY (survey_id, respondent_id)
+        )""",
+    "survey_answers": """
+        CREATE TABLE IF NOT EXISTS survey_answers (
+            survey_id VARCHAR NOT NULL,
+            respondent_id VARCHAR NOT NULL,
+            question_id VARCHAR NOT NULL,
+            value_num DOUBLE,
+            value_text VARCHAR
+        )""",
+    "meta": """
+        CREATE TABLE IF NOT EXISTS meta (
+            key VARCHAR PRIMARY KEY,
+            value VARCHAR
+        )""",
+    "load_log": """
+        CREATE TABLE IF NOT EXISTS load_log (
+            data_version INTEGER NOT NULL,
+            loaded_at TIMESTAMP NOT NULL,
+            table_name VARCHAR NOT NULL,
+            mode VARCHAR NOT NULL,
+            row_count BIGINT NOT NULL,
+            source VARCHAR
+        )""",
+}
+
+DATA_TABLES = tuple(name for name in SCHEMA if name not in ("meta", "load_log"))
+LoadMode = Literal["replace", "append"]
+
+
+class StoreError(Exception):
+    """A database problem described for a person: what failed and what to do."""
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What the pages need to know about the loaded data (cheap to read, cached by version)."""
+
+    data_version: int
+    as_of: dt.date
+    is_demo: bool
+    applications: int
+
+
+def db_path_from_env() -> Path:
+    """The database file: ``$AIVSHI_DB`` when set, else ``data/aivshi.duckdb`` in the repo."""
+    override = os.environ.get(DB_ENV_VAR)
+    return Path(override).expanduser() if override else DEFAULT_DB_PATH
+
+
+def _configure(con: duckdb.DuckDBPyConnection) -> None:
+    # Extensions other than the built-in ones try to download and fail offline (PITFALLS.md).
+    con.execute("SET autoinstall_known_extensions = false")
+    con.execute("SET autoload_known_extensions = false")
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table that is missing, in one transaction (idempotent)."""
+    with transaction(con):
+        for ddl in SCHEMA.values():
+            con.execute(ddl)
+        con.execute("INSERT INTO meta VALUES ('data_version', '0') ON CONFLICT (key) DO NOTHING")
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """``BEGIN`` ... ``COMMIT``, or ``ROLLBACK`` and re-raise on any error."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def connect(path: str | Path = ":memory:", *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open a connection with the project's settings and the schema in place."""
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as e:
+        raise StoreError(
+            f"Could not open the database {path}: {e}. If another program (or another copy of the "
+            "app) has it open, close that first; or point AIVSHI_DB to another file."
+        ) from e
+    _configure(con)
+    if not read_only:
+        ensure_schema(con)
+    return con
+
+
+def open_database(
+    path: str | Path | None = None,
+    *,
+    build_demo: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """The app's root connection. When the file does not exist yet, build it first.
+
+    ``build_demo`` fills a fresh database (the demo generator). It runs against a temporary file
+    that is renamed into place only when complete, so a crash during the first start never leaves
+    a half-built database behind.
+    """
+    target = Path(path) if path is not None else db_path_from_env()
+    if not target.exists() and build_demo is not None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        con = connect(tmp)
+        try:
+            build_demo(con)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, target)
+    return connect(target)
+
+
+def load_tables(
+    con: duckdb.DuckDBPyConnection,
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    mode: LoadMode = "replace",
+    source: str = "",
+    meta: Mapping[str, str] | None = None,
+) -> int:
+    """Replace or append whole tables in one transaction and bump the data version.
+
+    Columns are matched by name (``INSERT ... BY NAME``); columns missing from a frame stay NULL.
+    Either every table is loaded or none is: any error rolls back and is re-raised as
+    ``StoreError``. Returns the new data version.
+    """
+    if mode not in ("replace", "append"):
+        raise ValueError(f"mode must be 'replace' or 'append', not {mode!r}")
+    unknown = [name for name in tables if name not in DATA_TABLES]
+    if unknown:
+        raise ValueError(f"Unknown table(s) {unknown}; known tables are {list(DATA_TABLES)}")
+    cur = con.cursor()
+    try:
+        with transaction(cur):
+            version = _current_version(cur) + 1
+            now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            for name, frame in tables.items():
+                if mode == "replace":
+                    cur.execute(f'DELETE FROM "{name}"')
+                cur.register("_incoming", frame)
+                try:
+                    cur.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM _incoming')
+                finally:
+                    cur.unregister("_incoming")
+                cur.execute(
+                    "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?)",
+                    [version, now, name, mode, len(frame), source],
+                )
+            settings = {"data_version": str(version), **(meta or {})}
+            for key, value in settings.items():
+                cur.execute(
+                    "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = ?",
+                    [key, value, value],
+                )
+    except duckdb.Error as e:
+        raise StoreError(f"Loading {', '.join(tables)} failed and nothing was changed: {e}") from e
+    finally:
+        cur.close()
+    return version
+
+
+def _current_version(cur: duckdb.DuckDBPyConnection) -> int:
+    row = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()
+    return int(row[0][0]) if row else 0
+
+
+def get_meta(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(cur.execute("SELECT key, value FROM meta").fetchall())
+
+
+def dataset_info(cur: duckdb.DuckDBPyConnection) -> DatasetInfo:
+    """Data version, as-of date (for censoring), demo flag and the number of applications."""
+    meta = get_meta(cur)
+    n_apps = cur.execute("SELECT count(*) FROM applications").fetchall()[0][0]
+    if "as_of" in meta:
+        as_of = dt.date.fromisoformat(meta["as_of"])
+    else:
+        # Real uploads without an explicit as-of date: the latest date seen in the data.
+        latest = cur.execute(
+            """
+            SELECT greatest(
+                (SELECT max(applied_on) FROM applications),
+                (SELECT max(coalesce(exited_on, entered_on)) FROM stage_events),
+                (SELECT max(coalesce(decided_on, offered_on)) FROM offers),
+                (SELECT max(coalesce(left_on, start_on)) FROM hires)
+            )
+            """
+        ).fetchall()[0][0]
+        as_of = latest or dt.date.today()
+    return DatasetInfo(
+        data_version=int(meta.get("data_version", "0")),
+        as_of=as_of,
+        is_demo=meta.get("is_demo") == "true",
+        applications=int(n_apps),
+    )

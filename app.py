@@ -1,0 +1,62 @@
+"""AI vs HI: the router. Page config, the shared sidebar, navigation, and a safety net.
+
+Run with ``streamlit run app.py``. On first start, when the database file does not exist, the
+demo database is built (a few seconds, offline).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+
+from analytics.i18n import fmt_date, fmt_num, t
+from ui import data, filters
+from ui.context import PageContext, set_page_context
+
+HERE = Path(__file__).parent
+log = logging.getLogger("aivshi")
+
+st.set_page_config(page_title="AI vs HI", page_icon=":material/diversity_3:", layout="wide")
+
+lang = filters.language_switch()
+
+if data.needs_first_build():
+    with st.spinner(t("app.building_demo", lang)):
+        data.cursor().close()
+
+version = data.data_version()
+info = data.dataset_info(version)
+options = data.options(version)
+
+pages = {
+    t("nav.section.insights", lang): [
+        st.Page(
+            HERE / "pages" / "overview.py",
+            title=t("nav.overview", lang),
+            icon=":material/compare_arrows:",
+            url_path="overview",
+            default=True,
+        ),
+    ],
+}
+page = st.navigation(pages)
+
+st.sidebar.caption(t("data.as_of", lang, date=fmt_date(info.as_of, lang)))
+active_filters = filters.sidebar_filters(options, lang)
+if info.is_demo:
+    st.sidebar.info(t("demo.short", lang), icon=":material/science:")
+    st.info(t("demo.banner", lang, n=fmt_num(info.applications, lang)), icon=":material/science:")
+
+set_page_context(PageContext(lang=lang, filters=active_filters, info=info))
+
+try:
+    page.run()
+except ScriptControlException:
+    raise
+except Exception:
+    # No traceback reaches a user (it could contain candidate data); the log keeps it.
+    log.exception("Page %s failed", page.title)
+    st.error(t("error.generic", lang), icon=":material/error:")

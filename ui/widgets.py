@@ -1,0 +1,77 @@
+"""Small drawing components shared by the pages."""
+
+from __future__ import annotations
+
+import textwrap
+
+import streamlit as st
+
+from analytics import findings
+from analytics.i18n import fmt_date, fmt_num, fmt_p, label, t
+from analytics.overview import PRIVACY_THRESHOLD, MetricResult
+from ui.context import PageContext
+
+
+def wrap(text: str, width: int) -> str:
+    """Break a long title or footnote into lines for plotly (which does not wrap)."""
+    return "<br>".join(textwrap.wrap(text, width=width))
+
+
+def footnote(ctx: PageContext) -> str:
+    described = ctx.filters.describe()
+    parts = []
+    for key, value in described.items():
+        name = t("filters.dates", ctx.lang) if key == "dates" else t(f"dim.{key}", ctx.lang)
+        if key != "dates":
+            value = ", ".join(label(key, v, ctx.lang) for v in value.split(", "))
+        parts.append(f"{name}: {value}")
+    filters_text = "; ".join(parts) if parts else t("filters.none_active", ctx.lang)
+    text = t(
+        "footnote.cohort", ctx.lang, filters=filters_text, as_of=fmt_date(ctx.info.as_of, ctx.lang)
+    )
+    if ctx.info.is_demo:
+        text += " " + t("finding.demo_suffix", ctx.lang)
+    return text
+
+
+def metric_card(metric: MetricResult, pipelines: tuple[str, ...], lang: str) -> None:
+    """One metric: each pipeline's value with interval and n, the difference, and the sentence."""
+    st.markdown(f"**{t(f'metric.{metric.key}', lang)}**", help=t(f"metric.{metric.key}.help", lang))
+    for pipe in pipelines:
+        g = metric.groups.get(pipe)
+        if g is None:
+            continue
+        name = label("pipeline", pipe, lang)
+        if g.suppressed:
+            st.markdown(f"{name}: *{t('overview.suppressed', lang, k=PRIVACY_THRESHOLD)}*")
+            continue
+        value = findings.format_value(metric, g.value, lang)
+        line = f"{name}: **{value}**"
+        if g.ci is not None:
+            low = findings.format_value(metric, g.ci.low, lang)
+            high = findings.format_value(metric, g.ci.high, lang)
+            line += f" ({low} – {high})"
+        if g.q1 is not None and g.q3 is not None:
+            line += ", " + t("overview.iqr", lang, q1=fmt_num(g.q1, lang), q3=fmt_num(g.q3, lang))
+        if metric.kind != "count":
+            line += " · " + t("overview.n", lang, n=fmt_num(g.n, lang))
+        st.markdown(line)
+    if metric.comparable:
+        assert metric.diff is not None and metric.diff_ci is not None
+        diff = findings.format_diff(metric, metric.diff, lang, signed=True)
+        ci = t(
+            "overview.ci_label",
+            lang,
+            low=findings.format_diff(metric, metric.diff_ci.low, lang, signed=True),
+            high=findings.format_diff(metric, metric.diff_ci.high, lang, signed=True),
+        )
+        test = t(f"test.{metric.test}", lang) if metric.test else ""
+        st.caption(
+            f"{t('overview.diff_label', lang)} {diff} · {ci} · "
+            f"{t('overview.p_label', lang, p=fmt_p(metric.p_value, lang))} ({test})"
+        )
+    sentence = findings.metric_sentence(metric, lang, demo=False)
+    if metric.clear:
+        st.markdown(f":material/insights: {sentence}")
+    else:
+        st.markdown(f":material/info: {sentence}")
