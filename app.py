@@ -34,11 +34,9 @@ options = data.options(version)
 pages = {
     t("nav.section.insights", lang): [
         st.Page(
-            HERE / "pages" / "overview.py",
+            "pages/overview.py",
             title=t("nav.overview", lang),
             icon=":material/compare_arrows:",
-            url_path="overview",
-            default=True,
         ),
     ],
 }

@@ -9,7 +9,7 @@ from analytics.export import to_csv_bytes
 from analytics.filters import DIMENSIONS
 from analytics.i18n import fmt_num
 from analytics.overview import METRICS, to_table
-from ui import data, widgets
+from ui import data, urlstate, widgets
 from ui.context import page_context
 
 ctx = page_context()
@@ -18,15 +18,17 @@ lang = ctx.lang
 st.title(ctx.t("overview.title"))
 st.caption(ctx.t("overview.intro"))
 
+ADJUST_OPTIONS = ("none", *DIMENSIONS)
+urlstate.seed_choice("adjust", ADJUST_OPTIONS, "none")
 adjust = st.selectbox(
     ctx.t("overview.adjust"),
-    options=["none", *DIMENSIONS],
+    options=ADJUST_OPTIONS,
     format_func=lambda d: ctx.t("overview.adjust.none") if d == "none" else ctx.t(f"dim.{d}"),
     key="adjust",
-    bind="query-params",
     help=ctx.t("overview.adjust.help"),
     width=320,
 )
+urlstate.write_choice("adjust", adjust, "none")
 adjust_by = None if adjust in (None, "none") else adjust
 
 result = data.headline(ctx.version, ctx.filters, ctx.info.as_of, adjust_by)

@@ -1,9 +1,8 @@
-"""The shared sidebar: language switch and filters, all bound to the URL.
+"""The shared sidebar: language switch and filters, all reproduced by the page's URL.
 
-Every widget has ``bind="query-params"``, so a copied link reproduces the language and the
-filters, and because the sidebar is drawn by the router on every run the values persist across
-pages. Values that are not (or no longer) options are dropped by Streamlit, so an old link
-cannot break the page.
+The sidebar is drawn by the router on every run, so values persist across pages; ``urlstate``
+keeps them in the URL with raw values, so a copied link reproduces language and filters. Values
+that are not (or no longer) options are dropped, so an old link cannot break the page.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ import streamlit as st
 
 from analytics.filters import DIMENSIONS, FilterOptions, Filters
 from analytics.i18n import LANGUAGE_NAMES, LANGUAGES, label, t
+from ui import urlstate
 
 LANG_KEY = "lang"
 DATES_KEY = "dates"
@@ -21,17 +21,18 @@ DATES_KEY = "dates"
 
 def language_switch() -> str:
     """The language selector at the top of the sidebar; returns "en" or "nl"."""
+    urlstate.seed_choice(LANG_KEY, LANGUAGES, "en")
     lang = st.sidebar.segmented_control(
         "Language / Taal",
         options=list(LANGUAGES),
-        default="en",
         format_func=LANGUAGE_NAMES.__getitem__,
         key=LANG_KEY,
-        bind="query-params",
         required=True,
         label_visibility="collapsed",
     )
-    return lang if lang in LANGUAGES else "en"
+    lang = lang if lang in LANGUAGES else "en"
+    urlstate.write_choice(LANG_KEY, lang, "en")
+    return lang
 
 
 def _reset(options: FilterOptions) -> None:
@@ -45,14 +46,14 @@ def sidebar_filters(options: FilterOptions, lang: str) -> Filters:
     sb = st.sidebar
     sb.subheader(t("filters.header", lang))
     date_from = date_to = None
-    if options.first_date is not None and options.last_date is not None:
+    first, last = options.first_date, options.last_date
+    if first is not None and last is not None:
+        urlstate.seed_dates(DATES_KEY, first, last)
         picked = sb.date_input(
             t("filters.dates", lang),
-            value=(options.first_date, options.last_date),
-            min_value=options.first_date,
-            max_value=options.last_date,
+            min_value=first,
+            max_value=last,
             key=DATES_KEY,
-            bind="query-params",
             format="DD/MM/YYYY" if lang == "nl" else "YYYY/MM/DD",
         )
         if isinstance(picked, tuple | list) and len(picked) == 2:
@@ -61,25 +62,27 @@ def sidebar_filters(options: FilterOptions, lang: str) -> Filters:
             date_from = picked[0]
         elif isinstance(picked, dt.date):
             date_from = picked
-        if date_from == options.first_date:
+        if date_from == first:
             date_from = None
-        if date_to == options.last_date:
+        if date_to == last:
             date_to = None
+        urlstate.write_dates(DATES_KEY, date_from, date_to)
     chosen: dict[str, tuple[str, ...]] = {}
     for dim in DIMENSIONS:
         values = options.values.get(dim, ())
         if not values:
             chosen[dim] = ()
             continue
+        urlstate.seed_multi(dim, values)
         picked_values = sb.multiselect(
             t(f"dim.{dim}", lang),
             options=list(values),
             key=dim,
-            bind="query-params",
             format_func=lambda v, d=dim: label(d, v, lang),
             placeholder=t("filters.all", lang),
         )
         chosen[dim] = tuple(v for v in picked_values if v in values)
+        urlstate.write_multi(dim, chosen[dim])
     sb.button(
         t("filters.reset", lang),
         on_click=_reset,

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from analytics import i18n
+
+
+def test_both_languages_have_the_same_keys_and_placeholders():
+    en, nl = i18n.strings("en"), i18n.strings("nl")
+    assert set(en) == set(nl)
+    for key in en:
+        assert set(re.findall(r"{(\w+)}", en[key])) == set(re.findall(r"{(\w+)}", nl[key])), key
+        assert nl[key].strip(), key
+
+
+def test_numbers_follow_the_language():
+    assert i18n.fmt_pct(0.842, "en") == "84.2%"
+    assert i18n.fmt_pct(0.842, "nl") == "84,2%"
+    assert i18n.fmt_num(12345.5, "en", 1) == "12,345.5"
+    assert i18n.fmt_num(12345.5, "nl", 1) == "12.345,5"
+    assert i18n.fmt_points(-0.091, "en", signed=True) == "-9.1 points"
+    assert i18n.fmt_points(0.091, "nl") == "9,1 procentpunt"
+    assert i18n.fmt_p(0.0004, "en") == "< 0.001"
+    assert i18n.fmt_p(0.0432, "nl") == "0,043"
+    assert i18n.fmt_pct(float("nan")) == i18n.MISSING
+
+
+def test_dates_follow_the_language():
+    assert i18n.fmt_date(dt.date(2025, 3, 12), "en") == "12 Mar 2025"
+    assert i18n.fmt_date(dt.date(2025, 3, 12), "nl") == "12 mrt 2025"
+
+
+def test_labels_and_fallbacks():
+    assert i18n.label("pipeline", "human_first", "nl") == "Mens-eerst"
+    assert i18n.label("role_family", "unknown_family", "en") == "unknown family"
+    assert i18n.label("region", None, "en") == "(missing)"
+    assert i18n.t("no.such.key", "nl") == "no.such.key"
