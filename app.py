@@ -7,7 +7,6 @@ demo database is built (a few seconds, offline).
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
@@ -16,7 +15,6 @@ from analytics.i18n import fmt_date, fmt_num, t
 from ui import data, filters
 from ui.context import PageContext, set_page_context
 
-HERE = Path(__file__).parent
 log = logging.getLogger("aivshi")
 
 st.set_page_config(page_title="AI vs HI", page_icon=":material/diversity_3:", layout="wide")
@@ -37,6 +35,12 @@ pages = {
             "pages/overview.py",
             title=t("nav.overview", lang),
             icon=":material/compare_arrows:",
+        ),
+        st.Page(
+            "pages/funnel.py",
+            title=t("nav.funnel", lang),
+            icon=":material/filter_alt:",
+            url_path="funnel",
         ),
     ],
 }

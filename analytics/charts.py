@@ -34,8 +34,8 @@ def base_layout(fig: go.Figure, *, title: str, footnote: str = "", height: int =
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
         height=height,
-        margin={"l": 10, "r": 10, "t": 60, "b": 90 if footnote else 40},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
+        margin={"l": 10, "r": 10, "t": 110, "b": 140 if footnote else 50},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"},
     )
     if footnote:
         fig.add_annotation(
@@ -43,14 +43,16 @@ def base_layout(fig: go.Figure, *, title: str, footnote: str = "", height: int =
             xref="paper",
             yref="paper",
             x=0,
-            y=-0.22,
+            y=0,
+            yshift=-85,
+            yanchor="top",
             showarrow=False,
             xanchor="left",
             align="left",
             font={"size": 11, "color": "#888"},
         )
-    fig.update_xaxes(gridcolor="rgba(128,128,128,0.2)", zeroline=False)
-    fig.update_yaxes(gridcolor="rgba(128,128,128,0.2)", zeroline=False)
+    fig.update_xaxes(gridcolor="rgba(128,128,128,0.2)", zeroline=False, automargin=True)
+    fig.update_yaxes(gridcolor="rgba(128,128,128,0.2)", zeroline=False, automargin=True)
     return fig
 
 
@@ -92,5 +94,5 @@ def headline_rates(
         )
     fig.update_layout(scattermode="group")
     fig.update_xaxes(title_text=t("overview.chart.axis", lang), range=[0, 100], ticksuffix="%")
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(autorange="reversed", ticklabelstandoff=8)
     return base_layout(fig, title=title, footnote=footnote)

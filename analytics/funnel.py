@@ -429,8 +429,9 @@ def touchpoint_formats(
     cur: duckdb.DuckDBPyConnection, filters: Filters, *, include_open: bool = False
 ) -> pd.DataFrame:
     """Per stage x format x touchpoint: applications entering, completion (not withdrawn) and pass
-    rate (advanced among decided, i.e. not pending), with Wilson intervals. Rows with fewer than
-    the privacy threshold entering are dropped.
+    rate (advanced among decided, i.e. not pending), with Wilson intervals. The last stage (hired:
+    nothing to complete) is left out, and so are rows with fewer than the privacy threshold
+    entering.
     """
     sql, params = _cohort_sql(filters, include_open)
     frame = cur.execute(
@@ -444,6 +445,7 @@ def touchpoint_formats(
                count(*) FILTER (WHERE result <> 'pending') AS decided,
                count(*) FILTER (WHERE result = 'advanced') AS advanced
         FROM ev
+        WHERE stage_order < (SELECT max(stage_order) FROM cat)
         GROUP BY stage, format, touchpoint
         HAVING count(*) >= $min_n
         ORDER BY stage_order, entering DESC, format
@@ -725,7 +727,11 @@ def stages_table(result: FunnelResult, lang: str = "en") -> pd.DataFrame:
                 ),
             }
         )
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    reached = t("funnel.col.reached", lang)
+    if reached in frame:
+        frame[reached] = frame[reached].astype("Int64")
+    return frame
 
 
 def comparison_table(result: FunnelResult, lang: str = "en") -> pd.DataFrame:

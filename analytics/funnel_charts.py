@@ -22,8 +22,6 @@ from analytics.i18n import fmt_days, fmt_num, fmt_p, fmt_pct, fmt_points, label,
 from analytics.overview import PRIVACY_THRESHOLD
 from analytics.store import PIPELINES
 
-KM_TAKEAWAY_DAY = 60
-
 
 def _finite(x: object) -> bool:
     return isinstance(x, numbers.Real) and math.isfinite(float(x))
@@ -217,9 +215,8 @@ def takeaway_km(tto: TimeToOffer, lang: str) -> str:
     return t(
         "funnel.take.km",
         lang,
-        day=KM_TAKEAWAY_DAY,
-        v1=fmt_pct(offered_by(tto.curves, first, KM_TAKEAWAY_DAY), lang),
-        v2=fmt_pct(offered_by(tto.curves, second, KM_TAKEAWAY_DAY), lang),
+        m1=fmt_days(tto.median_days.get(first), lang),
+        m2=fmt_days(tto.median_days.get(second), lang),
         p=fmt_p(tto.logrank_p, lang),
         n1=fmt_num(tto.n[first], lang),
         n2=fmt_num(tto.n[second], lang),
@@ -233,7 +230,7 @@ def takeaway_breakdown(
     if shown.empty:
         return t("funnel.take.empty", lang)
     top = shown.loc[shown.rate.idxmax()]
-    return t(
+    text = t(
         "funnel.take.breakdown",
         lang,
         target=target_name,
@@ -245,6 +242,7 @@ def takeaway_breakdown(
         hidden=int(table.suppressed.astype(bool).sum()),
         k=PRIVACY_THRESHOLD,
     )
+    return text[:1].upper() + text[1:]
 
 
 # ---------------------------------------------------------------------------------------------

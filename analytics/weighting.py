@@ -65,10 +65,15 @@ def _trim_array(w: np.ndarray, low: float, high: float) -> np.ndarray:
         return float(np.clip(c * w, lo_abs, hi_abs).sum()) - target
 
     c_high = hi_abs / float(w.min())
-    if gap(c_high) <= 0:
+    if gap(0.0) >= 0:
+        # low == 1 (up to rounding): every weight is raised to the mean.
+        c = 0.0
+    elif gap(c_high) <= 0:
         c = c_high
     else:
-        c = float(optimize.brentq(gap, 0.0, c_high, xtol=1e-15, rtol=1e-15))
+        # Tolerance relative to the bracket; disp=False returns the best estimate if the (tiny)
+        # tolerance is not met within maxiter, and the final rescale restores the total exactly.
+        c = float(optimize.brentq(gap, 0.0, c_high, xtol=1e-14 * c_high, maxiter=1000, disp=False))
     trimmed = np.clip(c * w, lo_abs, hi_abs)
     return trimmed * (target / float(trimmed.sum()))
 

@@ -40,8 +40,6 @@ def titled(text: str) -> str:
     return widgets.wrap(text, 95)
 
 
-note = widgets.wrap(footnote, 150)
-
 st.title(ctx.t("funnel.title"))
 st.caption(ctx.t("funnel.intro"))
 with st.expander(ctx.t("funnel.definitions.title"), icon=":material/help:"):
@@ -75,7 +73,10 @@ if result.total == 0:
     st.stop()
 
 rule = "funnel.rule.included" if include_open else "funnel.rule.excluded"
-st.info(ctx.t(rule, n=fmt_num(result.open_applications, lang)), icon=":material/rule:")
+rule_text = ctx.t(rule, n=fmt_num(result.open_applications, lang))
+st.info(rule_text, icon=":material/rule:")
+# The shared footnote states the default rule; the chart footnotes state the one in force.
+note = widgets.wrap(f"{footnote} {rule_text}" if include_open else footnote, 150)
 labels = fc.stage_labels(result, lang)
 
 tabs = st.tabs(

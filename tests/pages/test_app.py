@@ -12,7 +12,7 @@ from analytics import demo, store
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
-PAGES = ["pages/overview.py"]
+PAGES = ["pages/overview.py", "pages/funnel.py"]
 
 
 @pytest.fixture(scope="module")

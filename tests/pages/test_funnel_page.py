@@ -1,0 +1,88 @@
+"""The Funnel page run through the whole app (router, sidebar, page) in English and Dutch.
+
+AppTest cannot read plotly charts; the figures are tested in tests/analytics/test_funnel.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from analytics import demo, store
+from analytics.i18n import t
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+PAGE = "pages/funnel.py"
+
+
+@pytest.fixture(scope="module")
+def db_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("db") / "aivshi.duckdb"
+    con = store.connect(path)
+    demo.build(con, 4000, seed=5)
+    con.close()
+    return path
+
+
+@pytest.fixture(autouse=True)
+def fresh_app(db_file, monkeypatch):
+    """A demo database of its own and empty Streamlit caches (they outlive a test, PITFALLS.md)."""
+    monkeypatch.setenv(store.DB_ENV_VAR, str(db_file))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _open(lang: str) -> AppTest:
+    if PAGE not in APP.read_text(encoding="utf-8"):
+        pytest.skip("app.py does not register pages/funnel.py yet")
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    if lang == "nl":
+        at.query_params["lang"] = "nl"
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    return at
+
+
+def _texts(at: AppTest) -> str:
+    parts = [e.value for e in (*at.markdown, *at.caption, *at.info, *at.warning, *at.title)]
+    return "\n".join(str(p) for p in parts)
+
+
+def _assert_clean(at: AppTest, lang: str) -> None:
+    assert not at.exception
+    # The router turns a failing page into st.error(error.generic): that must not appear either.
+    assert not [e for e in at.error if e.value == t("error.generic", lang)]
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_funnel_page_renders(lang):
+    at = _open(lang)
+    _assert_clean(at, lang)
+    text = _texts(at)
+    assert t("funnel.title", lang) in text
+    assert t("funnel.rule.excluded", lang, n="\x00").split("\x00")[0] in text
+    # Every chart has its takeaway; the funnel's names the n.
+    expected = "From first stage to" if lang == "en" else "Van eerste fase tot"
+    assert expected in text
+    assert len(at.get("download_button")) >= 9
+
+
+def test_funnel_page_open_toggle_and_adjustment():
+    at = _open("en")
+    at.toggle(key="funnel_open").set_value(True).run()
+    _assert_clean(at, "en")
+    assert "open applications are included" in _texts(at)
+    at.selectbox(key="funnel_adjust").set_value("role_family").run()
+    _assert_clean(at, "en")
+    assert t("funnel.adjusted.caption", "en", by="role family") in _texts(at)
+    at.selectbox(key="funnel_by").set_value("region").run()
+    at.selectbox(key="funnel_target").set_value("hired").run()
+    _assert_clean(at, "en")
+    assert "Reached hire, by region" in _texts(at)
