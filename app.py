@@ -32,12 +32,12 @@ options = data.options(version)
 pages = {
     t("nav.section.insights", lang): [
         st.Page(
-            "pages/overview.py",
+            "views/overview.py",
             title=t("nav.overview", lang),
             icon=":material/compare_arrows:",
         ),
         st.Page(
-            "pages/funnel.py",
+            "views/funnel.py",
             title=t("nav.funnel", lang),
             icon=":material/filter_alt:",
             url_path="funnel",

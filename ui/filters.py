@@ -89,5 +89,6 @@ def sidebar_filters(options: FilterOptions, lang: str) -> Filters:
         args=(options,),
         icon=":material/filter_alt_off:",
         type="tertiary",
+        key="reset_filters",
     )
     return Filters(date_from=date_from, date_to=date_to, **chosen)

@@ -12,7 +12,7 @@ from analytics import demo, store
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
-PAGES = ["pages/overview.py", "pages/funnel.py"]
+PAGES = ["views/overview.py", "views/funnel.py"]
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +33,12 @@ def app(db_file, monkeypatch):
     st.cache_resource.clear()
 
 
+def _human_first_applications(at, name: str) -> int:
+    """The first card's human-first count, e.g. "Human-first: **2,345**" -> 2345."""
+    text = next(m.value for m in at.markdown if m.value.startswith(f"{name}: **"))
+    return int(text.split("**")[1].replace(",", "").replace(".", ""))
+
+
 @pytest.mark.parametrize("lang", ["en", "nl"])
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_in_both_languages(app, page, lang):
@@ -41,8 +47,6 @@ def test_every_page_runs_in_both_languages(app, page, lang):
     at.run()
     demo_word = "demo data" if lang == "en" else "demogegevens"
     assert any(demo_word in i.value.lower() for i in at.info)
-    # Note: in Streamlit 1.67 an AppTest rerun of a multipage app runs the page script only,
-    # not app.py; the page then uses the context of the first run (language from the URL).
     at.switch_page(str(Path(APP).parent / page)).run()
     assert not at.exception
     assert not at.error
@@ -98,3 +102,36 @@ def test_filters_that_match_nothing_say_so(app):
     at.run()
     assert not at.exception
     assert [str(d) for d in at.date_input(key="dates").value] == ["2026-10-31", "2026-10-31"]
+
+
+def test_changing_filters_and_language_updates_url_and_numbers(app):
+    at = app().run()
+    before = _human_first_applications(at, "Human-first")
+    at.multiselect(key="region").set_value(["NL", "DE"])
+    at.button_group(key="lang").set_value("nl")
+    at.run()
+    assert not at.exception
+    assert at.query_params.get("region") in ("NL,DE", ["NL,DE"])
+    assert at.query_params.get("lang") in ("nl", ["nl"])
+    assert at.title[0].value.startswith("Mens-eerst")
+    assert at.session_state["_page_context"].filters.region == ("NL", "DE")
+    assert 0 < _human_first_applications(at, "Mens-eerst") < before
+
+
+def test_filters_persist_across_pages(app):
+    at = app().run()
+    at.multiselect(key="seniority").set_value(["senior"]).run()
+    at.switch_page(str(Path(APP).parent / "views/funnel.py")).run()
+    assert not at.exception
+    assert at.multiselect(key="seniority").value == ["senior"]
+    assert at.session_state["_page_context"].filters.seniority == ("senior",)
+
+
+def test_reset_clears_the_filters(app):
+    at = app()
+    at.query_params["seniority"] = "senior"
+    at.run()
+    assert at.multiselect(key="seniority").value == ["senior"]
+    at.button(key="reset_filters").click().run()
+    assert at.multiselect(key="seniority").value == []
+    assert "seniority" not in at.query_params
