@@ -14,12 +14,14 @@ Metric definitions (DESIGN.md, shown in the page's help text):
   event (the furthest stage) is at s with result ``withdrawn`` / ``rejected``, as shares of those
   who reached s;
 - time in stage = exited_on - entered_on (days) of the latest event per application and stage;
-- time to offer = offers.offered_on - applied_on, Kaplan-Meier per pipeline. Applications without
-  an offer are censored: open ones at the as-of date, closed ones at their last event date (the
-  last day they were seen in the process; the curve therefore reads "chance of an offer by day t
-  while still in the process" and is not a cumulative incidence that accounts for rejection as a
-  competing event). Open applications are always part of this curve (censoring is what handles
-  them), whatever ``include_open`` says.
+- time to offer = offers.offered_on - applied_on, per pipeline, as a cumulative incidence: the
+  share of applications with an offer by day t. Open applications are censored at the as-of date.
+  Closed applications without an offer (rejected, withdrawn) can never get one: they stay in the
+  risk set until the as-of date, the "censoring complete" treatment of a competing event (Fine &
+  Gray 1999, JASA 94:496-509, section 2), under which 1 - Kaplan-Meier equals the cumulative
+  incidence function. (Censoring them at their last event date would instead estimate the chance
+  of an offer *while still in the process*, which overstates offer chances many times over.)
+  Open applications are always part of this curve, whatever ``include_open`` says.
 
 Every aggregation happens in DuckDB; Python receives one row per pipeline x stage (x stratum), or
 small (day, count) tables for the time metrics.
@@ -522,30 +524,25 @@ def time_to_offer_counts(
 ) -> pd.DataFrame:
     """(pipeline, days, events, censored) for the time from application to offer.
 
-    Offer -> event at offered_on. No offer and open -> censored at ``as_of``. No offer and closed
-    -> censored at the last event date (exited_on, else entered_on; applied_on if no events).
+    Offer -> event at offered_on. No offer (open or closed) -> censored at ``as_of``: a closed
+    application without an offer stays at risk to the end of follow-up (competing event, see the
+    module docstring).
     Open applications are always included (censoring handles them).
     """
     sql, params = _cohort_sql(filters, include_open=True)
     return cur.execute(
         f"""
         WITH {sql},
-        last_seen AS (
-            SELECT application_id, max(coalesce(exited_on, entered_on)) AS seen_on
-            FROM ev GROUP BY application_id
-        ),
         per_app AS (
             SELECT c.pipeline,
                    CASE
                        WHEN o.offered_on IS NOT NULL THEN o.offered_on
-                       WHEN c.status = 'open' THEN $as_of
-                       ELSE coalesce(l.seen_on, c.applied_on)
+                       ELSE $as_of
                    END AS end_on,
                    c.applied_on,
                    o.offered_on IS NOT NULL AS got_offer
             FROM cohort AS c
             LEFT JOIN offers AS o ON o.application_id = c.application_id
-            LEFT JOIN last_seen AS l ON l.application_id = c.application_id
         )
         SELECT pipeline,
                greatest(date_diff('day', applied_on, end_on), 0) AS days,

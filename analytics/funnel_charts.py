@@ -208,6 +208,9 @@ def offered_by(curves: pd.DataFrame, pipeline: str, day: float) -> float:
     return float(part.offered.iloc[-1])
 
 
+TAKEAWAY_DAY = 60
+
+
 def takeaway_km(tto: TimeToOffer, lang: str) -> str:
     first, second = PIPELINES
     if first not in tto.n or second not in tto.n:
@@ -215,8 +218,9 @@ def takeaway_km(tto: TimeToOffer, lang: str) -> str:
     return t(
         "funnel.take.km",
         lang,
-        m1=fmt_days(tto.median_days.get(first), lang),
-        m2=fmt_days(tto.median_days.get(second), lang),
+        s1=fmt_pct(offered_by(tto.curves, first, TAKEAWAY_DAY), lang),
+        s2=fmt_pct(offered_by(tto.curves, second, TAKEAWAY_DAY), lang),
+        day=TAKEAWAY_DAY,
         p=fmt_p(tto.logrank_p, lang),
         n1=fmt_num(tto.n[first], lang),
         n2=fmt_num(tto.n[second], lang),
@@ -612,7 +616,10 @@ def km_chart(tto: TimeToOffer, lang: str, *, title: str, footnote: str = "") -> 
                 hovertemplate="%{x:.0f}: %{y:.1f}%<extra>" + name + "</extra>",
             )
         )
-    fig.update_xaxes(title_text=t("funnel.chart.km.x", lang), rangemode="tozero")
+    # Show the part of the time axis where offers happen (the curves are flat after the last one).
+    last_event = curves.loc[curves.events > 0, "time"].max() if not curves.empty else None
+    x_range = [0, float(last_event) * 1.25] if last_event and last_event > 0 else None
+    fig.update_xaxes(title_text=t("funnel.chart.km.x", lang), rangemode="tozero", range=x_range)
     fig.update_yaxes(title_text=t("funnel.chart.km.y", lang), ticksuffix="%", rangemode="tozero")
     return base_layout(fig, title=title, footnote=footnote)
 
