@@ -7,8 +7,10 @@ import textwrap
 import streamlit as st
 
 from analytics import findings
+from analytics.filters import DIMENSIONS
 from analytics.i18n import fmt_date, fmt_num, fmt_p, label, t
 from analytics.overview import PRIVACY_THRESHOLD, MetricResult
+from ui import urlstate
 from ui.context import PageContext
 
 
@@ -75,3 +77,26 @@ def metric_card(metric: MetricResult, pipelines: tuple[str, ...], lang: str) -> 
         st.markdown(f":material/insights: {sentence}")
     else:
         st.markdown(f":material/info: {sentence}")
+
+
+ADJUST_OPTIONS = ("none", *DIMENSIONS)
+
+
+def adjust_selector(
+    ctx: PageContext, *, key: str, label_key: str, none_key: str, help_key: str
+) -> str | None:
+    """ "Adjust for" selector (none or a filter dimension), kept in the URL under ``key``.
+
+    Returns the dimension to stratify by (Mantel-Haenszel), or None for the crude comparison.
+    """
+    urlstate.seed_choice(key, ADJUST_OPTIONS, "none")
+    choice = st.selectbox(
+        ctx.t(label_key),
+        options=ADJUST_OPTIONS,
+        format_func=lambda d: ctx.t(none_key) if d == "none" else ctx.t(f"dim.{d}"),
+        key=key,
+        help=ctx.t(help_key),
+        width=320,
+    )
+    urlstate.write_choice(key, choice, "none")
+    return None if choice in (None, "none") else choice

@@ -45,8 +45,6 @@ st.caption(ctx.t("funnel.intro"))
 with st.expander(ctx.t("funnel.definitions.title"), icon=":material/help:"):
     st.markdown(ctx.t("funnel.definitions"))
 
-ADJUST_OPTIONS = ("none", *DIMENSIONS)
-urlstate.seed_choice("funnel_adjust", ADJUST_OPTIONS, "none")
 left, right = st.columns([1, 1])
 with left:
     include_open = st.toggle(
@@ -56,16 +54,13 @@ with left:
         help=ctx.t("funnel.include_open.help"),
     )
 with right:
-    adjust = st.selectbox(
-        ctx.t("funnel.adjust"),
-        options=ADJUST_OPTIONS,
-        format_func=lambda d: ctx.t("funnel.adjust.none") if d == "none" else ctx.t(f"dim.{d}"),
+    adjust_by = widgets.adjust_selector(
+        ctx,
         key="funnel_adjust",
-        help=ctx.t("funnel.adjust.help"),
-        width=320,
+        label_key="funnel.adjust",
+        none_key="funnel.adjust.none",
+        help_key="funnel.adjust.help",
     )
-urlstate.write_choice("funnel_adjust", adjust, "none")
-adjust_by = None if adjust in (None, "none") else adjust
 
 result = funnel_data.funnel_result(ctx.version, ctx.filters, include_open, adjust_by)
 if result.total == 0:

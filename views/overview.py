@@ -6,10 +6,9 @@ import streamlit as st
 
 from analytics import charts, findings
 from analytics.export import to_csv_bytes
-from analytics.filters import DIMENSIONS
 from analytics.i18n import fmt_num
 from analytics.overview import METRICS, to_table
-from ui import data, urlstate, widgets
+from ui import data, widgets
 from ui.context import page_context
 
 ctx = page_context()
@@ -18,18 +17,13 @@ lang = ctx.lang
 st.title(ctx.t("overview.title"))
 st.caption(ctx.t("overview.intro"))
 
-ADJUST_OPTIONS = ("none", *DIMENSIONS)
-urlstate.seed_choice("adjust", ADJUST_OPTIONS, "none")
-adjust = st.selectbox(
-    ctx.t("overview.adjust"),
-    options=ADJUST_OPTIONS,
-    format_func=lambda d: ctx.t("overview.adjust.none") if d == "none" else ctx.t(f"dim.{d}"),
+adjust_by = widgets.adjust_selector(
+    ctx,
     key="adjust",
-    help=ctx.t("overview.adjust.help"),
-    width=320,
+    label_key="overview.adjust",
+    none_key="overview.adjust.none",
+    help_key="overview.adjust.help",
 )
-urlstate.write_choice("adjust", adjust, "none")
-adjust_by = None if adjust in (None, "none") else adjust
 
 result = data.headline(ctx.version, ctx.filters, ctx.info.as_of, adjust_by)
 if sum(result.totals.values()) == 0:

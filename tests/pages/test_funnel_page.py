@@ -11,20 +11,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from analytics import demo, store
+from analytics import store
 from analytics.i18n import t
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 PAGE = "views/funnel.py"
-
-
-@pytest.fixture(scope="module")
-def db_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("db") / "aivshi.duckdb"
-    con = store.connect(path)
-    demo.build(con, 4000, seed=5)
-    con.close()
-    return path
 
 
 @pytest.fixture(autouse=True)
