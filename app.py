@@ -43,6 +43,14 @@ pages = {
             url_path="funnel",
         ),
     ],
+    t("nav.section.data", lang): [
+        st.Page(
+            "views/data.py",
+            title=t("nav.data", lang),
+            icon=":material/upload_file:",
+            url_path="data",
+        ),
+    ],
 }
 page = st.navigation(pages)
 

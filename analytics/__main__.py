@@ -1,4 +1,9 @@
-"""Command line: ``python -m analytics demo --applications N --seed S --db PATH``."""
+"""Command line.
+
+``python -m analytics demo --applications N --seed S --db PATH`` builds the demo database;
+``python -m analytics import FILE --kind applications|stages|offers|hires [--mode replace|append]
+[--date-order dmy|mdy] [--db PATH]`` imports an ATS export and prints the data-quality report.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from analytics import demo, store
+from analytics import demo, ingest, store
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -31,6 +36,41 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    path = Path(args.db) if args.db else store.db_path_from_env()
+    try:
+        raw = ingest.read_path(args.file)
+    except ingest.IngestError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    try:
+        con = store.connect(path)
+    except store.StoreError as e:
+        problem = ingest.Problem("locked", str(path), detail=str(e.__cause__ or e)[:200])
+        print(f"error: {problem.text()}", file=sys.stderr)
+        return 2
+    try:
+        prepared = ingest.prepare(
+            raw, args.kind, date_order=args.date_order, con=con, mode=args.mode
+        )
+        if not prepared.ok:
+            print(prepared.report.to_text(), file=sys.stderr)
+            print(
+                "error: nothing was loaded; fix the problems above and run again.", file=sys.stderr
+            )
+            return 2
+        try:
+            version = ingest.load(con, prepared, mode=args.mode)
+        except store.StoreError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+    finally:
+        con.close()
+    print(prepared.report.to_text())
+    print(f"Loaded into {path} (data version {version}).")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analytics", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -38,7 +78,20 @@ def main(argv: list[str] | None = None) -> int:
     p_demo.add_argument("--applications", type=int, default=demo.DEFAULT_APPLICATIONS)
     p_demo.add_argument("--seed", type=int, default=demo.DEFAULT_SEED)
     p_demo.add_argument("--db", help="database file (default: $AIVSHI_DB or data/aivshi.duckdb)")
+    p_import = sub.add_parser(
+        "import",
+        help="import an ATS export (CSV, Excel .xlsx, Parquet); the app must not be running",
+    )
+    p_import.add_argument("file", help="the file to import")
+    p_import.add_argument("--kind", required=True, choices=ingest.KINDS)
+    p_import.add_argument("--mode", choices=("replace", "append"), default="replace")
+    p_import.add_argument(
+        "--date-order", choices=("dmy", "mdy"), help="order of dd-mm / mm-dd dates when ambiguous"
+    )
+    p_import.add_argument("--db", help="database file (default: $AIVSHI_DB or data/aivshi.duckdb)")
     args = parser.parse_args(argv)
+    if args.command == "import":
+        return _import(args)
     if args.command == "demo":
         if args.applications < 100:
             parser.error("--applications must be at least 100")

@@ -34,9 +34,16 @@ def seed_multi(key: str, options: Sequence[str]) -> None:
 
 
 def seed_dates(key: str, first: dt.date, last: dt.date) -> None:
-    if key in st.session_state:
+    """Seed a date range from the URL; a range kept from data loaded earlier is clamped into the
+    current data's span (a date input with a value outside its bounds raises)."""
+    stored = st.session_state.get(key)
+    if stored is None:
+        st.session_state[key] = parse_dates(st.query_params.get(key), first, last)
         return
-    st.session_state[key] = parse_dates(st.query_params.get(key), first, last)
+    values = tuple(stored) if isinstance(stored, tuple | list) else (stored,)
+    if any(not isinstance(v, dt.date) or v < first or v > last for v in values):
+        text = "..".join(v.isoformat() for v in values if isinstance(v, dt.date))
+        st.session_state[key] = parse_dates(text if len(values) == 2 else None, first, last)
 
 
 def parse_dates(raw: str | None, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:

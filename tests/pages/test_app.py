@@ -126,3 +126,15 @@ def test_reset_clears_the_filters(app):
     at.button(key="reset_filters").click().run()
     assert at.multiselect(key="seniority").value == []
     assert "seniority" not in at.query_params
+
+
+def test_a_stale_date_range_is_clamped_not_a_crash(app):
+    """After new data are loaded, a range kept in the session may lie outside the data."""
+    import datetime as dt
+
+    at = app().run()
+    at.session_state["dates"] = (dt.date(2019, 1, 1), dt.date(2019, 3, 1))
+    at.run()
+    assert not at.exception
+    low, high = at.date_input(key="dates").value
+    assert low >= dt.date(2024, 11, 1) and high <= dt.date(2026, 10, 31)

@@ -1,0 +1,113 @@
+"""Data: upload an ATS export, check the column mapping and data quality, load it, or go back to
+the demo data. The logic lives in ``analytics.ingest``; widgets in ``ui.data_import``."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics import ingest
+from analytics.i18n import fmt_num
+from ui import data, data_import
+from ui.context import page_context
+
+ctx = page_context()
+lang = ctx.lang
+
+st.title(ctx.t("ingest.title"))
+st.caption(ctx.t("ingest.intro"))
+
+flash = st.session_state.pop("_ingest_flash", None)
+if flash:
+    st.success(flash, icon=":material/check_circle:")
+
+kind_word = ctx.t("ingest.current.demo") if ctx.info.is_demo else ctx.t("ingest.current.real")
+st.caption(ctx.t("ingest.current", n=fmt_num(ctx.info.applications, lang), kind=kind_word))
+
+left, right = st.columns(2)
+kind = left.selectbox(
+    ctx.t("ingest.kind"),
+    options=ingest.KINDS,
+    format_func=lambda k: ctx.t(f"ingest.kind.{k}"),
+    key="ingest_kind",
+)
+mode = right.radio(
+    ctx.t("ingest.mode"),
+    options=("replace", "append"),
+    format_func=lambda m: ctx.t(f"ingest.mode.{m}"),
+    horizontal=True,
+    key="ingest_mode",
+    help=ctx.t("ingest.mode.help"),
+)
+upload = st.file_uploader(
+    ctx.t("ingest.upload"),
+    type=["csv", "txt", "tsv", "xlsx", "parquet"],
+    help=ctx.t("ingest.upload.help"),
+    key="ingest_file",
+)
+
+if upload is not None:
+    try:
+        raw = ingest.read_upload(upload.getvalue(), upload.name)
+    except ingest.IngestError as e:
+        st.error(e.problem.text(lang), icon=":material/error:")
+        st.stop()
+    detail = raw.file_format + (f", {raw.encoding}" if raw.encoding else "")
+    if raw.delimiter:
+        detail += f", {raw.delimiter!r}"
+    st.caption(ctx.t("ingest.format", format=detail))
+
+    st.subheader(ctx.t("ingest.mapping"))
+    st.caption(ctx.t("ingest.mapping.help"))
+    mapping = data_import.mapping_editor(
+        raw, kind, lang, key=f"ingest_mapping_{kind}_{upload.file_id}"
+    )
+
+    date_order = None
+    first = ingest.prepare(raw, kind, mapping, con=None)
+    if first.report.ambiguous_dates:
+        date_order = st.radio(
+            ctx.t("ingest.date_order"),
+            options=("dmy", "mdy"),
+            format_func=lambda o: ctx.t(f"ingest.date_order.{o}"),
+            help=ctx.t("ingest.date_order.help"),
+            horizontal=True,
+            key="ingest_date_order",
+        )
+
+    cur = data.cursor()
+    try:
+        prepared = ingest.prepare(raw, kind, mapping, date_order=date_order, con=cur, mode=mode)
+    finally:
+        cur.close()
+
+    st.subheader(ctx.t("ingest.quality"))
+    data_import.quality_report(prepared.report, lang)
+
+    if st.button(
+        ctx.t("ingest.load"),
+        type="primary",
+        disabled=not prepared.ok,
+        icon=":material/upload:",
+        key="ingest_load",
+    ):
+        version = data_import.load(prepared, mode, lang)
+        if version is not None:
+            st.session_state["_ingest_flash"] = ctx.t(
+                "ingest.loaded",
+                n=fmt_num(prepared.report.rows_loaded, lang),
+                file=prepared.report.file,
+                version=version,
+            )
+            st.rerun()
+
+st.divider()
+if st.button(
+    ctx.t("ingest.restore"),
+    help=ctx.t("ingest.restore.help"),
+    icon=":material/science:",
+    key="ingest_restore_demo",
+    disabled=ctx.info.is_demo,
+):
+    version = data_import.restore_demo(lang)
+    st.session_state["_ingest_flash"] = ctx.t("ingest.restored", version=version)
+    st.rerun()
