@@ -24,7 +24,7 @@ def mapping_frame(raw: ingest.RawFile, mapping: dict[str, str | None]) -> pd.Dat
     for col in raw.columns:
         values = raw.frame[col].dropna()
         example = str(values.iloc[0]) if len(values) else ""
-        if ingest.is_identifier(col):
+        if ingest.is_identifier(col) or mapping.get(col) == "candidate_email":
             example = "•••"  # never show a name or e-mail address back
         examples.append(example[:40])
     return pd.DataFrame(

@@ -372,3 +372,10 @@ def test_cli_reports_a_locked_database(tmp_path, capsys):
 
 def test_cli_demo_still_works(tmp_path):
     assert main(["demo", "--applications", "200", "--db", str(tmp_path / "d.duckdb")]) == 0
+
+
+def test_dutch_email_header_is_an_identifier():
+    from analytics import ingest
+
+    for column in ("E-mailadres", "emailadres", "Mailadres kandidaat"):
+        assert ingest.is_identifier(column), column
