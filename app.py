@@ -42,6 +42,18 @@ pages = {
             icon=":material/filter_alt:",
             url_path="funnel",
         ),
+        st.Page(
+            "views/offers.py",
+            title=t("nav.offers", lang),
+            icon=":material/handshake:",
+            url_path="offers",
+        ),
+        st.Page(
+            "views/quality.py",
+            title=t("nav.quality", lang),
+            icon=":material/workspace_premium:",
+            url_path="quality",
+        ),
     ],
     t("nav.section.data", lang): [
         st.Page(

@@ -12,7 +12,13 @@ from analytics import store
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
-PAGES = ["views/overview.py", "views/funnel.py"]
+PAGES = [
+    "views/overview.py",
+    "views/funnel.py",
+    "views/offers.py",
+    "views/quality.py",
+    "views/data.py",
+]
 
 
 @pytest.fixture

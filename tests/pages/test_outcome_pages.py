@@ -1,0 +1,106 @@
+"""The Offers and Quality-of-hire pages run through the whole app (router, sidebar, page) in
+English and Dutch.
+
+AppTest cannot read plotly charts; the figures are tested in tests/analytics/test_offers.py and
+tests/analytics/test_quality.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from analytics import demo, store
+from analytics.i18n import t
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "app.py"
+OFFERS = str(ROOT / "views" / "offers.py")
+QUALITY = str(ROOT / "views" / "quality.py")
+
+
+@pytest.fixture(scope="module")
+def db_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("db") / "aivshi.duckdb"
+    con = store.connect(path)
+    demo.build(con, 4000, seed=5)
+    con.close()
+    return path
+
+
+@pytest.fixture(autouse=True)
+def fresh_app(db_file, monkeypatch):
+    """A demo database of its own and empty Streamlit caches (they outlive a test, PITFALLS.md)."""
+    monkeypatch.setenv(store.DB_ENV_VAR, str(db_file))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _open(page: str, lang: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page(page).run()
+    return at
+
+
+def _texts(at: AppTest) -> str:
+    parts = [e.value for e in (*at.markdown, *at.caption, *at.info, *at.warning, *at.title)]
+    return "\n".join(str(p) for p in parts)
+
+
+def _assert_clean(at: AppTest, lang: str) -> None:
+    assert not at.exception
+    # The router turns a failing page into st.error(error.generic): that must not appear either.
+    assert not [e for e in at.error if e.value == t("error.generic", lang)]
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_offers_page_renders(lang):
+    at = _open(OFFERS, lang)
+    _assert_clean(at, lang)
+    text = _texts(at)
+    assert t("offers.title", lang) in text
+    assert "n = " in text
+    assert t("offers.premium.method", lang) in text
+    assert len(at.get("download_button")) >= 5
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_quality_page_renders(lang):
+    at = _open(QUALITY, lang)
+    _assert_clean(at, lang)
+    text = _texts(at)
+    assert t("quality.title", lang) in text
+    assert t("quality.composite.no_ci", lang) in text
+    assert t("quality.km.note", lang) in text
+    assert len(at.get("download_button")) >= 6
+
+
+def test_quality_weights_and_ramp_target_are_editable():
+    at = _open(QUALITY, "en")
+    at.number_input(key="quality_w_manager").set_value(0.5).run()
+    _assert_clean(at, "en")
+    at.number_input(key="quality_ramp_target").set_value(60).run()
+    _assert_clean(at, "en")
+    assert "Ramp target reached (60 days)" in _texts(at)
+    for comp in ("performance", "ramp", "retention", "manager"):
+        at.number_input(key=f"quality_w_{comp}").set_value(0.0)
+    at.run()
+    _assert_clean(at, "en")
+    assert t("quality.weights.zero", "en") in _texts(at)
+
+
+def test_pages_with_filters_that_match_nothing():
+    for page in (OFFERS, QUALITY):
+        at = AppTest.from_file(str(APP), default_timeout=90)
+        at.query_params["dates"] = "2030-01-01..2030-02-01"
+        at.run()
+        at.switch_page(page).run()
+        _assert_clean(at, "en")
