@@ -33,8 +33,15 @@ def base_layout(fig: go.Figure, *, title: str, footnote: str = "", height: int =
         font={"family": FONT, "size": 14},
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
-        height=height,
-        margin={"l": 10, "r": 10, "t": 110, "b": 140 if footnote else 50},
+        height=height + 34 * title.count("<br>"),
+        # plotly centres the title in the top margin: room for every line of a wrapped title
+        # (about 34 px each, counted twice because it is centred) plus the legend row.
+        margin={
+            "l": 10,
+            "r": 10,
+            "t": 80 + 34 * (title.count("<br>") + 1),
+            "b": 140 if footnote else 50,
+        },
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"},
     )
     if footnote:
