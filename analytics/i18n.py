@@ -41,7 +41,10 @@ def t(key: str, lang: str = "en", **values: object) -> str:
     as readable English rather than an exception in front of a user (a test keeps both complete).
     """
     text = strings(lang).get(key) or strings("en").get(key) or key
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    # Templates say "p = {p}"; with fmt_p's "< 0.001" that would read "p = < 0.001".
+    return text.format(**values).replace("= < ", "< ")
 
 
 def label(kind: str, value: object, lang: str = "en") -> str:

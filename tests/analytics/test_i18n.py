@@ -36,3 +36,8 @@ def test_labels_and_fallbacks():
     assert i18n.label("role_family", "unknown_family", "en") == "unknown family"
     assert i18n.label("region", None, "en") == "(missing)"
     assert i18n.t("no.such.key", "nl") == "no.such.key"
+
+
+def test_small_p_values_read_naturally_in_templates():
+    text = i18n.t("funnel.logrank", "en", chi2="12.3", p=i18n.fmt_p(0.0001, "en"))
+    assert "p < 0.001" in text and "= <" not in text
