@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import textwrap
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import findings
+from analytics.export import to_csv_bytes
 from analytics.filters import DIMENSIONS
 from analytics.i18n import fmt_date, fmt_num, fmt_p, label, t
 from analytics.overview import PRIVACY_THRESHOLD, MetricResult
@@ -100,3 +103,34 @@ def adjust_selector(
     )
     urlstate.write_choice(key, choice, "none")
     return None if choice in (None, "none") else choice
+
+
+def plotly_chart(fig: go.Figure, *, key: str) -> None:
+    """Draw a figure so it reads in the light and the dark theme.
+
+    Streamlit's chart theme supplies text and grid colours for the viewer's theme; the pipeline
+    colours are set on every trace, so the theme cannot change them. (``st.context.theme`` is
+    unreliable on a session's first run, so we do not pick colours ourselves.)
+    """
+    st.plotly_chart(fig, theme="streamlit", key=key)
+
+
+def chart_block(
+    ctx: PageContext, page: str, name: str, fig: go.Figure, takeaway: str, table: pd.DataFrame
+) -> None:
+    """One chart: its plain-language takeaway, the chart, and its data with a CSV download.
+
+    Uses the locale keys ``{page}.data`` and ``{page}.download``.
+    """
+    st.markdown(f":material/insights: {takeaway}")
+    plotly_chart(fig, key=f"{page}_{name}")
+    with st.expander(ctx.t(f"{page}.data"), icon=":material/table:"):
+        st.dataframe(table, hide_index=True)
+        st.download_button(
+            ctx.t(f"{page}.download"),
+            data=to_csv_bytes(table),
+            file_name=f"aivshi_{page}_{name}.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key=f"{page}_dl_{name}",
+        )

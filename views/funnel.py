@@ -7,7 +7,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import funnel_charts as fc
-from analytics.export import to_csv_bytes
 from analytics.filters import DIMENSIONS
 from analytics.funnel import BREAKDOWN_TARGETS, comparison_table, stages_table
 from analytics.i18n import fmt_num, fmt_p, label
@@ -21,19 +20,7 @@ footnote = widgets.footnote(ctx)
 
 
 def block(name: str, fig: go.Figure, takeaway: str, table: pd.DataFrame) -> None:
-    """One chart: its plain-language takeaway, the chart, and its data with a CSV download."""
-    st.markdown(f":material/insights: {takeaway}")
-    st.plotly_chart(fig, theme=None, key=f"funnel_{name}")
-    with st.expander(ctx.t("funnel.data"), icon=":material/table:"):
-        st.dataframe(table, hide_index=True)
-        st.download_button(
-            ctx.t("funnel.download"),
-            data=to_csv_bytes(table),
-            file_name=f"aivshi_funnel_{name}.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            key=f"funnel_dl_{name}",
-        )
+    widgets.chart_block(ctx, "funnel", name, fig, takeaway, table)
 
 
 def titled(text: str) -> str:

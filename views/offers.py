@@ -7,7 +7,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import offers_charts as oc
-from analytics.export import to_csv_bytes
 from analytics.i18n import fmt_num, fmt_p, fmt_pct, label
 from analytics.offers import acceptance_table
 from analytics.overview import PRIVACY_THRESHOLD
@@ -20,19 +19,7 @@ footnote = widgets.wrap(widgets.footnote(ctx), 150)
 
 
 def block(name: str, fig: go.Figure, takeaway: str, table: pd.DataFrame) -> None:
-    """One chart: its plain-language takeaway, the chart, and its data with a CSV download."""
-    st.markdown(f":material/insights: {takeaway}")
-    st.plotly_chart(fig, theme=None, key=f"offers_{name}")
-    with st.expander(ctx.t("offers.data"), icon=":material/table:"):
-        st.dataframe(table, hide_index=True)
-        st.download_button(
-            ctx.t("offers.download"),
-            data=to_csv_bytes(table),
-            file_name=f"aivshi_offers_{name}.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            key=f"offers_dl_{name}",
-        )
+    widgets.chart_block(ctx, "offers", name, fig, takeaway, table)
 
 
 def titled(text: str) -> str:

@@ -61,7 +61,7 @@ headline = findings.metric_sentence(result.metrics["withdrawal"], lang)
 fig = charts.headline_rates(
     result, lang, title=widgets.wrap(headline, 95), footnote=widgets.wrap(footnote, 150)
 )
-st.plotly_chart(fig, theme=None, key="overview_chart")
+widgets.plotly_chart(fig, key="overview_chart")
 
 with st.expander(ctx.t("overview.table"), icon=":material/table:"):
     table = to_table(result, lang)
