@@ -54,6 +54,32 @@ pages = {
             icon=":material/workspace_premium:",
             url_path="quality",
         ),
+        st.Page(
+            "views/business_case.py",
+            title=t("nav.business_case", lang),
+            icon=":material/savings:",
+            url_path="business_case",
+        ),
+        st.Page(
+            "views/fairness.py",
+            title=t("nav.fairness", lang),
+            icon=":material/balance:",
+            url_path="fairness",
+        ),
+        st.Page(
+            "views/survey.py",
+            title=t("nav.survey", lang),
+            icon=":material/quiz:",
+            url_path="survey",
+        ),
+    ],
+    t("nav.section.meeting", lang): [
+        st.Page(
+            "views/presenter.py",
+            title=t("nav.presenter", lang),
+            icon=":material/co_present:",
+            url_path="presenter",
+        ),
     ],
     t("nav.section.data", lang): [
         st.Page(

@@ -1,7 +1,8 @@
 """English and Dutch: every string the UI shows, and numbers and dates in the reader's language.
 
-Strings live in ``locales/en.json`` and ``locales/nl.json`` (the same keys in both; a test checks
-it). ``t(key, lang, **values)`` formats one. Numbers follow the language: ``84.2%`` / ``84,2%``;
+Strings live in ``locales/en.json`` and ``locales/nl.json``, plus one file per page area in
+``locales/en/`` and ``locales/nl/`` (e.g. ``locales/nl/survey.json``), merged; a key may be defined
+once only, and both languages hold the same keys (tests check both). ``t(key, lang, **values)`` formats one. Numbers follow the language: ``84.2%`` / ``84,2%``;
 dates ``12 Mar 2025`` / ``12 mrt 2025``.
 """
 
@@ -30,8 +31,18 @@ _MONTHS = {
 def strings(lang: str) -> dict[str, str]:
     if lang not in LANGUAGES:
         raise ValueError(f"Unknown language {lang!r}; choose one of {LANGUAGES}")
-    with (LOCALE_DIR / f"{lang}.json").open(encoding="utf-8") as fh:
-        return json.load(fh)
+    files = [LOCALE_DIR / f"{lang}.json", *sorted((LOCALE_DIR / lang).glob("*.json"))]
+    merged: dict[str, str] = {}
+    for path in files:
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8") as fh:
+            part = json.load(fh)
+        clash = sorted(set(part) & set(merged))
+        if clash:
+            raise ValueError(f"{path.name} defines keys already defined elsewhere: {clash[:5]}")
+        merged.update(part)
+    return merged
 
 
 def t(key: str, lang: str = "en", **values: object) -> str:

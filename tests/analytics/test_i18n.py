@@ -41,3 +41,10 @@ def test_labels_and_fallbacks():
 def test_small_p_values_read_naturally_in_templates():
     text = i18n.t("funnel.logrank", "en", chi2="12.3", p=i18n.fmt_p(0.0001, "en"))
     assert "p < 0.001" in text and "= <" not in text
+
+
+def test_area_files_are_merged_and_mirrored():
+    en_files = sorted(p.name for p in (i18n.LOCALE_DIR / "en").glob("*.json"))
+    nl_files = sorted(p.name for p in (i18n.LOCALE_DIR / "nl").glob("*.json"))
+    assert en_files == nl_files
+    assert "nav.overview" in i18n.strings("en")

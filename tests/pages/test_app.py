@@ -17,6 +17,10 @@ PAGES = [
     "views/funnel.py",
     "views/offers.py",
     "views/quality.py",
+    "views/business_case.py",
+    "views/fairness.py",
+    "views/survey.py",
+    "views/presenter.py",
     "views/data.py",
 ]
 
