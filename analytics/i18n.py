@@ -2,8 +2,9 @@
 
 Strings live in ``locales/en.json`` and ``locales/nl.json``, plus one file per page area in
 ``locales/en/`` and ``locales/nl/`` (e.g. ``locales/nl/survey.json``), merged; a key may be defined
-once only, and both languages hold the same keys (tests check both). ``t(key, lang, **values)`` formats one. Numbers follow the language: ``84.2%`` / ``84,2%``;
-dates ``12 Mar 2025`` / ``12 mrt 2025``.
+once only, and both languages hold the same keys (tests check both). ``t(key, lang, **values)``
+formats one. Numbers follow the language: ``84.2%`` / ``84,2%``; dates ``12 Mar 2025`` /
+``12 mrt 2025``.
 """
 
 from __future__ import annotations
