@@ -134,6 +134,21 @@ SCHEMA: dict[str, str] = {
             key VARCHAR PRIMARY KEY,
             value VARCHAR
         )""",
+    # Settings, not data: kept across loads and undo (see SETTINGS_TABLES).
+    "mapping_profiles": """
+        CREATE TABLE IF NOT EXISTS mapping_profiles (
+            name VARCHAR PRIMARY KEY,
+            kind VARCHAR NOT NULL,
+            mapping VARCHAR NOT NULL,
+            date_order VARCHAR,
+            saved_at TIMESTAMP NOT NULL
+        )""",
+    "pipeline_rules": """
+        CREATE TABLE IF NOT EXISTS pipeline_rules (
+            position INTEGER PRIMARY KEY,
+            pattern VARCHAR NOT NULL,
+            pipeline VARCHAR NOT NULL
+        )""",
     "load_log": """
         CREATE TABLE IF NOT EXISTS load_log (
             data_version INTEGER NOT NULL,
@@ -145,7 +160,11 @@ SCHEMA: dict[str, str] = {
         )""",
 }
 
-DATA_TABLES = tuple(name for name in SCHEMA if name not in ("meta", "load_log"))
+SETTINGS_TABLES = ("mapping_profiles", "pipeline_rules")
+DATA_TABLES = tuple(name for name in SCHEMA if name not in ("meta", "load_log", *SETTINGS_TABLES))
+PREV_PREFIX = "prev_"  # copies of every data table and meta taken by a load, for ``undo_last_load``
+UNDO_KEY = "undo_version"  # the data version that ``undo_last_load`` can undo
+RULES_SUMMARY_KEY = "pipeline_rules_summary"  # set by an import that tagged pipelines by rules
 LoadMode = Literal["replace", "append"]
 
 
@@ -161,6 +180,11 @@ class DatasetInfo:
     as_of: dt.date
     is_demo: bool
     applications: int
+    # How the pipeline of the loaded applications was decided when rules tagged it (a short
+    # summary of the rules, e.g. "default rules, 28 patterns"); None when an explicit column was
+    # loaded. Named in every page footnote.
+    pipeline_rules: str | None = None
+    undo_available: bool = False
 
 
 def db_path_from_env() -> Path:
@@ -244,12 +268,17 @@ def load_tables(
     mode: LoadMode = "replace",
     source: str = "",
     meta: Mapping[str, str] | None = None,
+    keep_previous: bool = False,
 ) -> int:
     """Replace or append whole tables in one transaction and bump the data version.
 
     Columns are matched by name (``INSERT ... BY NAME``); columns missing from a frame stay NULL.
     Either every table is loaded or none is: any error rolls back and is re-raised as
     ``StoreError``. Returns the new data version.
+
+    ``keep_previous=True`` first copies every data table and ``meta`` into ``prev_*`` tables (in
+    the same transaction), so that ``undo_last_load`` can restore them exactly until the next load.
+    A load without it forgets the copy (undo then refers to nothing).
     """
     if mode not in ("replace", "append"):
         raise ValueError(f"mode must be 'replace' or 'append', not {mode!r}")
@@ -261,6 +290,10 @@ def load_tables(
         with transaction(cur):
             version = _current_version(cur) + 1
             now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            _drop_previous(cur)
+            if keep_previous:
+                for name in (*DATA_TABLES, "meta"):
+                    cur.execute(f'CREATE TABLE "{PREV_PREFIX}{name}" AS SELECT * FROM "{name}"')
             for name, frame in tables.items():
                 if mode == "replace":
                     cur.execute(f'DELETE FROM "{name}"')
@@ -274,6 +307,9 @@ def load_tables(
                     [version, now, name, mode, len(frame), source],
                 )
             settings = {"data_version": str(version), **(meta or {})}
+            cur.execute("DELETE FROM meta WHERE key = ?", [UNDO_KEY])
+            if keep_previous:
+                settings[UNDO_KEY] = str(version)
             for key, value in settings.items():
                 cur.execute(
                     "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = ?",
@@ -281,6 +317,54 @@ def load_tables(
                 )
     except duckdb.Error as e:
         raise StoreError(f"Loading {', '.join(tables)} failed and nothing was changed: {e}") from e
+    finally:
+        cur.close()
+    return version
+
+
+def _drop_previous(cur: duckdb.DuckDBPyConnection) -> None:
+    for name in (*DATA_TABLES, "meta"):
+        cur.execute(f'DROP TABLE IF EXISTS "{PREV_PREFIX}{name}"')
+
+
+def can_undo(cur: duckdb.DuckDBPyConnection) -> bool:
+    """True when the last change was a load that kept the previous data."""
+    meta = get_meta(cur)
+    return meta.get(UNDO_KEY) is not None and meta.get(UNDO_KEY) == meta.get("data_version")
+
+
+def undo_last_load(con: duckdb.DuckDBPyConnection) -> int:
+    """Put back the data (every data table and ``meta``) as it was before the last load.
+
+    One transaction; the data version is bumped (not restored) so cached results refresh; the copy
+    is dropped, so a second undo is refused. Raises ``StoreError`` when there is nothing to undo.
+    Returns the new data version.
+    """
+    cur = con.cursor()
+    try:
+        if not can_undo(cur):
+            raise StoreError(
+                "There is no load to undo: undo works once, right after a load made on the Data "
+                "page or with 'python -m analytics import' (a later load or demo rebuild replaces "
+                "the saved copy)."
+            )
+        with transaction(cur):
+            version = _current_version(cur) + 1
+            now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            for name in (*DATA_TABLES, "meta"):
+                cur.execute(f'DELETE FROM "{name}"')
+                cur.execute(f'INSERT INTO "{name}" SELECT * FROM "{PREV_PREFIX}{name}"')
+                if name != "meta":
+                    n = cur.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0]
+                    cur.execute(
+                        "INSERT INTO load_log VALUES (?, ?, ?, 'undo', ?, 'undo last load')",
+                        [version, now, name, n],
+                    )
+            cur.execute("DELETE FROM meta WHERE key IN ('data_version', ?)", [UNDO_KEY])
+            cur.execute("INSERT INTO meta VALUES ('data_version', ?)", [str(version)])
+            _drop_previous(cur)
+    except duckdb.Error as e:
+        raise StoreError(f"Undoing the last load failed and nothing was changed: {e}") from e
     finally:
         cur.close()
     return version
@@ -319,4 +403,7 @@ def dataset_info(cur: duckdb.DuckDBPyConnection) -> DatasetInfo:
         as_of=as_of,
         is_demo=meta.get("is_demo") == "true",
         applications=int(n_apps),
+        pipeline_rules=meta.get(RULES_SUMMARY_KEY) or None,
+        undo_available=meta.get(UNDO_KEY) is not None
+        and meta.get(UNDO_KEY) == meta.get("data_version"),
     )
