@@ -133,6 +133,9 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "gender": ("gender", "geslacht", "sex"),
         "age_band": ("age band", "age group", "leeftijdsgroep", "leeftijdscategorie"),
         "candidate_email": ("email", "e mail", "email address", "e mailadres", "emailadres"),
+        # A homemade sheet's date column per stage ("Phone screen", "Onsite", "Offer"): every such
+        # column becomes stage events named after the column. May be mapped to many columns.
+        "stage_date": (),
     },
     "stages": {
         "application_id": (
@@ -143,20 +146,48 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "opportunity id",
             "opportunity",
             "sollicitatie",
+            "case id",
+            "case",
+            "zaak id",
         ),
-        "stage": ("stage", "to stage", "new stage", "fase", "stap", "naar fase", "step"),
+        "stage": (
+            "stage",
+            "to stage",
+            "new stage",
+            "stage name",
+            "interview stage",
+            "fase",
+            "stap",
+            "naar fase",
+            "step",
+            "activity",
+            "activiteit",
+            "event",
+        ),
         "entered_on": (
             "entered on",
             "changed at",
             "date",
             "timestamp",
             "entered at",
+            "entered stage at",
+            "entered stage",
             "datum",
             "stage date",
             "moved at",
             "updated at",
+            "start time",
+            "tijdstip",
         ),
-        "exited_on": ("exited on", "exited at", "left stage at", "einddatum"),
+        "exited_on": (
+            "exited on",
+            "exited at",
+            "left stage at",
+            "left at",
+            "exited stage at",
+            "end time",
+            "einddatum",
+        ),
         "result": ("result", "outcome", "resultaat", "uitkomst"),
         "touchpoint": ("touchpoint", "contact", "contactmoment"),
         "format": ("format", "type", "stage type", "vorm", "interview type"),
@@ -187,11 +218,31 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "opportunity id",
         ),
         "start_on": ("start on", "start date", "startdatum", "hire date", "in dienst"),
-        "perf_6m": ("perf 6m", "performance 6m", "performance 6 months", "beoordeling 6m"),
-        "perf_12m": ("perf 12m", "performance 12m", "performance 12 months", "beoordeling 12m"),
+        "perf_6m": (
+            "perf 6m",
+            "performance 6m",
+            "performance 6 months",
+            "rating 6m",
+            "beoordeling 6m",
+        ),
+        "perf_12m": (
+            "perf 12m",
+            "performance 12m",
+            "performance 12 months",
+            "rating 12m",
+            "beoordeling 12m",
+        ),
         "manager_satisfaction": ("manager satisfaction", "tevredenheid manager"),
         "ramp_days": ("ramp days", "days to productivity", "inwerkdagen"),
-        "left_on": ("left on", "termination date", "end date", "uit dienst", "einddatum"),
+        "left_on": (
+            "left on",
+            "termination date",
+            "exit date",
+            "end date",
+            "uit dienst",
+            "einddatum",
+            "uitdienstdatum",
+        ),
         "exit_type": ("exit type", "termination type", "vertrektype"),
     },
 }
@@ -213,7 +264,8 @@ DATE_FIELDS = {
 NUMBER_FIELDS = {"base_salary", "comp_ratio", "perf_6m", "perf_12m", "manager_satisfaction"}
 INT_FIELDS = {"first_human_step", "competing_offers", "ramp_days"}
 BOOL_FIELDS = {"career_switcher", "accepted"}
-PSEUDO_FIELDS = {"first_step", "candidate_email"}
+PSEUDO_FIELDS = {"first_step", "candidate_email", "stage_date"}
+MULTI_FIELDS = {"stage_date"}  # fields that may be mapped to more than one column
 
 # Columns holding direct identifiers: dropped at import, whatever the mapping says.
 IDENTIFIER_WORDS = (
@@ -403,6 +455,12 @@ class RawFile:
     file_format: str  # csv | xlsx | parquet
     encoding: str | None = None
     delimiter: str | None = None
+    # CSV lines whose number of fields differs from the header's: (line number, fields found).
+    ragged: list[tuple[int, int]] = field(default_factory=list)
+    # Rows with no value at all: (spreadsheet row). Left out of ``frame``; ``row_numbers`` keeps
+    # the spreadsheet row of every row that remains.
+    skipped_empty: list[int] = field(default_factory=list)
+    row_numbers: np.ndarray | None = None
 
     @property
     def columns(self) -> list[str]:
@@ -425,9 +483,16 @@ class QualityReport:
     ambiguous_dates: list[str] = field(default_factory=list)
     decimal_comma: bool = False
     pipeline_from_rules: int = 0
+    rules_label: str | None = None  # "default:28" / "custom:12" when rules tagged pipelines
     file_format: str = ""
     encoding: str | None = None
     delimiter: str | None = None
+    # Warnings do not block the load (the data are plausible but worth a look): stage-order
+    # violations, dates in the future, unresolved offers, missing sources, skipped empty rows.
+    warnings: list[Problem] = field(default_factory=list)
+    warning_counts: dict[str, int] = field(default_factory=dict)
+    rows_skipped: int = 0
+    stage_events: int = 0  # stage events made from a sheet's stage-date columns
 
     @property
     def ok(self) -> bool:
@@ -437,6 +502,34 @@ class QualityReport:
         self.problem_counts[problem.code] = self.problem_counts.get(problem.code, 0) + 1
         if self.problem_counts[problem.code] <= MAX_LISTED:
             self.problems.append(problem)
+
+    def warn(self, problem: Problem) -> None:
+        self.warning_counts[problem.code] = self.warning_counts.get(problem.code, 0) + 1
+        if self.warning_counts[problem.code] <= MAX_LISTED:
+            self.warnings.append(problem)
+
+    def add_rows(
+        self,
+        code: str,
+        file: str,
+        rows: Sequence[int],
+        column: str | None = None,
+        values: Sequence[object] | None = None,
+        *,
+        warning: bool = False,
+        detail: str = "",
+    ) -> None:
+        """One problem (or warning) per row; counts all, lists the first ``MAX_LISTED``."""
+        counts = self.warning_counts if warning else self.problem_counts
+        listed = self.warnings if warning else self.problems
+        n = len(rows)
+        if not n:
+            return
+        already = counts.get(code, 0)
+        counts[code] = already + n
+        for i in range(max(0, min(n, MAX_LISTED - already))):
+            value = None if values is None or values[i] is None else str(values[i])
+            listed.append(Problem(code, file, int(rows[i]), column, value, detail))
 
     def to_text(self, lang: str = "en") -> str:
         """The report as plain text (the command line prints it)."""
@@ -469,6 +562,10 @@ class QualityReport:
                 + " "
                 + ", ".join(f"{k}: {v}" for k, v in missing.items())
             )
+        if self.stage_events:
+            lines.append(t("ingest.report.stage_events", lang, n=self.stage_events))
+        if self.rows_skipped:
+            lines.append(t("ingest.report.skipped", lang, n=self.rows_skipped))
         if self.problem_counts:
             lines.append(
                 t("ingest.report.problems", lang)
@@ -476,6 +573,13 @@ class QualityReport:
                 + ", ".join(f"{k}: {v}" for k, v in self.problem_counts.items())
             )
             lines.extend("  - " + p.text(lang) for p in self.problems)
+        if self.warning_counts:
+            lines.append(
+                t("ingest.report.warnings", lang)
+                + " "
+                + ", ".join(f"{k}: {v}" for k, v in self.warning_counts.items())
+            )
+            lines.extend("  - " + p.text(lang) for p in self.warnings)
         return "\n".join(lines)
 
 
@@ -528,6 +632,12 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     """Every cell a stripped ``str`` or ``None``; NA markers become ``None``."""
     out = {}
     for col in frame.columns:
+        column = frame[col]
+        if isinstance(column.dtype, pd.StringDtype):  # CSV and Excel read as text: vectorised
+            stripped = column.str.strip()
+            na = stripped.isna() | stripped.isin(NA_MARKERS)
+            out[str(col).strip()] = stripped.astype(object).where(~na, None)
+            continue
         values = []
         for v in frame[col].tolist():
             if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
@@ -557,17 +667,27 @@ def read_upload(data: bytes, filename: str) -> RawFile:
         elif suffix == ".parquet":
             raw = RawFile(name, _as_text(pd.read_parquet(io.BytesIO(data))), "parquet")
         elif suffix in (".csv", ".txt", ".tsv", ""):
+            if b"\x00" in data[:SNIFF_BYTES] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+                raise IngestError(Problem("binary_file", name))
             text, encoding = _decode(data)
             delimiter = sniff_delimiter(text[:SNIFF_BYTES])
-            frame = pd.read_csv(
-                io.StringIO(text),
-                sep=delimiter,
-                dtype=str,
-                keep_default_na=False,
-                na_values=list(NA_MARKERS),
-                skip_blank_lines=True,
-            )
-            raw = RawFile(name, _as_text(frame), "csv", encoding, delimiter)
+            ragged, rows = _ragged_lines(text, delimiter)
+            if rows is not None:  # some lines have too many or too few fields
+                header, body = rows[0], rows[1:]
+                width = len(header)
+                frame = pd.DataFrame(
+                    [(r + [""] * width)[:width] for r in body], columns=header, dtype="str"
+                )
+            else:
+                frame = pd.read_csv(
+                    io.StringIO(text),
+                    sep=delimiter,
+                    dtype=str,
+                    keep_default_na=False,
+                    na_values=list(NA_MARKERS),
+                    skip_blank_lines=True,
+                )
+            raw = RawFile(name, _as_text(frame), "csv", encoding, delimiter, ragged)
         else:
             raise IngestError(Problem("unsupported_format", name, value=suffix))
     except IngestError:
@@ -579,7 +699,36 @@ def read_upload(data: bytes, filename: str) -> RawFile:
     dupes = [c for c, n in Counter(raw.columns).items() if n > 1]
     if dupes:
         raise IngestError(Problem("duplicate_header", name, column=dupes[0]))
+    empty = raw.frame.isna().all(axis=1).to_numpy()
+    rows = np.arange(len(raw.frame)) + 2  # spreadsheet rows, header = row 1
+    if empty.any():
+        raw.skipped_empty = rows[empty].tolist()
+        raw.frame = raw.frame[~empty].reset_index(drop=True)
+        rows = rows[~empty]
+        if raw.frame.empty:
+            raise IngestError(Problem("empty_file", name))
+    raw.row_numbers = rows
     return raw
+
+
+def _ragged_lines(
+    text: str, delimiter: str
+) -> tuple[list[tuple[int, int]], list[list[str]] | None]:
+    """Lines whose number of fields differs from the header's, as (line, fields found).
+
+    One pass of the C csv reader (about 1 s per million lines). When there are any, the parsed
+    rows are returned too (pandas cannot read lines with too many fields), else None.
+    """
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = next(reader, None)
+    if header is None:
+        return [], None
+    width = len(header)
+    ragged = [(reader.line_num, len(row)) for row in reader if row and len(row) != width]
+    if not ragged:
+        return [], None
+    rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if row]
+    return ragged, rows
 
 
 def read_path(path: str | Path) -> RawFile:
@@ -611,11 +760,15 @@ def is_identifier(column: str) -> bool:
     return any(f" {w} " in words for w in IDENTIFIER_WORDS)
 
 
-def suggest_mapping(columns: Sequence[str], kind: str) -> dict[str, str | None]:
+def suggest_mapping(
+    columns: Sequence[str], kind: str, frame: pd.DataFrame | None = None
+) -> dict[str, str | None]:
     """Source column -> target field (or None), matched by name and English/Dutch aliases.
 
     Exact field names win over aliases; every field is used at most once. Identifier columns map
     to nothing, except an e-mail column, which maps to ``candidate_email`` (hashed, never stored).
+    With the data (``frame``), other columns of an applications file that hold only dates are
+    taken as a homemade sheet's date column per stage (``stage_date``).
     """
     fields = FIELDS[kind]
     mapping: dict[str, str | None] = dict.fromkeys(columns)
@@ -636,6 +789,10 @@ def suggest_mapping(columns: Sequence[str], kind: str) -> dict[str, str | None]:
     for col, target in mapping.items():
         if target is not None and target != "candidate_email" and is_identifier(col):
             mapping[col] = None
+    if frame is not None and kind == "applications":
+        for col, target in mapping.items():
+            if target is None and not is_identifier(col) and _is_date_column(frame[col]):
+                mapping[col] = "stage_date"
     return mapping
 
 
@@ -768,6 +925,257 @@ def _known_applications(con: duckdb.DuckDBPyConnection | None, ids: pd.Series) -
     return pd.DataFrame(rows, columns=["application_id", "status"])
 
 
+def _existing_ids(con: duckdb.DuckDBPyConnection, table: str, ids: pd.Series) -> set[str]:
+    """The given application ids that ``table`` already holds (append mode duplicates)."""
+    if table not in ("applications", "offers", "hires"):
+        raise ValueError(table)
+    cur = con.cursor()
+    try:
+        cur.register("_incoming_ids", pd.DataFrame({"id": pd.unique(ids.dropna()).astype(str)}))
+        try:
+            found = cur.execute(
+                f'SELECT t.application_id FROM "{table}" AS t '
+                "JOIN _incoming_ids AS i ON i.id = t.application_id"
+            ).fetchall()
+        finally:
+            cur.unregister("_incoming_ids")
+    finally:
+        cur.close()
+    return {r[0] for r in found}
+
+
+# --------------------------------------------------------------------------------------------
+# Pipeline rules (stored in the ``pipeline_rules`` table; the defaults when it is empty)
+
+_RULE_TOUCHPOINT = {"automation_first": "automated", "human_first": "human"}
+
+
+def _n_patterns(rules: Sequence[Mapping[str, object]]) -> int:
+    return sum(len(r["keywords"]) for r in rules)  # type: ignore[arg-type]
+
+
+def pipeline_rules(
+    con: duckdb.DuckDBPyConnection | None,
+) -> tuple[list[dict[str, object]], str]:
+    """The tagging rules in use and their label: ``default:N`` or ``custom:N`` (N patterns).
+
+    Stored rules are one pattern per row, tried in order (first match wins)."""
+    rows: list[tuple[str, str]] = []
+    if con is not None:
+        cur = con.cursor()
+        try:
+            rows = cur.execute(
+                "SELECT pattern, pipeline FROM pipeline_rules ORDER BY position"
+            ).fetchall()
+        finally:
+            cur.close()
+    if not rows:
+        rules = [dict(r) for r in PIPELINE_RULES]
+        return rules, f"default:{_n_patterns(rules)}"
+    rules = [
+        {"pipeline": p, "touchpoint": _RULE_TOUCHPOINT[p], "keywords": [pattern]}
+        for pattern, p in rows
+    ]
+    return rules, f"custom:{len(rules)}"
+
+
+def rules_frame(rules: Sequence[Mapping[str, object]]) -> pd.DataFrame:
+    """Rules as an editable table: one row per pattern (pattern, pipeline), in match order."""
+    pairs = [(str(kw), str(r["pipeline"])) for r in rules for kw in r["keywords"]]  # type: ignore[union-attr]
+    return pd.DataFrame(pairs, columns=["pattern", "pipeline"])
+
+
+def save_pipeline_rules(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:
+    """Store edited rules (columns pattern, pipeline; blank rows ignored). Returns the number
+    stored. Raises ``ValueError`` naming the row when a pipeline is not human_first or
+    automation_first or a pattern is empty. Settings, not data: the data version is unchanged and
+    the rules apply to the next import."""
+    clean = []
+    for i, row in enumerate(frame.itertuples(index=False), start=1):
+        pattern = "" if pd.isna(row.pattern) else str(row.pattern).strip()
+        pipeline = "" if pd.isna(row.pipeline) else str(row.pipeline).strip()
+        if not pattern and not pipeline:
+            continue
+        if not pattern:
+            raise ValueError(f"row {i}: the pattern is empty")
+        if pipeline not in store.PIPELINES:
+            raise ValueError(f"row {i}: pipeline must be one of {', '.join(store.PIPELINES)}")
+        clean.append((len(clean) + 1, pattern, pipeline))
+    if not clean:
+        raise ValueError("no rules: keep at least one row, or reset to the defaults")
+    cur = con.cursor()
+    try:
+        with store.transaction(cur):
+            cur.execute("DELETE FROM pipeline_rules")
+            cur.executemany("INSERT INTO pipeline_rules VALUES (?, ?, ?)", clean)
+    finally:
+        cur.close()
+    return len(clean)
+
+
+def reset_pipeline_rules(con: duckdb.DuckDBPyConnection) -> None:
+    cur = con.cursor()
+    try:
+        cur.execute("DELETE FROM pipeline_rules")
+    finally:
+        cur.close()
+
+
+# --------------------------------------------------------------------------------------------
+# Mapping profiles (stored in the ``mapping_profiles`` table, or a JSON file)
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    kind: str
+    mapping: dict[str, str | None]
+    date_order: str | None = None
+
+    def apply(self, columns: Sequence[str]) -> dict[str, str | None]:
+        """The saved mapping for these columns (columns the profile does not know: ignored)."""
+        return {c: self.mapping.get(c) for c in columns}
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "name": self.name,
+                "kind": self.kind,
+                "mapping": self.mapping,
+                "date_order": self.date_order,
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+
+
+def _check_profile(name: str, kind: str, mapping: Mapping, date_order: str | None) -> None:
+    if not name.strip():
+        raise ValueError("a profile needs a name")
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+    if date_order not in (None, "dmy", "mdy"):
+        raise ValueError("date order must be dmy or mdy")
+    wrong = [f for f in mapping.values() if f and f not in FIELDS[kind]]
+    if wrong:
+        raise ValueError(f"'{wrong[0]}' is not a field of {kind} files")
+
+
+def save_profile(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    kind: str,
+    mapping: Mapping[str, str | None],
+    date_order: str | None = None,
+) -> Profile:
+    """Save (or overwrite) a named mapping for the next upload of the same export."""
+    _check_profile(name, kind, mapping, date_order)
+    profile = Profile(name.strip(), kind, dict(mapping), date_order)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    cur = con.cursor()
+    try:
+        cur.execute(
+            "INSERT OR REPLACE INTO mapping_profiles VALUES (?, ?, ?, ?, ?)",
+            [profile.name, kind, json.dumps(profile.mapping, ensure_ascii=False), date_order, now],
+        )
+    finally:
+        cur.close()
+    return profile
+
+
+def list_profiles(con: duckdb.DuckDBPyConnection | None, kind: str | None = None) -> list[Profile]:
+    if con is None:
+        return []
+    cur = con.cursor()
+    try:
+        rows = cur.execute(
+            "SELECT name, kind, mapping, date_order FROM mapping_profiles "
+            "WHERE ? IS NULL OR kind = ? ORDER BY name",
+            [kind, kind],
+        ).fetchall()
+    finally:
+        cur.close()
+    return [Profile(n, k, json.loads(m), d) for n, k, m, d in rows]
+
+
+def delete_profile(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    cur = con.cursor()
+    try:
+        cur.execute("DELETE FROM mapping_profiles WHERE name = ?", [name])
+    finally:
+        cur.close()
+
+
+def find_profile(con: duckdb.DuckDBPyConnection | None, name_or_path: str) -> Profile:
+    """A profile by name in the database, else from a JSON file (``Profile.to_json`` format).
+    Raises ``ValueError`` saying which names exist when neither is found."""
+    for profile in list_profiles(con):
+        if profile.name == name_or_path:
+            return profile
+    path = Path(name_or_path)
+    if path.suffix.lower() == ".json" and path.is_file():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            profile = Profile(
+                str(data.get("name") or path.stem),
+                str(data["kind"]),
+                {str(k): (v or None) for k, v in dict(data["mapping"]).items()},
+                data.get("date_order"),
+            )
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
+            raise ValueError(
+                f"{path.name} is not a mapping profile (JSON with kind and mapping): {e}"
+            ) from e
+        _check_profile(profile.name, profile.kind, profile.mapping, profile.date_order)
+        return profile
+    names = ", ".join(p.name for p in list_profiles(con)) or "none saved yet"
+    raise ValueError(
+        f"no mapping profile '{name_or_path}' in the database (saved: {names}) "
+        "and no such JSON file"
+    )
+
+
+def best_profile(
+    con: duckdb.DuckDBPyConnection | None, columns: Sequence[str], kind: str
+) -> Profile | None:
+    """The saved profile of this kind whose mapped columns are all in the file, the one mapping
+    the most columns (None when no profile fits)."""
+    present = set(columns)
+    best, best_n = None, 0
+    for profile in list_profiles(con, kind):
+        used = {c for c, f in profile.mapping.items() if f}
+        if used and used <= present and len(used) > best_n:
+            best, best_n = profile, len(used)
+    return best
+
+
+def _convert(
+    values: pd.Series, func, na: object = None, dtype: object = object
+) -> tuple[np.ndarray, np.ndarray]:
+    """Apply ``func`` once per distinct value (exports repeat values a lot: a million rows hold a
+    few thousand dates). Returns the converted values (``na`` where missing or not convertible)
+    and the positions where a value was present but ``func`` returned None."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    parsed = [func(u) for u in uniques]
+    bad_unique = np.array([p is None for p in parsed] + [False], dtype=bool)
+    filled = np.array([na if p is None else p for p in parsed] + [na], dtype=dtype)
+    return filled[codes], np.flatnonzero(bad_unique[codes])
+
+
+def _distinct(values: pd.Series) -> list[str]:
+    return [v for v in pd.unique(values.dropna()) if v is not None]
+
+
+def _is_date_column(values: pd.Series) -> bool:
+    """True when every (sampled distinct) value is a calendar date (ISO or dd-mm / mm-dd)."""
+    sample = _distinct(values)[:500]
+    return bool(sample) and all(
+        (_ISO.match(v) or _DMY.match(v))
+        and (_parse_date(v, "dmy") is not None or _parse_date(v, "mdy") is not None)
+        for v in sample
+    )
+
+
 def prepare(
     raw: RawFile,
     kind: str,
@@ -776,27 +1184,48 @@ def prepare(
     date_order: DateOrder | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
     mode: store.LoadMode = "replace",
-    rules: Sequence[Mapping[str, object]] = PIPELINE_RULES,
+    rules: Sequence[Mapping[str, object]] | None = None,
+    today: dt.date | None = None,
 ) -> Prepared:
     """Validate and convert ``raw`` into store tables. Reads (never writes) ``con``.
 
     ``con`` is needed for foreign keys (stage, offer and hire rows must reference loaded
-    applications), the stage catalogue and the hashing salt. Problems are collected in the report;
-    when there are any, ``tables`` is empty and nothing may be loaded.
+    applications), ids already loaded (append mode), the stage catalogue, the hashing salt and the
+    stored pipeline rules (``rules`` overrides them). Problems are collected in the report; when
+    there are any, ``tables`` is empty and nothing may be loaded. Warnings do not block.
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
-    mapping = dict(mapping) if mapping is not None else suggest_mapping(raw.columns, kind)
+    if rules is None:
+        rules, rules_label = pipeline_rules(con)
+    else:
+        rules_label = f"custom:{_n_patterns(rules)}"
+    today = today or dt.date.today()
+    if mapping is None:
+        mapping = suggest_mapping(raw.columns, kind, raw.frame)
+    mapping = dict(mapping)
     report = QualityReport(
         file=raw.name,
         kind=kind,
-        rows_read=len(raw.frame),
+        rows_read=len(raw.frame) + len(raw.skipped_empty),
         file_format=raw.file_format,
         encoding=raw.encoding,
         delimiter=raw.delimiter,
     )
+    rows = np.asarray(
+        raw.row_numbers if raw.row_numbers is not None else np.arange(len(raw.frame)) + 2
+    )
+    if raw.skipped_empty:
+        report.rows_skipped = len(raw.skipped_empty)
+        report.add_rows("skipped_empty", raw.name, raw.skipped_empty, warning=True)
+    width = len(raw.columns)
+    for line, n in raw.ragged:
+        report.add(Problem("ragged_row", raw.name, line, value=str(n), detail=str(width)))
+
     fields = FIELDS[kind]
     by_field: dict[str, str] = {}
+    stage_date_cols: list[str] = []
+    mapping_problems = 0
     for col in raw.columns:
         target = mapping.get(col)
         if is_identifier(col) and target != "candidate_email":
@@ -809,36 +1238,33 @@ def prepare(
             continue
         if target not in fields:
             report.add(Problem("unknown_field", raw.name, column=col, value=target))
+            mapping_problems += 1
+            continue
+        if target in MULTI_FIELDS:
+            stage_date_cols.append(col)
             continue
         if target in by_field:
             report.add(Problem("field_twice", raw.name, column=col, value=target))
+            mapping_problems += 1
             continue
         by_field[target] = col
     required = list(REQUIRED[kind])
-    if kind == "applications" and "first_step" in by_field:
-        pass
-    elif kind == "applications":
+    if kind == "applications" and "first_step" not in by_field and not stage_date_cols:
         required.append("pipeline")
     for target in required:
         if target not in by_field:
-            report.add(
-                Problem(
-                    f"missing_{'pipeline' if target == 'pipeline' else 'column'}",
-                    raw.name,
-                    column=target,
-                    value=target,
-                )
-            )
-    if report.problem_counts:
+            code = "missing_pipeline" if target == "pipeline" else "missing_column"
+            report.add(Problem(code, raw.name, column=target, value=target))
+            mapping_problems += 1
+    if mapping_problems:
         return Prepared(kind, {}, report, {})
 
     frame = raw.frame
-    rows = pd.Series(np.arange(len(frame)) + 2)  # spreadsheet row numbers (header = 1)
     out: dict[str, pd.Series] = {}
 
     # Dates: one order for the whole file, decided by the data (or by the caller).
-    date_cols = [by_field[f] for f in by_field if f in DATE_FIELDS]
-    orders = {detect_date_order(frame[c].tolist()) for c in date_cols} - {None}
+    date_cols = [by_field[f] for f in by_field if f in DATE_FIELDS] + stage_date_cols
+    orders = {detect_date_order(_distinct(frame[c])) for c in date_cols} - {None}
     if date_order is None:
         if "dmy" in orders and "mdy" in orders:
             report.add(Problem("date_order_conflict", raw.name))
@@ -851,102 +1277,197 @@ def prepare(
     if orders:
         report.date_order = order
 
+    def to_date(v: str) -> np.datetime64 | None:
+        d = _parse_date(v, order)
+        return None if d is None else np.datetime64(d, "D")
+
+    def parse_dates(col: str) -> pd.Series:
+        values = frame[col]
+        converted, bad = _convert(values, to_date, np.datetime64("NaT"), "datetime64[D]")
+        report.add_rows("bad_date", raw.name, rows[bad], col, values.to_numpy()[bad])
+        series = pd.Series(converted.astype("datetime64[s]"), name=col)
+        future = np.flatnonzero((series > pd.Timestamp(today)).to_numpy())
+        report.add_rows(
+            "future_date", raw.name, rows[future], col, values.to_numpy()[future], warning=True
+        )
+        return series
+
     number_values = [
-        v for f in by_field if f in NUMBER_FIELDS for v in frame[by_field[f]].dropna().tolist()
+        v for f in by_field if f in NUMBER_FIELDS for v in _distinct(frame[by_field[f]])
     ]
     decimal_comma = raw.delimiter == ";" or _looks_decimal_comma(number_values)
     report.decimal_comma = decimal_comma and bool(number_values)
 
+    def to_number(v: str, integer: bool) -> float | None:
+        p = parse_number(v, decimal_comma)
+        return None if p is None or (integer and not float(p).is_integer()) else p
+
+    def to_bool(v: str) -> bool | None:
+        n = _norm_value(v)
+        return True if n in TRUE_WORDS else False if n in FALSE_WORDS else None
+
     for target, col in by_field.items():
         values = frame[col]
-        missing = values.isna()
+        missing = values.isna().to_numpy()
         report.missing[target] = int(missing.sum())
         if target in required and target != "pipeline":
-            for i in np.flatnonzero(missing.to_numpy()):
-                report.add(Problem("missing_value", raw.name, int(rows[i]), col))
+            report.add_rows("missing_value", raw.name, rows[np.flatnonzero(missing)], col)
         if target in DATE_FIELDS:
-            parsed = [None if v is None else _parse_date(v, order) for v in values]
-            for i, (v, p) in enumerate(zip(values, parsed, strict=True)):
-                if v is not None and p is None:
-                    report.add(Problem("bad_date", raw.name, int(rows[i]), col, v))
-            out[target] = pd.Series(pd.to_datetime(pd.Series(parsed, dtype=object)), name=target)
+            out[target] = parse_dates(col).rename(target)
         elif target in NUMBER_FIELDS or target in INT_FIELDS:
-            parsed = [None if v is None else parse_number(v, decimal_comma) for v in values]
-            for i, (v, p) in enumerate(zip(values, parsed, strict=True)):
-                bad = p is None or (target in INT_FIELDS and not float(p).is_integer())
-                if v is not None and bad:
-                    report.add(Problem("bad_number", raw.name, int(rows[i]), col, v))
-            series = pd.Series([np.nan if p is None else p for p in parsed], dtype="float64")
-            out[target] = series.round().astype("Int64") if target in INT_FIELDS else series
+            integer = target in INT_FIELDS
+            converted, bad = _convert(
+                values, lambda v, i=integer: to_number(v, i), np.nan, "float64"
+            )
+            report.add_rows("bad_number", raw.name, rows[bad], col, values.to_numpy()[bad])
+            series = pd.Series(converted, dtype="float64")
+            out[target] = series.round().astype("Int64") if integer else series
         elif target in BOOL_FIELDS:
-            parsed = []
-            for i, v in enumerate(values):
-                n = None if v is None else _norm_value(v)
-                val = True if n in TRUE_WORDS else False if n in FALSE_WORDS else None
-                if v is not None and val is None:
-                    report.add(Problem("bad_boolean", raw.name, int(rows[i]), col, v))
-                parsed.append(val)
-            out[target] = pd.Series(parsed, dtype="boolean")
+            converted, bad = _convert(values, to_bool)
+            report.add_rows("bad_boolean", raw.name, rows[bad], col, values.to_numpy()[bad])
+            out[target] = pd.Series(converted, dtype="boolean")
         elif target in ("status", "result"):
             synonyms = STATUS_SYNONYMS if target == "status" else RESULT_SYNONYMS
             code = "bad_status" if target == "status" else "bad_result"
-            parsed = []
-            for i, v in enumerate(values):
-                val = None if v is None else synonyms.get(_norm_value(v))
-                if v is not None and val is None:
-                    report.add(Problem(code, raw.name, int(rows[i]), col, v))
-                parsed.append(val)
-            out[target] = pd.Series(parsed, dtype=object)
+            converted, bad = _convert(values, lambda v, s=synonyms: s.get(_norm_value(v)))
+            report.add_rows(code, raw.name, rows[bad], col, values.to_numpy()[bad])
+            out[target] = pd.Series(converted, dtype=object)
         elif target == "pipeline":
-            out[target] = pd.Series(
-                [
-                    None if v is None else PIPELINE_SYNONYMS.get(_norm_value(v), _stage_key(v))
-                    for v in values
-                ],
-                dtype=object,
+            converted, _ = _convert(
+                values, lambda v: PIPELINE_SYNONYMS.get(_norm_value(v), _stage_key(v))
             )
+            out[target] = pd.Series(converted, dtype=object)
         else:
-            out[target] = pd.Series(list(values), dtype=object)
+            out[target] = pd.Series(values.to_numpy(), dtype=object)
+
+    # Durations that end before they start are errors; open offers and missing sources are not.
+    span = {"stages": ("entered_on", "exited_on"), "offers": ("offered_on", "decided_on")}
+    span["hires"] = ("start_on", "left_on")
+    if kind in span and all(f in out for f in span[kind]):
+        first, last = span[kind]
+        neg = np.flatnonzero((out[last] < out[first]).to_numpy())
+        report.add_rows(
+            "negative_duration",
+            raw.name,
+            rows[neg],
+            by_field[last],
+            frame[by_field[last]].to_numpy()[neg],
+            detail=by_field[first],
+        )
+    if kind == "offers":
+        open_offer = pd.Series(True, index=range(len(frame)))
+        for f in ("accepted", "decided_on"):
+            if f in out:
+                open_offer &= out[f].isna().to_numpy()
+        idx = np.flatnonzero(open_offer.to_numpy())
+        report.add_rows(
+            "unresolved_offer", raw.name, rows[idx], by_field["application_id"], warning=True
+        )
+    if kind == "applications":
+        if "source" in by_field:
+            idx = np.flatnonzero(out["source"].isna().to_numpy())
+            report.add_rows("missing_source", raw.name, rows[idx], by_field["source"], warning=True)
+        else:
+            report.warn(Problem("no_source_column", raw.name))
 
     key = out["application_id"]
+    id_col = by_field["application_id"]
     if kind != "stages":
-        dup = key.duplicated(keep="first") & key.notna()
-        for i in np.flatnonzero(dup.to_numpy()):
-            report.add(
-                Problem(
-                    "duplicate_id", raw.name, int(rows[i]), by_field["application_id"], str(key[i])
-                )
-            )
+        dup = np.flatnonzero((key.duplicated(keep="first") & key.notna()).to_numpy())
+        report.add_rows("duplicate_id", raw.name, rows[dup], id_col, key.to_numpy()[dup])
+        if mode == "append" and con is not None:
+            table_name = kind
+            loaded = _existing_ids(con, table_name, key)
+            idx = np.flatnonzero(key.isin(loaded).to_numpy())
+            report.add_rows("duplicate_existing", raw.name, rows[idx], id_col, key.to_numpy()[idx])
 
     meta: dict[str, str] = {}
     existing_meta = _existing_meta(con)
     table = pd.DataFrame({k: v for k, v in out.items() if k not in PSEUDO_FIELDS})
 
     if kind == "applications":
+        stage_dates = {c: parse_dates(c) for c in stage_date_cols}
+        events = _wide_events(key, stage_dates, rows)
+        if stage_date_cols and "first_step" not in out:
+            first = events.sort_values(["entered_on", "_seq"], kind="stable").drop_duplicates(
+                "application_id"
+            )
+            out["first_step"] = key.map(
+                dict(zip(first["application_id"], first["stage"], strict=True))
+            )
+            out["first_step"] = (
+                out["first_step"].astype(object).where(out["first_step"].notna(), None)
+            )
+            by_field["first_step"] = ", ".join(stage_date_cols)
         table = _finish_applications(
             raw, out, table, by_field, rows, report, rules, existing_meta, meta
         )
-    else:
-        known = _known_applications(con, key)
-        unknown = key.notna() & ~key.isin(set(known["application_id"]))
-        for i in np.flatnonzero(unknown.to_numpy()):
-            report.add(
-                Problem(
-                    "unknown_application",
-                    raw.name,
-                    int(rows[i]),
-                    by_field["application_id"],
-                    str(key[i]),
-                )
+        if report.pipeline_from_rules:
+            report.rules_label = rules_label
+        if mode == "replace" or report.pipeline_from_rules:
+            meta[store.RULES_SUMMARY_KEY] = report.rules_label or ""
+        tables = {"applications": table}
+        if stage_date_cols and report.ok and len(events):
+            known = table[["application_id", "status"]]
+            ev_rows = events.pop("_srcrow").to_numpy()
+            stages, ev = _finish_stages(
+                events,
+                ev_rows,
+                known,
+                report,
+                rules,
+                con,
+                mode,
+                raw.name,
+                order_hint=[_stage_key(c) for c in stage_date_cols],
             )
-        if kind == "stages" and report.ok:
-            return _finish_stages(table, known, report, rules, con, mode, meta, existing_meta)
+            tables.update({"stages": stages, "stage_events": ev})
+            report.stage_events = len(ev)
+        if not report.ok:
+            return Prepared(kind, {}, report, {})
+        report.rows_loaded = len(table)
+        _set_as_of(meta, existing_meta, table, replace=(mode == "replace"))
+        return Prepared(kind, tables, report, meta)
 
+    known = _known_applications(con, key)
+    unknown = np.flatnonzero((key.notna() & ~key.isin(set(known["application_id"]))).to_numpy())
+    report.add_rows("unknown_application", raw.name, rows[unknown], id_col, key.to_numpy()[unknown])
     if not report.ok:
         return Prepared(kind, {}, report, {})
+    if kind == "stages":
+        table["_seq"] = np.arange(len(table))
+        stages, events = _finish_stages(table, rows, known, report, rules, con, mode, raw.name)
+        if not report.ok:
+            return Prepared(kind, {}, report, {})
+        report.rows_loaded = len(events)
+        _set_as_of(meta, existing_meta, events, replace=False)
+        return Prepared("stages", {"stages": stages, "stage_events": events}, report, meta)
     report.rows_loaded = len(table)
-    _set_as_of(meta, existing_meta, table, replace=(kind == "applications" and mode == "replace"))
+    _set_as_of(meta, existing_meta, table, replace=False)
     return Prepared(kind, {kind: table}, report, meta)
+
+
+def _wide_events(
+    key: pd.Series, stage_dates: Mapping[str, pd.Series], rows: np.ndarray
+) -> pd.DataFrame:
+    """A sheet's date column per stage -> one event per application and dated stage."""
+    parts = []
+    for seq, (col, dates) in enumerate(stage_dates.items()):
+        has = (dates.notna() & key.notna()).to_numpy()
+        parts.append(
+            pd.DataFrame(
+                {
+                    "application_id": key.to_numpy()[has],
+                    "stage": col,
+                    "entered_on": dates.to_numpy()[has],
+                    "_seq": seq,
+                    "_srcrow": rows[has],
+                }
+            )
+        )
+    if not parts:
+        return pd.DataFrame(columns=["application_id", "stage", "entered_on", "_seq", "_srcrow"])
+    return pd.concat(parts, ignore_index=True)
 
 
 def _set_as_of(
@@ -966,63 +1487,81 @@ def _set_as_of(
 def _finish_applications(raw, out, table, by_field, rows, report, rules, existing_meta, meta):
     salt = existing_meta.get(SALT_KEY) or secrets.token_hex(16)
     if "candidate_id" in table:
-        table["candidate_id"] = [
-            None if v is None else _hash(v, salt) for v in table["candidate_id"]
-        ]
+        table["candidate_id"] = _convert(table["candidate_id"], lambda v: _hash(v, salt))[0]
         report.candidate_hashed = True
     elif "candidate_email" in out:
-        table["candidate_id"] = [
-            None if v is None else _hash(v.strip().lower(), salt) for v in out["candidate_email"]
-        ]
+        table["candidate_id"] = _convert(
+            out["candidate_email"], lambda v: _hash(v.strip().lower(), salt)
+        )[0]
         report.candidate_hashed = True
     if report.candidate_hashed:
         meta[SALT_KEY] = salt
-    pipeline = (
-        table["pipeline"] if "pipeline" in table else pd.Series([None] * len(table), dtype=object)
-    )
+    n = len(table)
+    pipeline = table["pipeline"] if "pipeline" in table else pd.Series([None] * n, dtype=object)
     if "first_step" in out:
-        tagged = 0
-        filled = []
-        first_human = []
-        for i, (p, step) in enumerate(zip(pipeline, out["first_step"], strict=True)):
-            rule = match_rule(step, rules)
-            if p is None and rule is not None:
-                p = rule["pipeline"]
-                tagged += 1
-            if p is None:
-                report.add(
-                    Problem(
-                        "no_pipeline", raw.name, int(rows[i]), by_field["first_step"], step or ""
-                    )
-                )
-            filled.append(p)
-            first_human.append(
-                1 if rule is not None and rule.get("touchpoint") == "human" else None
-            )
+        step = out["first_step"]
+        matched, _ = _convert(step, lambda v: match_rule(v, rules) or None)
+        by_rule = np.array([None if r is None else r["pipeline"] for r in matched], dtype=object)
+        human = np.array(
+            [1 if r is not None and r.get("touchpoint") == "human" else None for r in matched],
+            dtype=object,
+        )
+        need = pipeline.isna().to_numpy()
+        tagged = need & pd.notna(by_rule)
+        filled = np.where(need, by_rule, pipeline.to_numpy(dtype=object))
+        nope = np.flatnonzero(pd.isna(filled))
+        report.add_rows(
+            "no_pipeline",
+            raw.name,
+            rows[nope],
+            by_field["first_step"],
+            [v or "" for v in step.to_numpy()[nope]],
+        )
         table["pipeline"] = pd.Series(filled, dtype=object)
         if "first_human_step" not in table:
-            table["first_human_step"] = pd.array(first_human, dtype="Int16")
-        report.pipeline_from_rules = tagged
-        if tagged:
+            table["first_human_step"] = pd.array(human, dtype="Int16")
+        report.pipeline_from_rules = int(tagged.sum())
+        if report.pipeline_from_rules:
             meta[RULES_KEY] = json.dumps(list(rules), ensure_ascii=False)
     else:
-        for i in np.flatnonzero(pipeline.isna().to_numpy()):
-            report.add(Problem("missing_value", raw.name, int(rows[i]), by_field["pipeline"]))
+        idx = np.flatnonzero(pipeline.isna().to_numpy())
+        report.add_rows("missing_value", raw.name, rows[idx], by_field["pipeline"])
     if "furthest_stage" in table:
-        table["furthest_stage"] = [
-            None if v is None else _stage_key(v) for v in table["furthest_stage"]
-        ]
+        table["furthest_stage"] = _convert(table["furthest_stage"], _stage_key)[0]
     return table
 
 
-def _finish_stages(table, known, report, rules, con, mode, meta, existing_meta):
+_FINAL_RESULT = {
+    "hired": "advanced",
+    "rejected": "rejected",
+    "withdrawn": "withdrawn",
+    "offer_declined": "withdrawn",
+    "open": "pending",
+}
+
+
+def _finish_stages(
+    table: pd.DataFrame,
+    rows: np.ndarray,
+    known: pd.DataFrame,
+    report: QualityReport,
+    rules: Sequence[Mapping[str, object]],
+    con: duckdb.DuckDBPyConnection | None,
+    mode: str,
+    file: str,
+    *,
+    order_hint: Sequence[str] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Stage events -> (stage catalogue rows to load, events). ``table`` needs application_id,
+    stage (a label), entered_on and ``_seq`` (tie-break within a day: file or column order)."""
     table = table.copy()
+    table["_srcrow"] = rows
     table["label"] = table["stage"]
-    table["stage"] = [_stage_key(v) for v in table["stage"]]
-    table["_row"] = np.arange(len(table))
-    table = table.sort_values(["application_id", "entered_on", "_row"], kind="stable")
-    # Stage order: the catalogue's when the stage is known, else by the median position of the
-    # stage within applications (robust to files sorted any way), after the known stages.
+    table["stage"] = _convert(table["stage"], _stage_key)[0]
+    table = table.sort_values(["application_id", "entered_on", "_seq"], kind="stable")
+    # Stage order: the catalogue's when the stage is known; else the sheet's column order (stage
+    # date columns); else the median position of the stage within applications (robust to files
+    # sorted any way), after the known stages.
     catalogue: dict[str, int] = {}
     if con is not None and mode == "append":
         cur = con.cursor()
@@ -1030,63 +1569,58 @@ def _finish_stages(table, known, report, rules, con, mode, meta, existing_meta):
             catalogue = dict(cur.execute("SELECT stage, stage_order FROM stages").fetchall())
         finally:
             cur.close()
-    position = table.groupby("application_id").cumcount()
-    median_pos = position.groupby(table["stage"]).median().sort_values(kind="stable")
-    new = [s for s in median_pos.index if s not in catalogue]
+    if order_hint is not None:
+        ranked = list(dict.fromkeys(order_hint))
+    else:
+        position = table.groupby("application_id").cumcount()
+        ranked = list(position.groupby(table["stage"]).median().sort_values(kind="stable").index)
+    new = [s for s in ranked if s not in catalogue]
     start = max(catalogue.values(), default=0)
     order = {**catalogue, **{s: start + i + 1 for i, s in enumerate(new)}}
     table["stage_order"] = table["stage"].map(order).astype("int16")
+    # Stage-order violations: within an application, a stage entered after a later stage.
+    app = table["application_id"]
+    previous = table.groupby("application_id")["stage_order"].shift(1)
+    back = np.flatnonzero((table["stage_order"] < previous).to_numpy())
+    report.add_rows(
+        "stage_order",
+        file,
+        table["_srcrow"].to_numpy()[back],
+        None,
+        table["label"].to_numpy()[back],
+        warning=True,
+    )
     # Exit date: the next stage's entry, when not given.
     nxt = table.groupby("application_id")["entered_on"].shift(-1)
     if "exited_on" in table:
         table["exited_on"] = table["exited_on"].fillna(nxt)
     else:
         table["exited_on"] = nxt
-    last = ~table["application_id"].duplicated(keep="last")
+    last = ~app.duplicated(keep="last")
     if "result" not in table:
-        final = dict(zip(known["application_id"], known["status"], strict=True))
-        final_result = {
-            "hired": "advanced",
-            "rejected": "rejected",
-            "withdrawn": "withdrawn",
-            "offer_declined": "withdrawn",
-            "open": "pending",
-        }
-        table["result"] = [
-            final_result.get(final.get(a, "open"), "pending") if is_last else "advanced"
-            for a, is_last in zip(table["application_id"], last, strict=True)
-        ]
+        final = app.map(dict(zip(known["application_id"], known["status"], strict=True)))
+        final_result = final.map(_FINAL_RESULT).fillna("pending")
+        table["result"] = np.where(last, final_result, "advanced")
         table.loc[last & table["result"].eq("pending"), "exited_on"] = pd.NaT
     if "touchpoint" not in table:
         source = table["format"] if "format" in table else table["label"]
-        table["touchpoint"] = [
-            (r or {}).get("touchpoint") for r in (match_rule(s, rules) for s in source)
-        ]
+        matched, _ = _convert(source, lambda v: match_rule(v, rules) or None)
+        table["touchpoint"] = [None if r is None else r.get("touchpoint") for r in matched]
     if "format" in table:
-        table["format"] = [None if v is None else _stage_key(v) for v in table["format"]]
+        table["format"] = _convert(table["format"], _stage_key)[0]
     labels = table.drop_duplicates("stage").set_index("stage")["label"]
+    keys = list(order) if mode == "replace" else new
     stages = pd.DataFrame(
         {
-            "stage": new,
-            "stage_order": [order[s] for s in new],
-            "label_en": [labels[s] for s in new],
-            "label_nl": [labels[s] for s in new],
+            "stage": keys,
+            "stage_order": [order[s] for s in keys],
+            "label_en": [labels.get(s, s) for s in keys],
+            "label_nl": [labels.get(s, s) for s in keys],
         }
     )
-    if mode == "replace":
-        stages = pd.DataFrame(
-            {
-                "stage": list(order),
-                "stage_order": list(order.values()),
-                "label_en": [labels.get(s, s) for s in order],
-                "label_nl": [labels.get(s, s) for s in order],
-            }
-        )
     stages["stage_order"] = stages["stage_order"].astype("int16")
-    events = table.drop(columns=["label", "_row"]).reset_index(drop=True)
-    report.rows_loaded = len(events)
-    _set_as_of(meta, existing_meta, events, replace=False)
-    return Prepared("stages", {"stages": stages, "stage_events": events}, report, meta)
+    events = table.drop(columns=["label", "_seq", "_srcrow"]).reset_index(drop=True)
+    return stages, events
 
 
 # --------------------------------------------------------------------------------------------
@@ -1125,7 +1659,7 @@ def load(
     table_modes = mode
     if prepared.kind == "applications" and mode == "replace":
         for name in _DEPENDENT:
-            tables[name] = _empty(con, name)
+            tables.setdefault(name, _empty(con, name))
         meta["is_demo"] = "false"
     if prepared.kind == "stages" and mode == "append":
         # new stages are appended to the catalogue; events too
@@ -1136,7 +1670,13 @@ def load(
         mode=table_modes,
         source=f"{prepared.report.file} ({prepared.kind})",
         meta=meta,
+        keep_previous=True,
     )
+
+
+def undo(con: duckdb.DuckDBPyConnection) -> int:
+    """Undo the last load (``store.undo_last_load``): the previous data back, a new version."""
+    return store.undo_last_load(con)
 
 
 def _empty(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
@@ -1162,14 +1702,18 @@ def import_file(
     *,
     mode: store.LoadMode = "replace",
     date_order: DateOrder | None = None,
+    profile: Profile | None = None,
 ) -> tuple[Prepared, int | None]:
-    """Read, map automatically, validate and (when clean) load one file.
+    """Read, map (with ``profile`` or automatically), validate and (when clean) load one file.
 
     Returns the prepared upload (with its report) and the new data version, or None when
     nothing was loaded. Raises ``IngestError`` when the file cannot be read at all.
     """
     raw = read_path(path)
-    prepared = prepare(raw, kind, date_order=date_order, con=con, mode=mode)
+    mapping = profile.apply(raw.columns) if profile is not None else None
+    if profile is not None and date_order is None:
+        date_order = profile.date_order  # type: ignore[assignment]
+    prepared = prepare(raw, kind, mapping, date_order=date_order, con=con, mode=mode)
     if not prepared.ok:
         return prepared, None
     return prepared, load(con, prepared, mode=mode)

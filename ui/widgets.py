@@ -34,6 +34,11 @@ def footnote(ctx: PageContext) -> str:
     text = t(
         "footnote.cohort", ctx.lang, filters=filters_text, as_of=fmt_date(ctx.info.as_of, ctx.lang)
     )
+    rules = getattr(ctx.info, "pipeline_rules", None)
+    if rules:  # pipelines tagged by rules at import, not read from a column ("default:28")
+        which, _, n = rules.partition(":")
+        rules_name = t(f"ingest.rules.{which}", ctx.lang)
+        text += " " + t("footnote.pipeline_rules", ctx.lang, rules=rules_name, n=n)
     if ctx.info.is_demo:
         text += " " + t("finding.demo_suffix", ctx.lang)
     return text
