@@ -2,7 +2,9 @@
 
 ``python -m analytics demo --applications N --seed S --db PATH`` builds the demo database;
 ``python -m analytics import FILE --kind applications|stages|offers|hires [--mode replace|append]
-[--date-order dmy|mdy] [--db PATH]`` imports an ATS export and prints the data-quality report.
+[--date-order dmy|mdy] [--mapping PROFILE] [--db PATH]`` imports an ATS export and prints the
+data-quality report (PROFILE: a mapping profile saved on the Data page, or a JSON file);
+``python -m analytics undo [--db PATH]`` puts back the data as they were before the last load.
 """
 
 from __future__ import annotations
@@ -50,8 +52,24 @@ def _import(args: argparse.Namespace) -> int:
         print(f"error: {problem.text()}", file=sys.stderr)
         return 2
     try:
+        mapping, date_order = None, args.date_order
+        if args.mapping:
+            try:
+                profile = ingest.find_profile(con, args.mapping)
+            except ValueError as e:
+                print(f"error: {e}", file=sys.stderr)
+                return 2
+            if profile.kind != args.kind:
+                print(
+                    f"error: profile '{profile.name}' is for {profile.kind} files, not "
+                    f"{args.kind}; choose another profile or --kind {profile.kind}.",
+                    file=sys.stderr,
+                )
+                return 2
+            mapping = profile.apply(raw.columns)
+            date_order = date_order or profile.date_order
         prepared = ingest.prepare(
-            raw, args.kind, date_order=args.date_order, con=con, mode=args.mode
+            raw, args.kind, mapping, date_order=date_order, con=con, mode=args.mode
         )
         if not prepared.ok:
             print(prepared.report.to_text(), file=sys.stderr)
@@ -68,6 +86,24 @@ def _import(args: argparse.Namespace) -> int:
         con.close()
     print(prepared.report.to_text())
     print(f"Loaded into {path} (data version {version}).")
+    return 0
+
+
+def _undo(args: argparse.Namespace) -> int:
+    path = Path(args.db) if args.db else store.db_path_from_env()
+    try:
+        con = store.connect(path)
+    except store.StoreError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    try:
+        version = ingest.undo(con)
+    except store.StoreError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    finally:
+        con.close()
+    print(f"Undid the last load in {path} (data version {version}).")
     return 0
 
 
@@ -88,10 +124,17 @@ def main(argv: list[str] | None = None) -> int:
     p_import.add_argument(
         "--date-order", choices=("dmy", "mdy"), help="order of dd-mm / mm-dd dates when ambiguous"
     )
+    p_import.add_argument(
+        "--mapping", help="a mapping profile: its name (saved on the Data page) or a JSON file"
+    )
     p_import.add_argument("--db", help="database file (default: $AIVSHI_DB or data/aivshi.duckdb)")
+    p_undo = sub.add_parser("undo", help="put back the data as they were before the last load")
+    p_undo.add_argument("--db", help="database file (default: $AIVSHI_DB or data/aivshi.duckdb)")
     args = parser.parse_args(argv)
     if args.command == "import":
         return _import(args)
+    if args.command == "undo":
+        return _undo(args)
     if args.command == "demo":
         if args.applications < 100:
             parser.error("--applications must be at least 100")
