@@ -118,6 +118,7 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "eerste ronde",
             "first touchpoint",
             "screening type",
+            "first interview stage",
         ),
         "first_human_step": ("first human step", "eerste menselijke stap"),
         "career_switcher": ("career switcher", "zij instromer", "zijinstromer", "career change"),
@@ -129,6 +130,7 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
             "fase",
             "huidige fase",
             "last stage",
+            "current interview stage",
         ),
         "gender": ("gender", "geslacht", "sex"),
         "age_band": ("age band", "age group", "leeftijdsgroep", "leeftijdscategorie"),
@@ -395,6 +397,7 @@ PIPELINE_RULES: tuple[dict[str, object], ...] = (
         "touchpoint": "human",
         "keywords": [
             "recruiter call",
+            "recruiter screen",
             "phone screen",
             "intro call",
             "engineer chat",
@@ -751,11 +754,34 @@ def normalise_name(name: str) -> str:
     return s.strip()
 
 
+# Words that make a column a process step or a date, not a person's details: "Phone screen",
+# "stage_name", "Phone screen date" are steps; "Phone", "Candidate Name" are identifiers.
+NOT_IDENTIFIER_WORDS = (
+    "stage",
+    "step",
+    "screen",
+    "screening",
+    "interview",
+    "call",
+    "test",
+    "date",
+    "at",
+    "on",
+    "fase",
+    "stap",
+    "gesprek",
+    "datum",
+    "type",
+)
+
+
 def is_identifier(column: str) -> bool:
     """True for direct identifiers (names, e-mail, phone, address ...), which are never stored."""
     norm = normalise_name(column)
     words = f" {norm} "
     if norm.endswith(" id") or norm in ("id",):
+        return False
+    if any(f" {w} " in words for w in NOT_IDENTIFIER_WORDS):
         return False
     return any(f" {w} " in words for w in IDENTIFIER_WORDS)
 
