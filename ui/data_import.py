@@ -36,9 +36,17 @@ def mapping_frame(raw: ingest.RawFile, mapping: dict[str, str | None]) -> pd.Dat
     )
 
 
-def mapping_editor(raw: ingest.RawFile, kind: str, lang: str, key: str) -> dict[str, str | None]:
-    """The detected mapping in an editable table; returns the (corrected) mapping."""
-    suggested = ingest.suggest_mapping(raw.columns, kind)
+def mapping_editor(
+    raw: ingest.RawFile,
+    kind: str,
+    lang: str,
+    key: str,
+    initial: dict[str, str | None] | None = None,
+) -> dict[str, str | None]:
+    """The detected (or the profile's) mapping in an editable table; returns the mapping."""
+    suggested = (
+        initial if initial is not None else ingest.suggest_mapping(raw.columns, kind, raw.frame)
+    )
     edited = st.data_editor(
         mapping_frame(raw, suggested),
         hide_index=True,
@@ -58,15 +66,17 @@ def mapping_editor(raw: ingest.RawFile, kind: str, lang: str, key: str) -> dict[
 
 def quality_report(report: ingest.QualityReport, lang: str) -> None:
     """The data-quality report: counts, problems (with file, row, column), missing values."""
-    cols = st.columns(3)
+    cols = st.columns(4)
     cols[0].metric(t("ingest.rows_read", lang), fmt_num(report.rows_read, lang))
     cols[1].metric(t("ingest.rows_loadable", lang), fmt_num(report.rows_loaded, lang))
     cols[2].metric(t("ingest.problems_n", lang), fmt_num(sum(report.problem_counts.values()), lang))
+    cols[3].metric(t("ingest.warnings_n", lang), fmt_num(sum(report.warning_counts.values()), lang))
     notes = [
         line
         for line in report.to_text(lang).splitlines()[2:]
         if not line.startswith("  - ")
         and not line.startswith(t("ingest.report.problems", lang))
+        and not line.startswith(t("ingest.report.warnings", lang))
         and not line.startswith(t("ingest.report.missing", lang))
     ]
     for line in notes:
@@ -79,6 +89,12 @@ def quality_report(report: ingest.QualityReport, lang: str) -> None:
             st.caption(t("ingest.more_problems", lang, n=fmt_num(hidden, lang)))
     else:
         st.success(t("ingest.no_problems", lang), icon=":material/check_circle:")
+    if report.warning_counts:
+        st.warning(t("ingest.has_warnings", lang), icon=":material/warning:")
+        st.markdown("\n".join(f"- {p.text(lang)}" for p in report.warnings))
+        hidden = sum(report.warning_counts.values()) - len(report.warnings)
+        if hidden > 0:
+            st.caption(t("ingest.more_problems", lang, n=fmt_num(hidden, lang)))
     missing = {k: v for k, v in report.missing.items() if v}
     if missing:
         st.caption(t("ingest.missing_values", lang))
@@ -118,6 +134,108 @@ def load(prepared: ingest.Prepared, mode: str, lang: str) -> int | None:
         _after_data_change()
         status.update(state="complete")
     return version
+
+
+def undo(lang: str) -> int | None:
+    """Undo the last load; clears the caches. Returns the new version (None when refused)."""
+    cur = data.cursor()
+    try:
+        version = ingest.undo(cur)
+    except store.StoreError as e:
+        st.error(t("ingest.undo_failed", lang, message=str(e)), icon=":material/error:")
+        return None
+    finally:
+        cur.close()
+    _after_data_change()
+    return version
+
+
+def profile_picker(raw: ingest.RawFile, kind: str, lang: str, key: str) -> ingest.Profile | None:
+    """Saved mapping profiles of this kind; the one fitting the file's columns preselected."""
+    cur = data.cursor()
+    try:
+        profiles = ingest.list_profiles(cur, kind)
+        best = ingest.best_profile(cur, raw.columns, kind)
+    finally:
+        cur.close()
+    if not profiles:
+        return None
+    names = [None, *(p.name for p in profiles)]
+    chosen = st.selectbox(
+        t("ingest.profile", lang),
+        options=names,
+        index=names.index(best.name) if best is not None else 0,
+        format_func=lambda n: t("ingest.profile.none", lang) if n is None else n,
+        help=t("ingest.profile.help", lang),
+        key=key,
+    )
+    if best is not None and chosen == best.name:
+        st.caption(t("ingest.profile.suggested", lang, name=best.name))
+    return next((p for p in profiles if p.name == chosen), None)
+
+
+def profile_saver(
+    kind: str, mapping: dict[str, str | None], date_order: str | None, lang: str
+) -> None:
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    name = left.text_input(t("ingest.profile.name", lang), key="ingest_profile_name")
+    if right.button(t("ingest.profile.save", lang), key="ingest_profile_save", disabled=not name):
+        cur = data.cursor()
+        try:
+            ingest.save_profile(cur, name, kind, mapping, date_order)
+        except (ValueError, store.StoreError) as e:
+            st.error(t("ingest.profile.failed", lang, message=str(e)), icon=":material/error:")
+        else:
+            st.success(t("ingest.profile.saved", lang, name=name.strip()), icon=":material/save:")
+        finally:
+            cur.close()
+
+
+def rules_editor(lang: str) -> None:
+    """The pipeline tagging rules (pattern -> pipeline) in an editable table; save or reset."""
+    cur = data.cursor()
+    try:
+        rules, rules_label = ingest.pipeline_rules(cur)
+    finally:
+        cur.close()
+    which, _, n = rules_label.partition(":")
+    st.caption(t("ingest.rules.help", lang))
+    st.caption(t("ingest.rules.in_use", lang, rules=t(f"ingest.rules.{which}", lang), n=n))
+    edited = st.data_editor(
+        ingest.rules_frame(rules),
+        num_rows="dynamic",
+        hide_index=True,
+        column_config={
+            "pattern": st.column_config.TextColumn(t("ingest.rules.pattern", lang), required=True),
+            "pipeline": st.column_config.SelectboxColumn(
+                t("ingest.rules.pipeline", lang),
+                options=list(store.PIPELINES),
+                required=True,
+            ),
+        },
+        key=f"ingest_rules_{rules_label}",
+    )
+    left, right = st.columns(2)
+    if left.button(t("ingest.rules.save", lang), key="ingest_rules_save"):
+        cur = data.cursor()
+        try:
+            n_saved = ingest.save_pipeline_rules(cur, edited)
+        except (ValueError, store.StoreError) as e:
+            st.error(t("ingest.rules.failed", lang, message=str(e)), icon=":material/error:")
+        else:
+            st.session_state["_ingest_flash"] = t("ingest.rules.saved", lang, n=n_saved)
+            st.rerun()
+        finally:
+            cur.close()
+    if right.button(
+        t("ingest.rules.reset", lang), key="ingest_rules_reset", disabled=which == "default"
+    ):
+        cur = data.cursor()
+        try:
+            ingest.reset_pipeline_rules(cur)
+        finally:
+            cur.close()
+        st.rerun()
 
 
 def restore_demo(lang: str) -> int:

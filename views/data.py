@@ -58,21 +58,29 @@ if upload is not None:
 
     st.subheader(ctx.t("ingest.mapping"))
     st.caption(ctx.t("ingest.mapping.help"))
+    profile = data_import.profile_picker(raw, kind, lang, key=f"ingest_profile_{kind}")
     mapping = data_import.mapping_editor(
-        raw, kind, lang, key=f"ingest_mapping_{kind}_{upload.file_id}"
+        raw,
+        kind,
+        lang,
+        key=f"ingest_mapping_{kind}_{upload.file_id}_{profile.name if profile else ''}",
+        initial=profile.apply(raw.columns) if profile is not None else None,
     )
 
     date_order = None
     first = ingest.prepare(raw, kind, mapping, con=None)
     if first.report.ambiguous_dates:
+        orders = ("dmy", "mdy")
         date_order = st.radio(
             ctx.t("ingest.date_order"),
-            options=("dmy", "mdy"),
+            options=orders,
+            index=orders.index(profile.date_order) if profile and profile.date_order else 0,
             format_func=lambda o: ctx.t(f"ingest.date_order.{o}"),
             help=ctx.t("ingest.date_order.help"),
             horizontal=True,
             key="ingest_date_order",
         )
+    data_import.profile_saver(kind, mapping, date_order, lang)
 
     cur = data.cursor()
     try:
@@ -101,7 +109,22 @@ if upload is not None:
             st.rerun()
 
 st.divider()
-if st.button(
+with st.expander(ctx.t("ingest.rules"), icon=":material/rule:"):
+    data_import.rules_editor(lang)
+
+left, right = st.columns(2)
+if left.button(
+    ctx.t("ingest.undo"),
+    help=ctx.t("ingest.undo.help"),
+    icon=":material/undo:",
+    key="ingest_undo",
+    disabled=not ctx.info.undo_available,
+):
+    version = data_import.undo(lang)
+    if version is not None:
+        st.session_state["_ingest_flash"] = ctx.t("ingest.undone", version=version)
+        st.rerun()
+if right.button(
     ctx.t("ingest.restore"),
     help=ctx.t("ingest.restore.help"),
     icon=":material/science:",
