@@ -632,14 +632,17 @@ def sniff_delimiter(sample: str) -> str:
 
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every cell a stripped ``str`` or ``None``; NA markers become ``None``."""
+    """Every cell a stripped ``str`` or missing; NA markers become missing.
+
+    Text read from CSV and Excel stays in pandas' (Arrow-backed) string dtype, missing = NaN:
+    converting a million rows to Python objects would cost seconds. Other columns (Parquet) become
+    ``object`` with ``None``. Code reading cells checks with ``pd.isna``/``notna``."""
     out = {}
     for col in frame.columns:
         column = frame[col]
         if isinstance(column.dtype, pd.StringDtype):  # CSV and Excel read as text: vectorised
             stripped = column.str.strip()
-            na = stripped.isna() | stripped.isin(NA_MARKERS)
-            out[str(col).strip()] = stripped.astype(object).where(~na, None)
+            out[str(col).strip()] = stripped.where(~stripped.isin(NA_MARKERS))
             continue
         values = []
         for v in frame[col].tolist():
@@ -719,15 +722,22 @@ def _ragged_lines(
 ) -> tuple[list[tuple[int, int]], list[list[str]] | None]:
     """Lines whose number of fields differs from the header's, as (line, fields found).
 
-    One pass of the C csv reader (about 1 s per million lines). When there are any, the parsed
-    rows are returned too (pandas cannot read lines with too many fields), else None.
+    Without quotes in the file, fields are counted with ``str.count`` (fast); with quotes, with
+    the C csv reader (about 1.5 s per million lines). When there are ragged lines, the parsed rows
+    are returned too (pandas cannot read lines with too many fields), else None.
     """
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, None)
-    if header is None:
-        return [], None
-    width = len(header)
-    ragged = [(reader.line_num, len(row)) for row in reader if row and len(row) != width]
+    if '"' not in text:
+        lines = text.split("\n")
+        width = lines[0].count(delimiter) + 1
+        counts = [line.count(delimiter) + 1 for line in lines]
+        ragged = [(i + 1, n) for i, n in enumerate(counts) if n != width and lines[i].strip("\r")]
+    else:
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        header = next(reader, None)
+        if header is None:
+            return [], None
+        width = len(header)
+        ragged = [(reader.line_num, len(row)) for row in reader if row and len(row) != width]
     if not ragged:
         return [], None
     rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if row]
@@ -1364,7 +1374,7 @@ def prepare(
             )
             out[target] = pd.Series(converted, dtype=object)
         else:
-            out[target] = pd.Series(values.to_numpy(), dtype=object)
+            out[target] = values.reset_index(drop=True)
 
     # Durations that end before they start are errors; open offers and missing sources are not.
     span = {"stages": ("entered_on", "exited_on"), "offers": ("offered_on", "decided_on")}
@@ -1541,7 +1551,7 @@ def _finish_applications(raw, out, table, by_field, rows, report, rules, existin
             raw.name,
             rows[nope],
             by_field["first_step"],
-            [v or "" for v in step.to_numpy()[nope]],
+            ["" if pd.isna(v) else v for v in step.to_numpy()[nope]],
         )
         table["pipeline"] = pd.Series(filled, dtype=object)
         if "first_human_step" not in table:
