@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from analytics import demo, store
+from analytics import demo, ingest, store
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -77,3 +77,66 @@ def test_bad_upload_lists_problems_and_disables_load(app):
     assert at.button(key="ingest_load").disabled
     text = " ".join(m.value for m in at.markdown)
     assert "bad.csv, row 2, column Status" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_upload_homemade_sheet_load_then_undo(app, lang):
+    at = _open(app(), lang)
+    assert at.button(key="ingest_undo").disabled  # nothing loaded yet
+    content = (SAMPLES / "homemade_stage_dates.csv").read_bytes()
+    at.file_uploader(key="ingest_file").set_value(("homemade_stage_dates.csv", content, "text/csv"))
+    at.run()
+    assert not at.exception and not at.error
+    assert at.warning, "the missing source is shown as a warning"
+    warning_text = " ".join(m.value for m in at.markdown)
+    expected = "row 8, column Source" if lang == "en" else "rij 8, kolom Source"
+    assert expected in warning_text
+    at.button(key="ingest_load").click().run()
+    assert not at.exception and not at.error
+    info = at.session_state["_page_context"].info
+    assert not info.is_demo and info.applications == 30 and info.undo_available
+    assert info.pipeline_rules.startswith("default:")
+    at.button(key="ingest_undo").click().run()
+    assert not at.exception and not at.error
+    info = at.session_state["_page_context"].info
+    assert info.is_demo and info.applications == 1000 and not info.undo_available
+
+
+def test_saved_profile_is_picked_for_the_next_upload(app):
+    at = _open(app())
+    odd = (
+        b"Ref,When,Track,Outcome\nX1,2025-02-01,human_first,hired\nX2,2025-02-02,human_first,open\n"
+    )
+    at.file_uploader(key="ingest_file").set_value(("odd.csv", odd, "text/csv"))
+    at.run()
+    assert at.button(key="ingest_load").disabled  # the names are not recognised
+    db = store.db_path_from_env()
+    # the profile is saved as the page would (the data_editor cannot be edited in AppTest)
+    con = store.connect(db)
+    mapping = {
+        "Ref": "application_id",
+        "When": "applied_on",
+        "Track": "pipeline",
+        "Outcome": "status",
+    }
+    ingest.save_profile(con, "Odd ATS", "applications", mapping)
+    con.close()
+    at = _open(app())
+    at.file_uploader(key="ingest_file").set_value(("odd.csv", odd, "text/csv"))
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="ingest_profile_applications").value == "Odd ATS"
+    assert not at.button(key="ingest_load").disabled
+    at.text_input(key="ingest_profile_name").input("Copy").run()
+    at.button(key="ingest_profile_save").click().run()
+    assert not at.exception and not at.error
+    con = store.connect(db)
+    assert "Copy" in [p.name for p in ingest.list_profiles(con)]
+    con.close()
+
+
+def test_rules_editor_shows_the_rules(app):
+    at = _open(app(), "nl")
+    n = len(ingest.rules_frame(ingest.PIPELINE_RULES))
+    captions = [c.value for c in at.caption]
+    assert f"In gebruik: de standaardregels ({n} patronen)." in captions
