@@ -522,15 +522,21 @@ def test_stored_rules_are_used_and_named(con):
     assert ingest.pipeline_rules(con)[1].startswith("default:")
 
 
-def test_footnote_names_the_rules():
-    from analytics.i18n import t
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_footnote_names_the_rules(gh, lang):
+    from ui.context import PageContext
+    from ui.widgets import footnote
 
-    assert t("footnote.pipeline_rules", "en", rules=t("ingest.rules.custom", "en"), n=8) == (
-        "Pipeline tagged from the first step by edited rules (8 patterns)."
-    )
-    assert "aangepaste regels" in t(
-        "footnote.pipeline_rules", "nl", rules=t("ingest.rules.custom", "nl"), n=8
-    )
+    info = store.dataset_info(gh)
+    text = footnote(PageContext(lang, Filters(), info))
+    n = len(ingest.rules_frame(ingest.PIPELINE_RULES))
+    expected = {
+        "en": f"Pipeline tagged from the first step by default rules ({n} patterns).",
+        "nl": f"Proces afgeleid uit de eerste stap met de standaardregels ({n} patronen).",
+    }[lang]
+    assert expected in text
+    _import(gh, "nl_sollicitaties.csv", "applications")  # explicit pipeline column
+    assert expected not in footnote(PageContext(lang, Filters(), store.dataset_info(gh)))
 
 
 # --- speed (small version of the 1M-row measurement) ---------------------------------------------
