@@ -4,6 +4,8 @@
 ``python -m analytics import FILE --kind applications|stages|offers|hires [--mode replace|append]
 [--date-order dmy|mdy] [--mapping PROFILE] [--db PATH]`` imports an ATS export and prints the
 data-quality report (PROFILE: a mapping profile saved on the Data page, or a JSON file);
+``python -m analytics import FILE --kind survey [--name NAME] [--db PATH]`` imports a survey
+export (CSV, .xlsx, SPSS .sav; Qualtrics, SurveyMonkey, Google Forms) with detected question kinds;
 ``python -m analytics undo [--db PATH]`` puts back the data as they were before the last load.
 """
 
@@ -14,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from analytics import demo, ingest, store
+from analytics import demo, ingest, store, survey_ingest
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -89,6 +91,29 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_survey(args: argparse.Namespace) -> int:
+    """``import FILE --kind survey [--name NAME]``: kinds detected, stored without review."""
+    path = Path(args.db) if args.db else store.db_path_from_env()
+    try:
+        con = store.connect(path)
+    except store.StoreError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    try:
+        tables, survey_file, version = survey_ingest.import_file(con, args.file, args.name)
+    except survey_ingest.SurveyError as e:
+        print(f"error: {e.text()}; nothing was stored.", file=sys.stderr)
+        return 2
+    except store.StoreError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    finally:
+        con.close()
+    print(survey_ingest.summary(survey_file, tables))
+    print(f"Loaded into {path} (data version {version}).")
+    return 0
+
+
 def _undo(args: argparse.Namespace) -> int:
     path = Path(args.db) if args.db else store.db_path_from_env()
     try:
@@ -119,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         help="import an ATS export (CSV, Excel .xlsx, Parquet); the app must not be running",
     )
     p_import.add_argument("file", help="the file to import")
-    p_import.add_argument("--kind", required=True, choices=ingest.KINDS)
+    p_import.add_argument("--kind", required=True, choices=(*ingest.KINDS, "survey"))
+    p_import.add_argument("--name", help="survey name (--kind survey; default: the file name)")
     p_import.add_argument("--mode", choices=("replace", "append"), default="replace")
     p_import.add_argument(
         "--date-order", choices=("dmy", "mdy"), help="order of dd-mm / mm-dd dates when ambiguous"
@@ -132,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     p_undo.add_argument("--db", help="database file (default: $AIVSHI_DB or data/aivshi.duckdb)")
     args = parser.parse_args(argv)
     if args.command == "import":
-        return _import(args)
+        return _import_survey(args) if args.kind == "survey" else _import(args)
     if args.command == "undo":
         return _undo(args)
     if args.command == "demo":
