@@ -255,7 +255,17 @@ def _layout(rows: list[list[str]]) -> str:
 
 
 def read_survey(data: bytes, filename: str) -> SurveyFile:
-    """Read a survey export and detect every question. Raises ``SurveyError``."""
+    """Read a survey export and detect every question. Raises ``SurveyError`` (only)."""
+    try:
+        return _read_survey(data, filename)
+    except SurveyError:
+        raise
+    except Exception as e:  # anything unforeseen still gets a message, never a traceback
+        detail = (str(e).splitlines() or [type(e).__name__])[0][:200]
+        raise SurveyError("unreadable", Path(filename).name, detail=detail) from e
+
+
+def _read_survey(data: bytes, filename: str) -> SurveyFile:
     name = Path(filename).name
     suffix = Path(filename).suffix.lower()
     if not data:

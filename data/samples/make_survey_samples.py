@@ -53,7 +53,7 @@ def qualtrics_rows(n: int, seed: int = 6, n_likert: int = 3) -> list[list[str]]:
             f"10.0.{r % 250}.{r % 200}",
             "52.37",
             "4.89",
-            f"A{r + 1:06d}",
+            f"A{r * 7 + 1:07d}",
         ]
         row += [LIKERT[k] if rng.random() > 0.05 else "" for k in rng.integers(0, 5, n_likert)]
         row.append(str(int(rng.integers(0, 11))))
