@@ -432,7 +432,7 @@ def detect_kind(values: pd.Series, text: str = "") -> tuple[str, list[str]]:
     if (
         len(counts) <= 12
         and sentences <= len(counts) // 2
-        and len(counts) <= max(2, len(vals) // 3)
+        and len(counts) <= max(2, len(vals) // 2)
     ):
         return "single", [str(v) for v in counts.index]
     return "text", []
@@ -648,10 +648,13 @@ def build_tables(
         finally:
             con.unregister("_survey_resp")
         from_apps = dict(zip(linked.respondent_id, linked.pipeline, strict=True))
-        respondents["pipeline"] = [
-            p if p is not None else from_apps.get(r)
-            for r, p in zip(rid, respondents.pipeline, strict=True)
-        ]
+        respondents["pipeline"] = pd.Series(
+            [
+                p if p is not None else from_apps.get(r)
+                for r, p in zip(rid, respondents.pipeline, strict=True)
+            ],
+            dtype=object,
+        )
     # questions and answers
     qrows, answers = [], []
     position = 0
