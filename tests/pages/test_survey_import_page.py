@@ -1,0 +1,94 @@
+"""The survey import UI (ui.survey_import.render) through AppTest, on a stand-alone page:
+upload -> review -> save, bad file message, rename and delete; both languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from analytics import demo, store
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = str(ROOT / "tests" / "pages" / "survey_import_page.py")
+SAMPLES = ROOT / "data" / "samples"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "aivshi.duckdb"
+    con = store.connect(path)
+    demo.build(con, 400, seed=4)
+    con.close()
+    monkeypatch.setenv(store.DB_ENV_VAR, str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield path
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _open(lang: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["lang"] = lang
+    return at.run()
+
+
+def _surveys(at: AppTest) -> list[tuple]:
+    # the app holds the database open: read through its own connection
+    from ui import data
+
+    cur = data.cursor()
+    try:
+        return cur.execute("SELECT name, n_respondents FROM surveys ORDER BY created_at").fetchall()
+    finally:
+        cur.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "saved"),
+    [("en", "Import a survey", "Saved survey"), ("nl", "Een enquête importeren", "opgeslagen")],
+)
+def test_upload_review_save(db, lang, title, saved):
+    at = _open(lang)
+    assert not at.exception and not at.error
+    assert at.subheader[0].value == title
+    content = (SAMPLES / "survey_qualtrics.csv").read_bytes()
+    at.file_uploader(key="survey_import_file_0").set_value(
+        ("survey_qualtrics.csv", content, "text/csv")
+    )
+    at.run()
+    assert not at.exception and not at.error
+    assert "RecipientEmail" in at.warning[0].value  # identifiers named
+    at.text_input(key="survey_import_name").set_value("Pilot " + lang)
+    at.button(key="survey_import_save").click().run()
+    assert not at.exception and not at.error
+    assert saved in at.success[0].value
+    assert _surveys(at)[-1] == ("Pilot " + lang, 60)
+
+
+@pytest.mark.parametrize(("lang", "word"), [("en", "empty"), ("nl", "leeg")])
+def test_bad_file_message_and_nothing_stored(db, lang, word):
+    at = _open(lang)
+    before = _surveys(at)
+    at.file_uploader(key="survey_import_file_0").set_value(("broken.csv", b"", "text/csv"))
+    at.run()
+    assert not at.exception
+    assert "broken.csv" in at.error[0].value and word in at.error[0].value
+    assert _surveys(at) == before
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_rename_and_delete(db, lang):
+    at = _open(lang)
+    at.text_input(key="survey_import_rn_demo_candidate_experience").set_value("Renamed").run()
+    at.button(key="survey_import_rename").click().run()
+    assert not at.exception and not at.error
+    assert _surveys(at)[0][0] == "Renamed"
+    assert at.button(key="survey_import_delete").disabled  # needs the confirmation first
+    at.checkbox(key="survey_import_sure").check().run()
+    at.button(key="survey_import_delete").click().run()
+    assert not at.exception and not at.error
+    assert _surveys(at) == []
