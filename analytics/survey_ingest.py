@@ -89,8 +89,22 @@ LIKERT_SCALES: tuple[tuple[str, ...], ...] = (
     ("Zeer slecht", "Slecht", "Neutraal", "Goed", "Zeer goed"),
 )
 BINARY_PAIRS = (("no", "yes"), ("nee", "ja"), ("false", "true"), ("onwaar", "waar"), ("n", "y"))
-# Answers that are usually "no answer"; offered to the analyst, never applied silently.
-MISSING_SUGGESTIONS = ("None", "N/A", "n/a", "NA", "Geen", "Weet niet", "Don't know", "-99", "99")
+# Answers that are usually "no answer". When a column is a scale apart from these, the review table
+# offers them as missing for that question (shown, editable); elsewhere they are answers.
+MISSING_SUGGESTIONS = (
+    "None",
+    "N/A",
+    "NA",
+    "Not applicable",
+    "Niet van toepassing",
+    "Geen mening",
+    "Weet niet",
+    "Don't know",
+    "Prefer not to say",
+    "Zeg ik liever niet",
+    "-99",
+)
+_MISSING_FOLDED = {m.casefold() for m in MISSING_SUGGESTIONS}
 
 ID_NAMES = ("response id", "responseid", "respondent id", "respondent", "id", "respondent nr")
 APPLICATION_NAMES = (
@@ -458,7 +472,7 @@ def _detect(name, layout, frame, first_row, texts, sm_options, sav_meta, encodin
     columns = [str(c) for c in frame.columns]
     identifiers, metadata = [], []
     respondent = _find(
-        columns, ("response id", "responseid", "respondent id", "respondent", "resp id")
+        columns, ("response id", "responseid", "respondent id", "respondent", "resp id", "id")
     )
     application = _find(columns, APPLICATION_NAMES)
     pipeline = _find(columns, PIPELINE_NAMES)
@@ -514,10 +528,22 @@ def _detect(name, layout, frame, first_row, texts, sm_options, sav_meta, encodin
         if sav_meta is not None:
             frame[c] = [_clean(v) for v in frame[c].tolist()]
         kind, labels = detect_kind(frame[c], text)
+        offside: list[str] = []
+        if kind in ("single", "text"):  # a scale plus "N/A"-like answers: offer them as missing
+            present = set(frame[c].dropna().astype(str))
+            offside = sorted(v for v in present if v.casefold() in _MISSING_FOLDED)
+            if offside and len(present) > len(offside):
+                kind2, labels2 = detect_kind(frame[c].where(~frame[c].isin(offside)), text)
+                if kind2 in ("likert", "binary", "nps", "numeric"):
+                    kind, labels = kind2, labels2
+                else:
+                    offside = []
+            else:
+                offside = []
         qid = c if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,39}", c) and c not in used else None
         if qid:
             used.add(qid)
-        questions.append(Question(qid or _qid(text, used), text, kind, labels, [c]))
+        questions.append(Question(qid or _qid(text, used), text, kind, labels, [c], [], offside))
     for col in (respondent, application, pipeline):
         if col is not None and sav_meta is not None:
             frame[col] = [_clean(v) for v in frame[col].tolist()]
@@ -856,6 +882,9 @@ def summary(sf: SurveyFile, tables: dict[str, pd.DataFrame], lang: str = "en") -
     ]
     if sf.dropped_identifiers:
         lines.append(t("survey_import.dropped", lang, columns=", ".join(sf.dropped_identifiers)))
+    treated = [f"{q.question_id} ({', '.join(q.missing)})" for q in sf.questions if q.missing]
+    if treated:
+        lines.append(t("survey_import.treated_missing", lang, questions="; ".join(treated)))
     return "\n".join(lines)
 
 

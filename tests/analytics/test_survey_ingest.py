@@ -106,6 +106,27 @@ def test_detect_kind(values, kind, labels):
         assert got_labels == labels
 
 
+def test_scale_with_not_applicable_offers_it_as_missing_but_none_elsewhere_is_an_answer():
+    answers = [("Agree", "None"), ("N/A", "Talking"), ("Disagree", "None"), ("n/a", "Team")]
+    answers += [("Agree", "Team"), ("Strongly agree", "None")]
+    text = "id,q,r\n" + "\n".join(f"{i},{a},{b}" for i, (a, b) in enumerate(answers, 1))
+    sf = si.read_survey(text.encode(), "x.csv")
+    assert sf.respondent_column == "id"
+    review = si.questions_frame(sf).set_index("question_id")
+    assert review.loc["q", "kind"] == "likert" and review.loc["q", "missing"] == "N/A | n/a"
+    assert review.loc["r", "kind"] == "single" and review.loc["r", "missing"] == ""
+    _, tables = _store(sf)
+    ans = tables["survey_answers"]
+    assert ans[ans.question_id == "q"].respondent_id.tolist() == ["1", "3", "5", "6"]
+    assert ans[ans.question_id == "r"].value_text.tolist() == [b for _, b in answers]
+    # the analyst takes N/A back as an answer: then it must be on the scale or the kind changes
+    edited = si.questions_frame(sf)
+    edited.loc[edited.question_id == "q", ["kind", "labels", "missing"]] = ["single", "", ""]
+    _, tables = _store(sf, reviewed=edited)
+    ans = tables["survey_answers"]
+    assert ans[ans.question_id == "q"].value_text.tolist() == [a for a, _ in answers]
+
+
 def test_nps_needs_the_word_or_the_range():
     assert si.detect_kind(pd.Series(["3", "7", "8"]), "How likely to recommend us?")[0] == "nps"
     assert si.detect_kind(pd.Series(["3", "7", "8"]), "Rounds")[0] == "numeric"
