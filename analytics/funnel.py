@@ -112,8 +112,10 @@ def stage_counts(
 ) -> pd.DataFrame:
     """Per pipeline (x stratum) x stage: reached (ever-reached), withdrawn and rejected there.
 
-    Columns: pipeline, stratum, stage, stage_order, reached, withdrawn, rejected. Every stage of
-    the catalogue appears for every pipeline and stratum present (zeros where nobody reached it).
+    Columns: pipeline, stratum, stage, stage_order, reached, withdrawn, rejected. Every stage of a
+    pipeline's own funnel (the catalogue stages its applications entered) appears for every stratum
+    present (zeros where nobody of that stratum reached it); a stage the pipeline never uses is left
+    out, so it neither counts as passed nor breaks the pass-through between its neighbours.
     """
     sql, params = _cohort_sql(filters, include_open, stratum)
     return cur.execute(
@@ -126,9 +128,20 @@ def stage_counts(
             FROM ev
             GROUP BY ALL
         ),
+        -- A pipeline's funnel holds the stages its applications pass through: a stage that no
+        -- application of the pipeline ever entered (a coding test that only the automated
+        -- pipeline has, or the steps before an imported pipeline's first stage) is not part of it.
+        -- Taken from all applications, not the filtered cohort: a filter that leaves nobody at a
+        -- stage shows it with zero, it does not remove it.
+        pipe_stages AS (
+            SELECT DISTINCT a.pipeline, cat.stage, cat.stage_order
+            FROM stage_events AS e
+            JOIN applications AS a USING (application_id)
+            JOIN cat ON cat.stage = e.stage
+        ),
         grid AS (
-            SELECT DISTINCT l.pipeline, l.stratum, cat.stage, cat.stage_order
-            FROM last_event AS l CROSS JOIN cat
+            SELECT DISTINCT l.pipeline, l.stratum, ps.stage, ps.stage_order
+            FROM last_event AS l JOIN pipe_stages AS ps USING (pipeline)
         ),
         counted AS (
             SELECT l.pipeline, l.stratum, cat.stage,
@@ -140,7 +153,7 @@ def stage_counts(
                        WHERE l.max_order = cat.stage_order AND l.last_result = 'rejected'
                    ) AS rejected
             FROM last_event AS l
-            JOIN cat ON cat.stage_order <= l.max_order
+            JOIN pipe_stages AS cat ON cat.pipeline = l.pipeline AND cat.stage_order <= l.max_order
             GROUP BY ALL
         )
         SELECT g.pipeline, g.stratum, g.stage, g.stage_order,

@@ -195,6 +195,53 @@ def test_pass_through_and_cumulative(cur):
     assert math.isnan(comp.loc["assessment", "diff"])
 
 
+def test_stage_used_by_one_pipeline_only():
+    """A coding test only the automated pipeline has is not 'passed' by human-first candidates."""
+    tables = _tables()
+    stages = pd.concat(
+        [
+            STAGES,
+            pd.DataFrame(
+                {"stage": ["coding_test"], "stage_order": [2], "label_en": ["Coding test"],
+                 "label_nl": ["Programmeertest"]}
+            ),
+        ]
+    )  # fmt: skip
+    stages.loc[stages.stage_order >= 2, "stage_order"] += 1
+    stages.loc[stages.stage == "coding_test", "stage_order"] = 2
+    order = dict(zip(stages.stage, stages.stage_order, strict=True))
+    events = tables["stage_events"].copy()
+    events["stage_order"] = events.stage.map(order)
+    # A1, A5, A6 and A7 took a coding test between the screen and the assessment.
+    extra = events[
+        (events.stage == "assessment") & events.application_id.isin(["A1", "A5", "A6", "A7"])
+    ]
+    extra = extra.assign(
+        stage="coding_test", stage_order=2, result="advanced", withdrawal_reason=None
+    )
+    tables["stage_events"] = pd.concat([events, extra], ignore_index=True)
+    tables["stages"] = stages.sort_values("stage_order", ignore_index=True)
+    con = store.connect(":memory:")
+    store.load_tables(con, tables, meta={"as_of": AS_OF.isoformat()})
+    c = con.cursor()
+    counts = funnel.stage_counts(c, Filters())
+    hf = counts[counts.pipeline == "human_first"]
+    af = counts[counts.pipeline == "automation_first"]
+    assert "coding_test" not in set(hf.stage)
+    assert _reached(counts, "human_first") == [8, 5, 3, 2]  # unchanged by the other pipeline
+    assert af.set_index("stage").reached.to_dict() == {
+        "screen": 8, "coding_test": 4, "assessment": 4, "interview": 2, "offer": 1
+    }  # fmt: skip
+    result = funnel.funnel(c, Filters())
+    screen = _row(result, "human_first", "screen")
+    # Human-first pass-through goes from the screen straight to the assessment.
+    assert screen.next_reached == 5 and screen["pass"] == pytest.approx(5 / 8)
+    assert _row(result, "automation_first", "screen").next_reached == 4
+    assert "coding_test" not in set(result.comparison.stage)
+    c.close()
+    con.close()
+
+
 def test_open_toggle_adds_open_applications(cur):
     closed = funnel.stage_counts(cur, Filters())
     with_open = funnel.stage_counts(cur, Filters(), include_open=True)
