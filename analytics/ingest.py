@@ -415,6 +415,45 @@ PIPELINE_RULES: tuple[dict[str, object], ...] = (
 )
 
 
+# Touchpoint formats (DESIGN.md's names) recognised in step names when the file has no format
+# column, so the funnel's format table and the business case's recruiter hours work on imports.
+# First match wins; keywords match like the pipeline rules.
+STEP_FORMATS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("one_way_video", ("one way video", "hirevue", "video interview", "async video")),
+    (
+        "auto_coding_test",
+        ("coding test", "codesignal", "hackerrank", "codility", "online test", "auto graded"),
+    ),
+    ("chatbot", ("chatbot", "chat bot")),
+    ("ai_cv_screen", ("ai screen", "ai cv", "ai interview", "automated screen")),
+    ("engineer_call", ("engineer chat", "engineer call", "technical call")),
+    (
+        "recruiter_call",
+        (
+            "recruiter call",
+            "recruiter screen",
+            "phone screen",
+            "intro call",
+            "screening call",
+            "hiring manager call",
+            "kennismakingsgesprek",
+            "kennismaking",
+            "telefonisch gesprek",
+            "belafspraak",
+            "recruiter gesprek",
+        ),
+    ),
+    ("onsite", ("onsite", "on site")),
+    ("panel", ("panel",)),
+)
+_FORMAT_RULES = tuple({"format": f, "keywords": list(kws)} for f, kws in STEP_FORMATS)
+
+# Different first steps of different pipelines (a recruiter call here, a HireVue video there) are
+# alternatives for one position, not a sequence: they load as this one stage, their names kept as
+# the format (and the tagging rules' touchpoint).
+FIRST_STEP = ("screen", "First screen", "Eerste selectie")
+
+
 class IngestError(Exception):
     """A file that cannot be read at all; the message says what to do."""
 
@@ -1576,6 +1615,18 @@ _FINAL_RESULT = {
 }
 
 
+def _alternative_first_steps(table: pd.DataFrame) -> list[str]:
+    """Stages that only ever open an application (sorted by entry), when there are two or more:
+    e.g. 'Phone screen' in one pipeline and 'One-way video (HireVue)' in the other."""
+    if FIRST_STEP[0] in set(table["stage"]):
+        return []
+    app = table["application_id"]
+    opener = app.map(table.drop_duplicates("application_id").set_index("application_id")["stage"])
+    only_first = (table["stage"] == opener).groupby(table["stage"]).all()
+    alternatives = sorted(only_first[only_first].index)
+    return alternatives if len(alternatives) >= 2 else []
+
+
 def _finish_stages(
     table: pd.DataFrame,
     rows: np.ndarray,
@@ -1595,6 +1646,22 @@ def _finish_stages(
     table["label"] = table["stage"]
     table["stage"] = _convert(table["stage"], _stage_key)[0]
     table = table.sort_values(["application_id", "entered_on", "_seq"], kind="stable")
+    # Touchpoint and format from the step's own name, before alternative first steps merge.
+    if "touchpoint" not in table:
+        source = table["format"] if "format" in table else table["label"]
+        matched, _ = _convert(source, lambda v: match_rule(v, rules) or None)
+        table["touchpoint"] = [None if r is None else r.get("touchpoint") for r in matched]
+    if "format" in table:
+        table["format"] = _convert(table["format"], _stage_key)[0]
+    else:
+        matched, _ = _convert(table["label"], lambda v: match_rule(v, _FORMAT_RULES) or None)
+        table["format"] = [None if r is None else r["format"] for r in matched]
+    merged = _alternative_first_steps(table)
+    if merged:
+        alt = table["stage"].isin(merged)
+        table["format"] = table["format"].where(~alt | table["format"].notna(), table["stage"])
+        table.loc[alt, "stage"] = FIRST_STEP[0]
+        table.loc[alt, "label"] = FIRST_STEP[1]
     # Stage order: the catalogue's when the stage is known; else the sheet's column order (stage
     # date columns); else the median position of the stage within applications (robust to files
     # sorted any way), after the known stages.
@@ -1606,7 +1673,7 @@ def _finish_stages(
         finally:
             cur.close()
     if order_hint is not None:
-        ranked = list(dict.fromkeys(order_hint))
+        ranked = list(dict.fromkeys(FIRST_STEP[0] if h in merged else h for h in order_hint))
     else:
         position = table.groupby("application_id").cumcount()
         ranked = list(position.groupby(table["stage"]).median().sort_values(kind="stable").index)
@@ -1638,12 +1705,6 @@ def _finish_stages(
         final_result = final.map(_FINAL_RESULT).fillna("pending")
         table["result"] = np.where(last, final_result, "advanced")
         table.loc[last & table["result"].eq("pending"), "exited_on"] = pd.NaT
-    if "touchpoint" not in table:
-        source = table["format"] if "format" in table else table["label"]
-        matched, _ = _convert(source, lambda v: match_rule(v, rules) or None)
-        table["touchpoint"] = [None if r is None else r.get("touchpoint") for r in matched]
-    if "format" in table:
-        table["format"] = _convert(table["format"], _stage_key)[0]
     labels = table.drop_duplicates("stage").set_index("stage")["label"]
     keys = list(order) if mode == "replace" else new
     stages = pd.DataFrame(
@@ -1651,9 +1712,10 @@ def _finish_stages(
             "stage": keys,
             "stage_order": [order[s] for s in keys],
             "label_en": [labels.get(s, s) for s in keys],
-            "label_nl": [labels.get(s, s) for s in keys],
+            "label_nl": [FIRST_STEP[2] if s == FIRST_STEP[0] and merged else labels.get(s, s)
+                         for s in keys],
         }
-    )
+    )  # fmt: skip
     stages["stage_order"] = stages["stage_order"].astype("int16")
     events = table.drop(columns=["label", "_seq", "_srcrow"]).reset_index(drop=True)
     return stages, events

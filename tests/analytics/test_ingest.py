@@ -308,13 +308,14 @@ def test_full_sample_set_loads(con):
         assert version is not None, prepared.report.to_text()
     stages = con.execute("SELECT stage, stage_order FROM stages ORDER BY stage_order").fetchall()
     order = dict(stages)
-    assert order["phone_screen"] < order["interview"] < order["final_round"] < order["offer"]
+    assert order["screen"] < order["interview"] < order["final_round"] < order["offer"]
     events = con.execute(
-        "SELECT stage, result, touchpoint, exited_on FROM stage_events "
+        "SELECT stage, result, touchpoint, format, exited_on FROM stage_events "
         "WHERE application_id = 'GH-10001' ORDER BY stage_order"
     ).fetchall()
-    assert events[0][:3] == ("phone_screen", "advanced", "human")
-    assert events[0][3] is not None
+    # Lever's 'Phone screen' opens the application: the first screen, as a recruiter call.
+    assert events[0][:4] == ("screen", "advanced", "human", "recruiter_call")
+    assert events[0][4] is not None
     n_offers = con.execute("SELECT count(*) FROM offers").fetchall()[0][0]
     assert n_offers > 0
 

@@ -82,29 +82,38 @@ def test_homemade_sheet_with_a_date_column_per_stage_round_trips(con):
     assert [c for c, f in mapping.items() if f == "stage_date"] == stage_cols
     rows = _rows("homemade_stage_dates.csv")
 
-    # By hand: pipeline from the first dated stage (phone screen = human, HackerRank = automated);
-    # an application reaches every stage of its pipeline's funnel up to its last dated column (the
-    # funnel's ever-reached rule on the sheet's column order); a stage no application of the
-    # pipeline has a date for is not part of that funnel; open (Active) applications are left out.
+    # By hand: pipeline from the first dated stage (phone screen = human, HackerRank = automated).
+    # The two never occur together and only open an application: alternatives for one position,
+    # loaded as the first screen with their names as the format. An application reaches every
+    # stage up to its last dated column (the funnel's ever-reached rule on the sheet's column
+    # order); open (Active) applications are left out.
     def pipe(r: dict) -> str:
         return "human_first" if r["Phone screen"] else "automation_first"
 
-    used = {(pipe(r), c) for r in rows for c in stage_cols if r[c]}
+    assert not any(r["Phone screen"] and r["HackerRank test"] for r in rows)
+    keys = ["screen", "screen", "onsite", "offer"]
     expected: Counter = Counter()
     for r in rows:
         if r["Status"] == "Active":
             continue
         last = max(i for i, c in enumerate(stage_cols) if r[c])
-        for c in stage_cols[: last + 1]:
-            if (pipe(r), c) in used:
-                expected[(pipe(r), c.lower().replace(" ", "_"))] += 1
-    assert ("automation_first", "Phone screen") not in used  # the case this checks
+        for key in dict.fromkeys(keys[: last + 1]):
+            expected[(pipe(r), key)] += 1
     reached = _reached(con)
     assert {k: v for k, v in reached.items() if v} == dict(expected)
     events = sum(1 for r in rows for c in stage_cols if r[c])
     assert prepared.report.stage_events == events == con.sql("FROM stage_events").shape[0]
-    order = con.execute("SELECT stage FROM stages ORDER BY stage_order").fetchall()
-    assert [s for (s,) in order] == ["phone_screen", "hackerrank_test", "onsite", "offer"]
+    order = con.execute("SELECT stage, label_nl FROM stages ORDER BY stage_order").fetchall()
+    assert order == [
+        ("screen", "Eerste selectie"), ("onsite", "Onsite"), ("offer", "Offer")
+    ]  # fmt: skip
+    formats = dict(
+        con.execute(
+            "SELECT a.pipeline, any_value(e.format) FROM stage_events e "
+            "JOIN applications a USING (application_id) WHERE e.stage = 'screen' GROUP BY 1"
+        ).fetchall()
+    )
+    assert formats == {"human_first": "recruiter_call", "automation_first": "auto_coding_test"}
     assert prepared.report.warning_counts == {"missing_source": 1}
     assert prepared.report.warnings[0].row == 8  # row 8 of the sheet (header = row 1)
 
@@ -132,7 +141,13 @@ def test_stage_history_shapes_round_trip(gh, file, id_col, stage_col):
     assert gh.sql("FROM stage_events").shape[0] == len(events)
     # By hand: the last stage each application reached (in the loaded stage order) decides the
     # stages it counts as reached; offers are the last stage of every journey in these samples.
+    # The different first steps (phone screen, HireVue video, ...) load as one first screen.
     labels = dict(gh.execute("SELECT label_en, stage_order FROM stages").fetchall())
+    firsts = {}
+    for e in events:
+        firsts.setdefault(e[id_col], e[stage_col])
+    assert len(set(firsts.values())) > 2 and not set(firsts.values()) & set(labels)
+    labels.update({name: labels["First screen"] for name in firsts.values()})
     apps = {r["Application ID"]: r["Status"] for r in _rows("greenhouse_applications.csv")}
     last: dict[str, int] = {}
     for e in events:
