@@ -96,7 +96,9 @@ with tabs[0]:
             comp_frame,
             lang,
             title=titled(take),
-            footnote=widgets.wrap(ctx.t("quality.composite.no_ci") + " " + footnote, 150),
+            footnote=widgets.wrap(
+                ctx.t("quality.composite.no_ci") + " " + widgets.footnote(ctx), 150
+            ),
         ),
         take,
         named(comp_frame),
@@ -235,5 +237,5 @@ with tabs[3]:
         st.dataframe(did_table, hide_index=True)
         st.caption(ctx.t("quality.change.note"))
 
-st.caption(footnote)
+st.caption(widgets.footnote(ctx))
 st.caption(ctx.t("quality.tests"))
