@@ -49,6 +49,12 @@ DateOrder = Literal["dmy", "mdy"]
 NA_MARKERS = ("", "NA", "N/A", "n/a", "NULL", "null", "#N/A", "nan", "NaN", "-")
 SNIFF_BYTES = 64 * 1024
 MAX_LISTED = 25  # problems listed per kind of problem; all are counted
+# The largest file the import reads: the same limit as the upload widget (server.maxUploadSize in
+# .streamlit/config.toml), so the command line refuses what the app would refuse.
+MAX_FILE_BYTES = 200 * 1024 * 1024
+# No ATS field needs more than this; a longer cell is a broken export (an unclosed quote that
+# swallowed the rest of the file, a pasted document), refused rather than stored.
+MAX_CELL_CHARS = 100_000
 SALT_KEY = "candidate_salt"
 RULES_KEY = "pipeline_rules"
 
@@ -703,11 +709,23 @@ def read_upload(data: bytes, filename: str) -> RawFile:
     suffix = Path(filename).suffix.lower()
     if not data:
         raise IngestError(Problem("empty_file", name))
+    if len(data) > MAX_FILE_BYTES:
+        raise IngestError(_too_large(name, len(data)))
+    header: list[str] | None = None  # the header row as written (pandas renames duplicates)
     try:
         if suffix in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(
-                io.BytesIO(data), dtype=str, keep_default_na=False, na_values=list(NA_MARKERS)
+            sheet = pd.read_excel(
+                io.BytesIO(data),
+                dtype=str,
+                header=None,
+                keep_default_na=False,
+                na_values=list(NA_MARKERS),
             )
+            if sheet.empty:
+                raise IngestError(Problem("empty_file", name))
+            header = ["" if pd.isna(h) else str(h).strip() for h in sheet.iloc[0]]
+            frame = sheet.iloc[1:].reset_index(drop=True)
+            frame.columns = [str(i) for i in range(len(header))]
             raw = RawFile(name, _as_text(frame), "xlsx")
         elif suffix == ".parquet":
             raw = RawFile(name, _as_text(pd.read_parquet(io.BytesIO(data))), "parquet")
@@ -715,14 +733,18 @@ def read_upload(data: bytes, filename: str) -> RawFile:
             if b"\x00" in data[:SNIFF_BYTES] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
                 raise IngestError(Problem("binary_file", name))
             text, encoding = _decode(data)
+            if "\x00" in text:  # NUL after the sniffed start: not a text export either
+                raise IngestError(Problem("binary_file", name))
+            if not text.strip():
+                raise IngestError(Problem("empty_file", name))
             delimiter = sniff_delimiter(text[:SNIFF_BYTES])
+            header = [h.strip() for h in next(csv.reader(io.StringIO(text), delimiter=delimiter))]
             ragged, rows = _ragged_lines(text, delimiter)
             if rows is not None:  # some lines have too many or too few fields
-                header, body = rows[0], rows[1:]
+                body = rows[1:]
                 width = len(header)
-                frame = pd.DataFrame(
-                    [(r + [""] * width)[:width] for r in body], columns=header, dtype="str"
-                )
+                frame = pd.DataFrame([(r + [""] * width)[:width] for r in body], dtype="str")
+                frame.columns = [str(i) for i in range(frame.shape[1])]
             else:
                 frame = pd.read_csv(
                     io.StringIO(text),
@@ -732,13 +754,24 @@ def read_upload(data: bytes, filename: str) -> RawFile:
                     na_values=list(NA_MARKERS),
                     skip_blank_lines=True,
                 )
+            if frame.shape[1] == len(header):
+                frame.columns = [str(i) for i in range(len(header))]
+            else:  # pandas saw another header (quoted newlines): keep its names
+                header = None
             raw = RawFile(name, _as_text(frame), "csv", encoding, delimiter, ragged)
         else:
             raise IngestError(Problem("unsupported_format", name, value=suffix))
     except IngestError:
         raise
-    except Exception as e:  # pandas/openpyxl/pyarrow errors: one message, no traceback
+    except csv.Error as e:
+        if "field larger than field limit" in str(e):
+            raise IngestError(Problem("cell_too_large", name, detail=str(MAX_CELL_CHARS))) from e
         raise IngestError(Problem("unreadable", name, detail=str(e).splitlines()[0][:200])) from e
+    except Exception as e:  # pandas/openpyxl/pyarrow errors: one message, no traceback
+        detail = (str(e).splitlines() or [type(e).__name__])[0][:200]
+        raise IngestError(Problem("unreadable", name, detail=detail)) from e
+    if header is not None:
+        raw.frame = _named_columns(raw.frame, header, name)
     if raw.frame.empty:
         raise IngestError(Problem("empty_file", name))
     dupes = [c for c, n in Counter(raw.columns).items() if n > 1]
@@ -753,7 +786,49 @@ def read_upload(data: bytes, filename: str) -> RawFile:
         if raw.frame.empty:
             raise IngestError(Problem("empty_file", name))
     raw.row_numbers = rows
+    _check_cell_sizes(raw)
     return raw
+
+
+def _too_large(name: str, size: int) -> Problem:
+    mb = 1024 * 1024
+    return Problem("too_large", name, value=f"{size / mb:.0f} MB", detail=f"{MAX_FILE_BYTES // mb}")
+
+
+def _named_columns(frame: pd.DataFrame, header: list[str], name: str) -> pd.DataFrame:
+    """Give the columns the header's names as written, refusing duplicates and unnamed data.
+
+    pandas would rename a second 'Status' to 'Status.1' and an empty name to 'Unnamed: 4', so a
+    duplicated column would be silently ignored; here both get a message instead. A column without
+    a name and without values (a trailing delimiter) is dropped.
+    """
+    dupes = [h for h, n in Counter(header).items() if n > 1 and h]
+    if dupes:
+        raise IngestError(Problem("duplicate_header", name, column=dupes[0]))
+    keep = []
+    for i, h in enumerate(header):
+        if h:
+            keep.append(i)
+        elif frame[str(i)].notna().any():
+            named = [x for x in header if x]
+            if len(named) == 1 and len(header) > 1:  # a title above the header (merged cells)
+                raise IngestError(Problem("title_row", name, row=1, value=named[0]))
+            raise IngestError(Problem("empty_header", name, row=1, value=str(i + 1)))
+    out = frame[[str(i) for i in keep]]
+    out.columns = [header[i] for i in keep]
+    return out
+
+
+def _check_cell_sizes(raw: RawFile) -> None:
+    for col in raw.columns:
+        values = raw.frame[col]
+        lengths = values.astype("str").str.len().where(values.notna(), 0)
+        if len(lengths) and int(lengths.max()) > MAX_CELL_CHARS:
+            i = int(lengths.to_numpy().argmax())
+            row = int(raw.row_numbers[i]) if raw.row_numbers is not None else None
+            raise IngestError(
+                Problem("cell_too_large", raw.name, row=row, column=col, detail=str(MAX_CELL_CHARS))
+            )
 
 
 def _ragged_lines(
@@ -786,6 +861,9 @@ def _ragged_lines(
 def read_path(path: str | Path) -> RawFile:
     p = Path(path)
     try:
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:  # refuse before reading it all into memory
+            raise IngestError(_too_large(p.name, size))
         data = p.read_bytes()
     except OSError as e:
         raise IngestError(Problem("unreadable", p.name, detail=e.strerror or str(e))) from e
