@@ -46,6 +46,9 @@ from analytics.ingest import _decode, is_identifier, normalise_name, sniff_delim
 KINDS = store.QUESTION_KINDS
 MULTI_SEP = "; "
 SNIFF_BYTES = 64 * 1024
+# The same limits as the ATS import (and the upload widget's server.maxUploadSize).
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_CELL_CHARS = 100_000
 
 # Known scales, negative end first. Matched case-insensitively on the whole set of answers.
 LIKERT_SCALES: tuple[tuple[str, ...], ...] = (
@@ -222,11 +225,23 @@ def _rows_from_csv(data: bytes, name: str) -> tuple[list[list[str]], str, str]:
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise SurveyError("empty_file", name)
+    if "\x00" in text:
+        raise SurveyError("binary_file", name)
     delimiter = sniff_delimiter(text[:SNIFF_BYTES])
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    rows: list[list[str]] = []
+    start = 1  # the line where the record being read began
     try:
-        rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter, strict=True) if r]
+        for r in reader:
+            if r:
+                rows.append(r)
+            start = reader.line_num + 1
     except csv.Error as e:
-        raise SurveyError("unreadable", name, detail=str(e)) from e
+        if "field larger than field limit" in str(e):
+            raise SurveyError("cell_too_large", name, row=start, detail=str(MAX_CELL_CHARS)) from e
+        if "unexpected end of data" in str(e):  # a quote opened and never closed
+            raise SurveyError("unclosed_quote", name, row=start) from e
+        raise SurveyError("unreadable", name, row=start, detail=str(e)) from e
     return rows, encoding, delimiter
 
 
@@ -254,8 +269,32 @@ def _frame(header: list[str], body: list[list[str]], name: str, first_row: int) 
     dupes = [h for h, n in Counter(header).items() if n > 1 and h]
     if dupes:
         raise SurveyError("duplicate_header", name, column=dupes[0])
-    frame = pd.DataFrame(body, columns=header, dtype=object)
-    return frame.map(_clean) if len(frame) else frame
+    frame = pd.DataFrame(body, columns=range(width), dtype=object)
+    frame = frame.map(_clean) if len(frame) else frame
+    keep = []
+    for i, h in enumerate(header):
+        if h:
+            keep.append(i)
+        elif frame[i].notna().any():  # answers under no question: say so, do not invent a name
+            named = [x for x in header if x]
+            if len(named) == 1:  # a title above the header (merged cells in Excel)
+                raise SurveyError("title_row", name, row=first_row - 1, detail=named[0])
+            raise SurveyError("empty_header", name, row=first_row - 1, detail=str(i + 1))
+    frame = frame[keep]
+    frame.columns = [header[i] for i in keep]
+    for col in frame.columns:
+        lengths = frame[col].map(lambda v: len(v) if isinstance(v, str) else 0)
+        if len(lengths) and lengths.max() > MAX_CELL_CHARS:
+            row = first_row + int(lengths.to_numpy().argmax())
+            raise SurveyError(
+                "cell_too_large", name, row=row, column=col, detail=str(MAX_CELL_CHARS)
+            )
+    return frame
+
+
+def _megabytes(size: int) -> str:
+    mb = 1024 * 1024
+    return f"{size / mb:.0f} MB / {MAX_FILE_BYTES // mb} MB"
 
 
 def _layout(rows: list[list[str]]) -> str:
@@ -284,6 +323,8 @@ def _read_survey(data: bytes, filename: str) -> SurveyFile:
     suffix = Path(filename).suffix.lower()
     if not data:
         raise SurveyError("empty_file", name)
+    if len(data) > MAX_FILE_BYTES:
+        raise SurveyError("too_large", name, detail=_megabytes(len(data)))
     texts: dict[str, str] = {}
     sm_options: dict[str, str] = {}
     sav_meta = None
@@ -858,6 +899,8 @@ def import_file(
     """Read, detect and store a survey file without review (command line)."""
     p = Path(path)
     try:
+        if p.stat().st_size > MAX_FILE_BYTES:  # refuse before reading it all into memory
+            raise SurveyError("too_large", p.name, detail=_megabytes(p.stat().st_size))
         data = p.read_bytes()
     except OSError as e:
         raise SurveyError("unreadable", p.name, detail=e.strerror or str(e)) from e
