@@ -1,0 +1,203 @@
+"""The Surveys page through the whole app (router, sidebar, page) in English and Dutch: banner
+table and tests, switching the question, the banner and the weights, free text, and a real-size
+Qualtrics export.
+
+AppTest cannot read plotly charts; the figure builders are exercised in
+tests/analytics/test_survey.py through the banner results they draw.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from analytics import demo, store
+from analytics import survey_ingest as si
+from analytics.i18n import t
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "app.py"
+SURVEY = str(ROOT / "views" / "survey.py")
+SID = demo.DEMO_SURVEY_ID
+sys.path.insert(0, str(ROOT / "data" / "samples"))
+import make_survey_samples as samples  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def db_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("db") / "aivshi.duckdb"
+    con = store.connect(path)
+    demo.build(con, 4000, seed=5)
+    con.close()
+    return path
+
+
+@pytest.fixture(autouse=True)
+def fresh_app(db_file, monkeypatch):
+    monkeypatch.setenv(store.DB_ENV_VAR, str(db_file))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _open(lang: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page(SURVEY).run()
+    return at
+
+
+def _texts(at: AppTest) -> str:
+    parts = [
+        e.value
+        for e in (*at.markdown, *at.caption, *at.info, *at.warning, *at.title, *at.subheader)
+    ]
+    return "\n".join(str(p) for p in parts)
+
+
+def _assert_clean(at: AppTest, lang: str) -> None:
+    assert not at.exception
+    assert not [e for e in at.error if e.value == t("error.generic", lang)]
+
+
+def _banner_frame(at: AppTest):
+    for df in at.dataframe:
+        if t("survey.col.answer", "en") in df.value.columns or "Antwoord" in df.value.columns:
+            return df.value
+    raise AssertionError("no banner table on the page")
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_survey_page_renders_banner_and_tests(lang):
+    at = _open(lang)
+    _assert_clean(at, lang)
+    text = _texts(at)
+    assert t("survey.title", lang) in text
+    assert t("survey.banner_table", lang) in text
+    assert t("survey.letters_help", lang) in text
+    assert "χ²" in text
+    assert t("survey.rank.title", lang) in text
+    table = _banner_frame(at)
+    assert t("survey.row.n", lang) in set(table.iloc[:, 0])
+    # Total first, then human-first (A) and automation-first (B)
+    assert list(table.columns)[1] == t("survey.total", lang)
+    assert "(A)" in table.columns[2] and "(B)" in table.columns[3]
+    if lang == "nl":
+        assert any("%" in str(v) and "," in str(v) for v in table.iloc[0, 1:])
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_switching_question_banner_and_weights(lang):
+    at = _open(lang)
+    at.selectbox(key=f"survey_q_{SID}").set_value("nps").run()
+    _assert_clean(at, lang)
+    assert t("survey.row.nps", lang) in set(_banner_frame(at).iloc[:, 0])
+    at.selectbox(key=f"survey_banner_{SID}").set_value("q:most_valuable").run()
+    _assert_clean(at, lang)
+    table = _banner_frame(at)
+    assert "Talking to a recruiter (A)" in table.columns
+    at.toggle(key=f"survey_w_on_{SID}").set_value(True).run()
+    _assert_clean(at, lang)
+    text = _texts(at)
+    assert t("survey.weights.on", lang) in text
+    assert t("survey.tests_weighted", lang) in text
+    assert t("survey.row.n_eff", lang) in set(_banner_frame(at).iloc[:, 0])
+    assert t("survey.rank.mw_weighted", lang) in _texts(at) or any(
+        t("survey.rank.mw_weighted", lang) in str(v)
+        for df in at.dataframe
+        for v in df.value.to_numpy().ravel()
+    )
+    # Trimming and a second weighting variable (a question of the survey)
+    at.checkbox(key=f"survey_w_trim_{SID}").check().run()
+    at.multiselect(key=f"survey_w_vars_{SID}").set_value(["pipeline", "q:most_valuable"]).run()
+    _assert_clean(at, lang)
+    assert not at.error
+
+
+def test_weights_from_the_applications_and_impossible_bounds():
+    at = _open("en")
+    at.toggle(key=f"survey_w_on_{SID}").set_value(True).run()
+    at.radio(key=f"survey_w_src_{SID}_pipeline").set_value("applications").run()
+    _assert_clean(at, "en")
+    assert t("survey.weights.on", "en") in _texts(at)
+    # Bounds that cannot hold the targets: a clear message, the page stays unweighted
+    at.multiselect(key=f"survey_w_vars_{SID}").set_value(["pipeline", "region"]).run()
+    at.checkbox(key=f"survey_w_trim_{SID}").check().run()
+    at.number_input(key=f"survey_w_lo_{SID}").set_value(0.95).run()
+    at.number_input(key=f"survey_w_hi_{SID}").set_value(1.0).run()
+    _assert_clean(at, "en")
+    assert any("cannot be made" in e.value for e in at.error)
+    assert t("survey.weights.off_because", "en") in _texts(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_free_text_search_and_download(lang):
+    at = _open(lang)
+    at.text_input(key=f"survey_search_{SID}").input("video").run()
+    _assert_clean(at, lang)
+    answers = [
+        df.value
+        for df in at.dataframe
+        if t("survey.text.col.answer", lang) in df.value.columns
+        and t("survey.text.col.group", lang) in df.value.columns
+    ]
+    assert answers and len(answers[0]) > 0
+    assert all("video" in a.lower() for a in answers[0][t("survey.text.col.answer", lang)])
+    assert len(at.get("download_button")) >= 2
+
+
+def test_sidebar_filters_keep_linked_respondents_only():
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params["role_family"] = "data"
+    at.run()
+    at.switch_page(SURVEY).run()
+    _assert_clean(at, "en")
+    filtered = [c.value for c in at.caption if c.value.startswith("Sidebar filters are active")]
+    assert filtered
+    table = _banner_frame(at)
+    n_row = table[table.iloc[:, 0] == t("survey.row.n", "en")].iloc[0]
+    total = int(str(n_row.iloc[1]).replace(",", ""))
+    assert 0 < total < 300  # of 300 demo respondents, only those linked to a data application
+
+
+def test_real_size_qualtrics_export_in_the_page(tmp_path, monkeypatch):
+    """A generated 10,000 x 40 Qualtrics export is stored, then picked on the page and its
+    banner drawn (by a single-choice question of the survey)."""
+    path = tmp_path / "big.duckdb"
+    con = store.connect(path)
+    demo.build(con, 400, seed=4)
+    buf = io.StringIO()
+    csv.writer(buf).writerows(samples.qualtrics_rows(10_000, n_likert=37))
+    started = time.perf_counter()
+    sf = si.read_survey(buf.getvalue().encode(), "qualtrics_big.csv")
+    tables = si.build_tables(sf, si.questions_frame(sf), "Big Qualtrics", con)
+    si.save(con, tables)
+    load_seconds = time.perf_counter() - started
+    con.close()
+    big = str(tables["surveys"].survey_id.iloc[0])
+    monkeypatch.setenv(store.DB_ENV_VAR, str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    at.switch_page(SURVEY).run()
+    started = time.perf_counter()
+    at.selectbox(key="survey_pick").set_value(big).run()
+    _assert_clean(at, "en")
+    qids = list(at.selectbox(key=f"survey_banner_{big}").options)
+    assert len(qids) > 30
+    page_seconds = time.perf_counter() - started
+    print(f"10k x 40 Qualtrics: load {load_seconds:.1f} s, page with banner {page_seconds:.1f} s")
+    table = _banner_frame(at)
+    assert t("survey.row.n", "en") in set(table.iloc[:, 0])
+    assert load_seconds < 60
