@@ -38,7 +38,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics import grouped_stats, stats
+from analytics import grouped_stats, stats, store
 from analytics.filters import DIMENSIONS, Filters
 from analytics.overview import PRIVACY_THRESHOLD
 from analytics.store import PIPELINES
@@ -58,29 +58,62 @@ def _check_dim(dim: str | None) -> None:
 
 
 def _cohort_sql(
-    filters: Filters, include_open: bool, stratum: str | None = None
+    filters: Filters,
+    include_open: bool,
+    stratum: str | None = None,
+    *,
+    derived: bool = False,
 ) -> tuple[str, dict[str, Any]]:
-    """CTEs ``cat`` (stage catalogue), ``cohort`` (filtered applications) and ``ev`` (one event per
-    application and stage: the latest), and the parameters they need."""
+    """CTEs ``cat`` (stage catalogue), ``cohort`` (filtered applications), ``ev`` (one event per
+    application and stage: the latest), ``last_event`` (per application: furthest stage and the
+    result there) and ``pipe_stages`` (the stages each pipeline's applications ever entered), and
+    the parameters they need.
+
+    ``derived=True`` reads ``ev``, ``last_event`` and ``pipe_stages`` from the tables
+    ``store.refresh_derived`` maintains at load time (same rows, no window or join per run);
+    use it only when ``store.derived_fresh`` says they describe the current data.
+    """
     _check_dim(stratum)
     where, params = filters.where("a")
     open_sql = "" if include_open else "AND a.status <> 'open'"
     stratum_sql = f"coalesce(CAST(a.{stratum} AS VARCHAR), '(missing)')" if stratum else "'all'"
-    sql = f"""
+    cat_sql = f"""
         cat AS (
             SELECT stage, stage_order, label_en, label_nl FROM stages
             UNION ALL
             SELECT stage, min(stage_order), stage, stage
-            FROM stage_events
+            FROM {"event_stages" if derived else "stage_events"}
             WHERE stage NOT IN (SELECT stage FROM stages)
             GROUP BY stage
-        ),
+        ),"""
+    cohort_sql = f"""
         cohort AS (
             SELECT a.application_id, a.pipeline, a.applied_on, a.status, a.first_human_step,
                    {stratum_sql} AS stratum
             FROM applications AS a
             WHERE {where} {open_sql}
+        ),"""
+    if derived:
+        rest = f"""
+        ev AS (
+            SELECT a.*, {stratum_sql} AS stratum
+            FROM app_stage AS a
+            WHERE {where} {open_sql}
         ),
+        last_event AS (
+            SELECT a.application_id, a.pipeline, {stratum_sql} AS stratum,
+                   a.max_order, a.last_result
+            FROM app_summary AS a
+            WHERE {where} {open_sql}
+        ),
+        pipe_stages AS (
+            SELECT ps.pipeline, cat.stage, cat.stage_order
+            FROM pipeline_stages AS ps
+            JOIN cat ON cat.stage = ps.stage
+        )
+        """
+    else:
+        rest = """
         ev AS (
             SELECT e.*, c.pipeline, c.stratum, c.applied_on, c.status
             FROM stage_events AS e
@@ -89,15 +122,36 @@ def _cohort_sql(
                 PARTITION BY e.application_id, e.stage
                 ORDER BY e.entered_on DESC, e.exited_on DESC NULLS FIRST
             ) = 1
+        ),
+        last_event AS (
+            SELECT application_id, pipeline, stratum,
+                   max(stage_order) AS max_order,
+                   arg_max(result, (stage_order, entered_on)) AS last_result
+            FROM ev
+            GROUP BY ALL
+        ),
+        pipe_stages AS (
+            SELECT DISTINCT a.pipeline, cat.stage, cat.stage_order
+            FROM stage_events AS e
+            JOIN applications AS a USING (application_id)
+            JOIN cat ON cat.stage = e.stage
         )
-    """
-    return sql, params
+        """
+    return cat_sql + cohort_sql + rest, params
+
+
+def _derived(cur: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the load-time tables (``store.refresh_derived``) are there and current."""
+    try:
+        return store.derived_fresh(cur)
+    except duckdb.Error:
+        return False
 
 
 def stage_catalogue(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The ordered stages (stage, stage_order, label_en, label_nl); stages that appear only in
     ``stage_events`` get their key as label."""
-    sql, _ = _cohort_sql(Filters(), include_open=True)
+    sql, _ = _cohort_sql(Filters(), include_open=True, derived=_derived(cur))
     return cur.execute(
         f"WITH {sql} SELECT stage, stage_order, label_en, label_nl FROM cat ORDER BY stage_order"
     ).df()
@@ -117,42 +171,36 @@ def stage_counts(
     present (zeros where nobody of that stratum reached it); a stage the pipeline never uses is left
     out, so it neither counts as passed nor breaks the pass-through between its neighbours.
     """
-    sql, params = _cohort_sql(filters, include_open, stratum)
+    sql, params = _cohort_sql(filters, include_open, stratum, derived=_derived(cur))
     return cur.execute(
         f"""
         WITH {sql},
-        last_event AS (
-            SELECT application_id, pipeline, stratum,
-                   max(stage_order) AS max_order,
-                   arg_max(result, (stage_order, entered_on)) AS last_result
-            FROM ev
+        -- A pipeline's funnel holds the stages its applications pass through (pipe_stages): a
+        -- stage that no application of the pipeline ever entered (a coding test that only the
+        -- automated pipeline has, or the steps before an imported pipeline's first stage) is not
+        -- part of it. Taken from all applications, not the filtered cohort: a filter that leaves
+        -- nobody at a stage shows it with zero, it does not remove it.
+        -- Applications are first counted per (furthest stage, result there), so the join to the
+        -- stages runs over a few hundred rows, not one per application.
+        ends AS (
+            SELECT pipeline, stratum, max_order, last_result, count(*) AS n
+            FROM last_event
             GROUP BY ALL
-        ),
-        -- A pipeline's funnel holds the stages its applications pass through: a stage that no
-        -- application of the pipeline ever entered (a coding test that only the automated
-        -- pipeline has, or the steps before an imported pipeline's first stage) is not part of it.
-        -- Taken from all applications, not the filtered cohort: a filter that leaves nobody at a
-        -- stage shows it with zero, it does not remove it.
-        pipe_stages AS (
-            SELECT DISTINCT a.pipeline, cat.stage, cat.stage_order
-            FROM stage_events AS e
-            JOIN applications AS a USING (application_id)
-            JOIN cat ON cat.stage = e.stage
         ),
         grid AS (
             SELECT DISTINCT l.pipeline, l.stratum, ps.stage, ps.stage_order
-            FROM last_event AS l JOIN pipe_stages AS ps USING (pipeline)
+            FROM ends AS l JOIN pipe_stages AS ps USING (pipeline)
         ),
         counted AS (
             SELECT l.pipeline, l.stratum, cat.stage,
-                   count(*) AS reached,
-                   count(*) FILTER (
+                   CAST(sum(l.n) AS BIGINT) AS reached,
+                   CAST(coalesce(sum(l.n) FILTER (
                        WHERE l.max_order = cat.stage_order AND l.last_result = 'withdrawn'
-                   ) AS withdrawn,
-                   count(*) FILTER (
+                   ), 0) AS BIGINT) AS withdrawn,
+                   CAST(coalesce(sum(l.n) FILTER (
                        WHERE l.max_order = cat.stage_order AND l.last_result = 'rejected'
-                   ) AS rejected
-            FROM last_event AS l
+                   ), 0) AS BIGINT) AS rejected
+            FROM ends AS l
             JOIN pipe_stages AS cat ON cat.pipeline = l.pipeline AND cat.stage_order <= l.max_order
             GROUP BY ALL
         )
@@ -381,7 +429,7 @@ def withdrawal_reasons(
 ) -> pd.DataFrame:
     """Withdrawals per reason per pipeline: pipeline, reason, n, withdrawals (all reasons of that
     pipeline), share with Wilson low/high. Counted on each application's withdrawal event."""
-    sql, params = _cohort_sql(filters, include_open)
+    sql, params = _cohort_sql(filters, include_open, derived=_derived(cur))
     frame = cur.execute(
         f"""
         WITH {sql}
@@ -413,7 +461,7 @@ def first_human_contact(
     Columns: step (nullable Int64), applications, withdrawn, withdrawal(+_low/_high),
     offers_decided, accepted, acceptance(+_low/_high). The NULL row comes last.
     """
-    sql, params = _cohort_sql(filters, include_open)
+    sql, params = _cohort_sql(filters, include_open, derived=_derived(cur))
     frame = cur.execute(
         f"""
         WITH {sql}
@@ -448,7 +496,7 @@ def touchpoint_formats(
     nothing to complete) is left out, and so are rows with fewer than the privacy threshold
     entering.
     """
-    sql, params = _cohort_sql(filters, include_open)
+    sql, params = _cohort_sql(filters, include_open, derived=_derived(cur))
     frame = cur.execute(
         f"""
         WITH {sql}
@@ -481,7 +529,7 @@ def stage_duration_counts(
     cur: duckdb.DuckDBPyConnection, filters: Filters, *, include_open: bool = False
 ) -> pd.DataFrame:
     """(pipeline, stage, stage_order, days, n): days in stage of exited events."""
-    sql, params = _cohort_sql(filters, include_open)
+    sql, params = _cohort_sql(filters, include_open, derived=_derived(cur))
     return cur.execute(
         f"""
         WITH {sql}
@@ -542,7 +590,7 @@ def time_to_offer_counts(
     module docstring).
     Open applications are always included (censoring handles them).
     """
-    sql, params = _cohort_sql(filters, include_open=True)
+    sql, params = _cohort_sql(filters, include_open=True, derived=_derived(cur))
     return cur.execute(
         f"""
         WITH {sql},
