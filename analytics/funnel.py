@@ -37,6 +37,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import pandas as pd
+from scipy import stats as sps
 
 from analytics import grouped_stats, stats, store
 from analytics.filters import DIMENSIONS, Filters
@@ -630,10 +631,48 @@ class TimeToOffer:
     logrank_chi2: float
 
 
+def logrank_counts(groups: dict[str, pd.DataFrame]) -> tuple[float, float]:
+    """k-sample log-rank chi-square and p-value from grouped counts {group: (days, events,
+    censored)}: the formula of ``stats._logrank_k_sample`` (Mantel 1966; Kalbfleisch & Prentice
+    2002, section 7.3) evaluated on the distinct days, vectorised, instead of on one duration per
+    application (which took ~0.1 s per million applications). Censored at t are at risk at t.
+    Checked against ``stats.logrank`` (scipy for two groups) in tests/analytics/test_bench.py.
+    """
+    names = list(groups)
+    times = np.unique(np.concatenate([g.days.to_numpy(float) for g in groups.values()]))
+    k, m = len(names), times.size
+    deaths = np.zeros((k, m))
+    leaving = np.zeros((k, m))
+    for i, name in enumerate(names):
+        g = groups[name]
+        idx = np.searchsorted(times, g.days.to_numpy(float))
+        np.add.at(deaths[i], idx, g.events.to_numpy(float))
+        np.add.at(leaving[i], idx, (g.events + g.censored).to_numpy(float))
+    # At risk at t: everyone whose time is >= t (reverse cumulative sum of those leaving).
+    at_risk = np.cumsum(leaving[:, ::-1], axis=1)[:, ::-1]
+    n_j = at_risk.sum(axis=0)
+    d_j = deaths.sum(axis=0)
+    use = d_j > 0
+    at_risk, deaths, n_j, d_j = at_risk[:, use], deaths[:, use], n_j[use], d_j[use]
+    if d_j.sum() == 0:
+        return math.nan, math.nan
+    share = at_risk / n_j
+    diff = (deaths - d_j * share).sum(axis=1)[: k - 1]
+    scale = np.where(n_j > 1, d_j * (n_j - d_j) / np.maximum(n_j - 1, 1), 0.0)
+    cov = np.einsum("j,gj->g", scale, share)[:, None] * np.eye(k) - np.einsum(
+        "j,gj,hj->gh", scale, share, share
+    )
+    sub = cov[: k - 1, : k - 1]
+    if not sub.any():
+        return math.nan, math.nan
+    chi2 = float(diff @ np.linalg.pinv(sub) @ diff)
+    return chi2, float(sps.chi2.sf(chi2, k - 1))
+
+
 def time_to_offer(cur: duckdb.DuckDBPyConnection, filters: Filters, as_of: dt.date) -> TimeToOffer:
     counts = time_to_offer_counts(cur, filters, as_of)
     curves, n, offers, medians = [], {}, {}, {}
-    groups: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    groups: dict[str, pd.DataFrame] = {}
     for pipe in ordered_pipelines(counts.pipeline):
         part = counts[counts.pipeline == pipe]
         total = int(part.events.sum() + part.censored.sum())
@@ -648,22 +687,10 @@ def time_to_offer(cur: duckdb.DuckDBPyConnection, filters: Filters, as_of: dt.da
         n[pipe], offers[pipe] = total, int(part.events.sum())
         below = curve[curve.survival <= 0.5]
         medians[pipe] = float(below.time.iloc[0]) if not below.empty else math.nan
-        # Raw durations for stats.logrank: fine at this size (tens of thousands of rows at most).
-        days = part.days.to_numpy(float)
-        durations = np.concatenate(
-            [np.repeat(days, part.events.to_numpy()), np.repeat(days, part.censored.to_numpy())]
-        )
-        observed = np.concatenate(
-            [
-                np.ones(int(part.events.sum()), dtype=bool),
-                np.zeros(int(part.censored.sum()), dtype=bool),
-            ]
-        )
-        groups[pipe] = (durations, observed)
+        groups[pipe] = part
     p_value = chi2 = math.nan
     if len(groups) >= 2:
-        result = stats.logrank(groups)
-        p_value, chi2 = result.p_value, result.statistic
+        chi2, p_value = logrank_counts(groups)
     frame = pd.concat(curves, ignore_index=True) if curves else pd.DataFrame()
     return TimeToOffer(frame, n, offers, medians, p_value, chi2)
 
