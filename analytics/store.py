@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -380,11 +380,29 @@ def load_tables(
     the same transaction), so that ``undo_last_load`` can restore them exactly until the next load.
     A load without it forgets the copy (undo then refers to nothing).
     """
+    return load_table_batches(
+        con, [tables], mode=mode, source=source, meta=meta, keep_previous=keep_previous
+    )
+
+
+def load_table_batches(
+    con: duckdb.DuckDBPyConnection,
+    batches: Iterable[Mapping[str, pd.DataFrame]],
+    *,
+    mode: LoadMode = "replace",
+    source: str = "",
+    meta: Mapping[str, str] | None = None,
+    keep_previous: bool = False,
+) -> int:
+    """``load_tables`` for data that arrive in batches (one transaction, one data version).
+
+    A table is replaced (``mode="replace"``) by the first batch that holds it; later batches
+    append to it. ``batches`` may be a generator, so only one batch need be in memory at a time
+    (the 10M-application demo is built this way).
+    """
     if mode not in ("replace", "append"):
         raise ValueError(f"mode must be 'replace' or 'append', not {mode!r}")
-    unknown = [name for name in tables if name not in DATA_TABLES]
-    if unknown:
-        raise ValueError(f"Unknown table(s) {unknown}; known tables are {list(DATA_TABLES)}")
+    rows: dict[str, int] = {}  # rows loaded per table
     cur = con.cursor()
     try:
         with transaction(cur):
@@ -396,17 +414,25 @@ def load_tables(
             if keep_previous:
                 for name in (*DATA_TABLES, "meta"):
                     cur.execute(f'CREATE TABLE "{PREV_PREFIX}{name}" AS SELECT * FROM "{name}"')
-            for name, frame in tables.items():
-                if mode == "replace":
-                    cur.execute(f'DELETE FROM "{name}"')
-                cur.register("_incoming", frame)
-                try:
-                    cur.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM _incoming')
-                finally:
-                    cur.unregister("_incoming")
+            for tables in batches:
+                unknown = [name for name in tables if name not in DATA_TABLES]
+                if unknown:
+                    raise ValueError(
+                        f"Unknown table(s) {unknown}; known tables are {list(DATA_TABLES)}"
+                    )
+                for name, frame in tables.items():
+                    if mode == "replace" and name not in rows:
+                        cur.execute(f'DELETE FROM "{name}"')
+                    cur.register("_incoming", frame)
+                    try:
+                        cur.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM _incoming')
+                    finally:
+                        cur.unregister("_incoming")
+                    rows[name] = rows.get(name, 0) + len(frame)
+            for name, n in rows.items():
                 cur.execute(
                     "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?)",
-                    [version, now, name, mode, len(frame), source],
+                    [version, now, name, mode, n, source],
                 )
             settings = {"data_version": str(version), **(meta or {})}
             cur.execute("DELETE FROM meta WHERE key = ?", [UNDO_KEY])
@@ -417,12 +443,12 @@ def load_tables(
                     "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = ?",
                     [key, value, value],
                 )
-            if derived_fresh_before and not any(name in DERIVED_SOURCES for name in tables):
+            if derived_fresh_before and not any(name in DERIVED_SOURCES for name in rows):
                 _mark_derived(cur, version)
             else:
                 refresh_derived(cur, version)
     except duckdb.Error as e:
-        raise StoreError(f"Loading {', '.join(tables)} failed and nothing was changed: {e}") from e
+        raise StoreError(f"Loading {', '.join(rows)} failed and nothing was changed: {e}") from e
     finally:
         cur.close()
     return version
