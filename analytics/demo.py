@@ -42,6 +42,7 @@ Effects are deliberately mixed, not a cartoon:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import duckdb
@@ -52,6 +53,7 @@ from analytics import store
 
 DEFAULT_APPLICATIONS = 20_000
 DEFAULT_SEED = 20_260_101
+CHUNK_APPLICATIONS = 1_000_000  # build() generates bigger demos in chunks of this size
 AS_OF = dt.date(2026, 10, 31)
 START = dt.date(2024, 11, 1)
 PROCESS_CHANGE_DATE = dt.date(2025, 11, 1)
@@ -157,8 +159,18 @@ def _to_dates(days_since_start: np.ndarray) -> np.ndarray:
     return np.datetime64(START, "D") + days_since_start.astype("timedelta64[D]")
 
 
-def generate(n_applications: int = DEFAULT_APPLICATIONS, seed: int = DEFAULT_SEED) -> DemoData:
-    """Build all demo tables in memory (pure: no database)."""
+def generate(
+    n_applications: int = DEFAULT_APPLICATIONS,
+    seed: int = DEFAULT_SEED,
+    *,
+    first_id: int = 1,
+    with_survey: bool = True,
+) -> DemoData:
+    """Build all demo tables in memory (pure: no database).
+
+    ``first_id`` numbers the applications from there (requisition and candidate numbers follow),
+    so that chunks generated with different seeds never share an id (see ``build``).
+    """
     if n_applications < 100:
         raise ValueError("The demo needs at least 100 applications to show anything.")
     rng = np.random.default_rng(seed)
@@ -182,6 +194,8 @@ def generate(n_applications: int = DEFAULT_APPLICATIONS, seed: int = DEFAULT_SEE
 
     # Applications: requisition, date (within 45 days of opening, before the as-of date).
     req = rng.integers(0, n_req, size=n)
+    # Chunks: requisition numbers never overlap (floor division is superadditive).
+    req_offset = (first_id - 1) // 35
     applied = np.minimum(req_open[req] + rng.integers(0, 45, size=n), horizon)
     order = np.lexsort((req, applied))
     req, applied = req[order], applied[order]
@@ -384,13 +398,17 @@ def generate(n_applications: int = DEFAULT_APPLICATIONS, seed: int = DEFAULT_SEE
 
     first_human_design = np.where(hf, 1, np.where(human_assessment, 2, 3))
     reached_human = furthest >= first_human_design
-    app_ids = np.char.add("A", np.char.zfill(np.arange(1, n + 1).astype(str), 7)).astype(object)
-    cand = rng.integers(1, int(n * 0.85) + 2, size=n)
+    app_ids = np.char.add(
+        "A", np.char.zfill(np.arange(first_id, first_id + n).astype(str), 7)
+    ).astype(object)
+    cand = rng.integers(1, int(n * 0.85) + 2, size=n) + (first_id - 1)
     applications = pd.DataFrame(
         {
             "application_id": app_ids,
             "candidate_id": np.char.add("C", np.char.zfill(cand.astype(str), 7)).astype(object),
-            "requisition_id": np.char.add("R", np.char.zfill(req.astype(str), 5)).astype(object),
+            "requisition_id": np.char.add(
+                "R", np.char.zfill((req + req_offset).astype(str), 5)
+            ).astype(object),
             "applied_on": _to_dates(applied),
             "role_family": np.asarray(ROLE_FAMILIES, dtype=object)[role],
             "seniority": np.asarray(SENIORITIES, dtype=object)[sen],
@@ -423,7 +441,7 @@ def generate(n_applications: int = DEFAULT_APPLICATIONS, seed: int = DEFAULT_SEE
     for frame in (offers, hires):
         frame.insert(0, "application_id", app_ids[frame.pop("i").to_numpy()])
 
-    surveys = _survey(rng, applications)
+    surveys = _survey(rng, applications) if with_survey else {}
     tables = {
         "stages": STAGES.copy(),
         "applications": applications,
@@ -594,6 +612,51 @@ def build(
     n_applications: int = DEFAULT_APPLICATIONS,
     seed: int = DEFAULT_SEED,
 ) -> int:
-    """Generate the demo and load it into ``con`` (replacing every data table). Returns version."""
-    data = generate(n_applications, seed)
-    return store.load_tables(con, data.tables, mode="replace", source="demo", meta=data.meta)
+    """Generate the demo and load it into ``con`` (replacing every data table). Returns version.
+
+    Above ``CHUNK_APPLICATIONS`` the demo is generated and loaded in chunks of at most that many
+    applications (each its own seed derived from ``seed``, ids continuing), inside one
+    transaction: peak memory then stays that of one chunk (~1.5 GB) instead of growing with the
+    size (a 10M demo in one piece needed ~15 GB). Sizes up to the chunk size are unchanged.
+    """
+    if n_applications <= CHUNK_APPLICATIONS:
+        data = generate(n_applications, seed)
+        return store.load_tables(con, data.tables, mode="replace", source="demo", meta=data.meta)
+    n_chunks = -(-n_applications // CHUNK_APPLICATIONS)
+    sizes = [n_applications // n_chunks + (k < n_applications % n_chunks) for k in range(n_chunks)]
+    starts = np.concatenate([[1], 1 + np.cumsum(sizes)[:-1]]).tolist()
+    meta: dict[str, str] = {}
+
+    def batches() -> Iterator[dict[str, pd.DataFrame]]:
+        for k, (size, first) in enumerate(zip(sizes, starts, strict=True)):
+            data = generate(size, seed + 7919 * k, first_id=int(first), with_survey=k == 0)
+            if k == 0:
+                meta.update(data.meta)
+            else:
+                data.tables.pop("stages")
+            yield data.tables
+
+    # ``meta`` is filled by the first batch, before load_table_batches reads it after the last.
+    return store.load_table_batches(
+        con, batches(), mode="replace", source="demo", meta=_LazyMeta(meta, n_applications)
+    )
+
+
+class _LazyMeta(Mapping[str, str]):
+    """The demo's meta, read after the batches ran (the first batch fills it)."""
+
+    def __init__(self, meta: dict[str, str], n_applications: int) -> None:
+        self._meta = meta
+        self._n = n_applications
+
+    def _full(self) -> dict[str, str]:
+        return {**self._meta, "demo_applications": str(self._n)}
+
+    def __getitem__(self, key: str) -> str:
+        return self._full()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._full())
+
+    def __len__(self) -> int:
+        return len(self._full())
