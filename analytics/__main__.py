@@ -7,6 +7,8 @@ data-quality report (PROFILE: a mapping profile saved on the Data page, or a JSO
 ``python -m analytics import FILE --kind survey [--name NAME] [--db PATH]`` imports a survey
 export (CSV, .xlsx, SPSS .sav; Qualtrics, SurveyMonkey, Google Forms) with detected question kinds;
 ``python -m analytics undo [--db PATH]`` puts back the data as they were before the last load.
+``python -m analytics bench --applications N [--runs R] [--json FILE]`` measures the pages'
+analytics, page runs, the CSV import and memory against a pandas baseline (README, Performance).
 """
 
 from __future__ import annotations
@@ -156,7 +158,12 @@ def main(argv: list[str] | None = None) -> int:
     p_import.add_argument("--db", help="database file (default: $AIVSHI_DB or data/aivshi.duckdb)")
     p_undo = sub.add_parser("undo", help="put back the data as they were before the last load")
     p_undo.add_argument("--db", help="database file (default: $AIVSHI_DB or data/aivshi.duckdb)")
+    from analytics import bench  # imported here: only the bench needs it
+
+    bench.add_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == "bench":
+        return bench.cli(args)
     if args.command == "import":
         return _import_survey(args) if args.kind == "survey" else _import(args)
     if args.command == "undo":
