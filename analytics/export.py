@@ -35,3 +35,11 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     buffer = io.StringIO()
     escape_frame(frame).to_csv(buffer, index=False)
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_excel_bytes(frame: pd.DataFrame, sheet_name: str = "data") -> bytes:
+    """An .xlsx workbook with one sheet, formulas escaped like the CSV (openpyxl)."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        escape_frame(frame).to_excel(writer, sheet_name=sheet_name[:31], index=False)
+    return buffer.getvalue()
