@@ -1,0 +1,335 @@
+"""The benchmark (structure and sanity, never timings) and the performance changes it drove:
+derived tables give the same funnel as the on-the-fly queries, the grouped log-rank equals the
+per-application one, the chunked demo build and batched loads."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as sps
+
+from analytics import bench, demo, funnel, store
+from analytics import stats as astats
+from analytics.__main__ import main as cli_main
+from analytics.filters import Filters
+
+
+@pytest.fixture(scope="module")
+def bench_result(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("bench")
+    return bench.run(1000, runs=2, page_runs=1, workdir=workdir, log=lambda _s: None)
+
+
+def test_bench_result_has_every_part_and_sane_numbers(bench_result):
+    r = bench_result
+    assert r["applications"] == 1000
+    assert r["rows"]["applications"] == 1000
+    assert r["rows"]["stage_events"] > r["rows"]["applications"]
+    for part in ("demo", "analytics", "apptest", "import", "baseline"):
+        assert "error" not in r[part], r[part]
+        assert r[part]["peak_rss_mb"] > 0
+    pages = r["analytics"]["pages"]
+    assert {"overview", "funnel", "offers", "quality"} <= set(pages)
+    for page in pages.values():
+        assert page["cold_s"] > 0 and page["warm_s"] > 0
+        assert math.isclose(page["cold_s"], sum(c["cold_s"] for c in page["calls"].values()))
+    for page in r["apptest"]["pages"].values():
+        assert page["errors"] == []
+        assert page["first_s"] > 0 and page["uncached_s"] > 0 and page["cached_s"] > 0
+    assert r["import"]["rows"] == 1000
+    assert r["baseline"]["median_s"] > 0 and r["baseline"]["load_s"] > 0
+    s = r["summary"]
+    assert s["speedup_vs_baseline"] > 0
+    assert s["memory_ratio_app_to_baseline"] > 0
+    assert s["targets"] == {}  # targets are checked at 1M and 10M only
+    assert r["machine"]["cpus"] >= 1 and r["machine"]["duckdb"]
+
+
+def test_bench_table_and_json_round_trip(bench_result):
+    text = bench.table(bench_result)
+    for word in ("page analytics", "page run", "import", "pandas baseline", "peak RSS"):
+        assert word in text
+    assert json.loads(json.dumps(bench_result, default=str))["applications"] == 1000
+
+
+def test_summary_checks_the_1m_targets():
+    fake = {
+        "applications": 1_000_000,
+        "analytics": {
+            "pages": {"a": {"cold_s": 0.5, "warm_s": 0.1}, "b": {"cold_s": 1.5, "warm_s": 0.2}},
+            "peak_rss_mb": 900,
+        },
+        "apptest": {
+            "pages": {"a": {"uncached_s": 1.0, "first_s": 2.0}},
+            "peak_rss_mb": 1000,
+        },
+        "import": {"seconds": 6.0},
+        "baseline": {"median_s": 1.0, "load_s": 1.0, "peak_rss_mb": 3000},
+    }
+    s = bench.summarize(fake)
+    assert s["targets"] == {
+        "warm<=150ms": False,
+        "cold<=1s": False,
+        "page<=1.5s": True,
+        "import<=10s": True,
+        "rss<=1.5GB": True,
+    }
+    assert s["speedup_vs_baseline"] == pytest.approx(1.0 / 0.3)
+    assert s["memory_ratio_app_to_baseline"] == pytest.approx(0.3)
+
+
+def test_bench_cli_writes_json(tmp_path, capsys):
+    out = tmp_path / "bench.json"
+    code = cli_main(
+        [
+            "bench",
+            "--applications",
+            "500",
+            "--runs",
+            "1",
+            "--no-pages",
+            "--no-import",
+            "--json",
+            str(out),
+            "--workdir",
+            str(tmp_path / "w"),
+        ]
+    )
+    assert code == 0
+    data = json.loads(out.read_text())
+    assert data["applications"] == 500 and "apptest" not in data
+    assert "page analytics" in capsys.readouterr().out
+
+
+# --- derived tables: same answers as the on-the-fly queries ----------------------------------
+
+
+def _no_derived(cur):
+    cur.execute("DELETE FROM meta WHERE key = ?", [store.DERIVED_VERSION_KEY])
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(role_family=("engineering",), date_from=dt.date(2025, 6, 1)),
+        Filters(region=("NL", "DE"), source=("referral",)),
+    ],
+)
+def test_derived_tables_give_the_same_funnel(filters):
+    con = store.connect(":memory:")
+    demo.build(con, 3000, seed=11)
+    assert store.derived_fresh(con)
+    as_of = store.dataset_info(con).as_of
+
+    def everything():
+        f = funnel.funnel(con, filters, adjust_by="seniority")
+        return {
+            "stages": f.stages,
+            "comparison": f.comparison,
+            "open": f.open_applications,
+            "withdrawals": funnel.withdrawal_reasons(con, filters),
+            "contact": funnel.first_human_contact(con, filters, include_open=True),
+            "formats": funnel.touchpoint_formats(con, filters),
+            "times": funnel.stage_times(con, filters),
+            "tto": funnel.time_to_offer(con, filters, as_of).curves,
+            "breakdown": funnel.breakdown(con, filters, "region", target="hired"),
+            "catalogue": funnel.stage_catalogue(con),
+        }
+
+    fast = everything()
+    _no_derived(con)
+    assert not store.derived_fresh(con)
+    slow = everything()
+    for key, value in fast.items():
+        if isinstance(value, pd.DataFrame):
+            pd.testing.assert_frame_equal(value, slow[key], check_dtype=False, obj=key)
+        else:
+            assert value == slow[key], key
+
+
+def test_re_entries_and_unknown_stages_same_with_derived_tables():
+    """An application re-entering a stage counts once with its latest event; a stage missing from
+    the catalogue is still placed by its order, with and without the derived tables."""
+    con = store.connect(":memory:")
+    apps = pd.DataFrame(
+        {
+            "application_id": [f"A{i}" for i in range(12)],
+            "applied_on": [dt.date(2025, 1, 1)] * 12,
+            "pipeline": ["human_first"] * 6 + ["automation_first"] * 6,
+            "status": ["rejected", "withdrawn", "hired"] * 4,
+        }
+    )
+    rows = []
+    for i in range(12):
+        rows.append((f"A{i}", "screen", 1, dt.date(2025, 1, 2), "advanced"))
+        rows.append(
+            (
+                f"A{i}",
+                "take_home",
+                2,
+                dt.date(2025, 1, 5),
+                ["rejected", "withdrawn", "advanced"][i % 3],
+            )
+        )
+        if i % 3 == 2:
+            rows.append((f"A{i}", "screen", 1, dt.date(2025, 1, 9), "advanced"))  # re-entry
+            rows.append((f"A{i}", "offer", 5, dt.date(2025, 1, 20), "advanced"))
+    events = pd.DataFrame(
+        rows, columns=["application_id", "stage", "stage_order", "entered_on", "result"]
+    )
+    store.load_tables(con, {"applications": apps, "stage_events": events, "stages": demo.STAGES})
+    fast = funnel.stage_counts(con, Filters())
+    _no_derived(con)
+    slow = funnel.stage_counts(con, Filters())
+    pd.testing.assert_frame_equal(fast, slow, check_dtype=False)
+    assert "take_home" in set(fast.stage)
+    screen = fast[(fast.stage == "screen") & (fast.pipeline == "human_first")]
+    assert int(screen.reached.iloc[0]) == 6
+
+
+def test_survey_load_keeps_derived_tables_current_and_undo_rebuilds_them():
+    con = store.connect(":memory:")
+    demo.build(con, 1000, seed=3)
+    survey = {
+        "surveys": pd.DataFrame({"survey_id": ["s2"], "name": ["x"]}),
+    }
+    version = store.load_tables(con, survey, mode="append", keep_previous=True)
+    assert store.derived_fresh(con) and store.get_meta(con)["derived_version"] == str(version)
+    store.undo_last_load(con)
+    assert store.derived_fresh(con)
+    n = con.execute("SELECT count(*) FROM app_summary").fetchall()[0][0]
+    assert (
+        n == con.execute("SELECT count(DISTINCT application_id) FROM stage_events").fetchall()[0][0]
+    )
+
+
+# --- grouped log-rank ------------------------------------------------------------------------
+
+
+def _grouped(durations, observed):
+    frame = pd.DataFrame({"days": durations, "e": observed})
+    return (
+        frame.groupby("days")
+        .agg(events=("e", "sum"), censored=("e", lambda s: int((~s).sum())))
+        .reset_index()
+        .astype({"events": int})
+    )
+
+
+def test_grouped_logrank_matches_scipy_two_groups():
+    rng = np.random.default_rng(4)
+    groups = {}
+    raw = {}
+    for name, scale in (("human_first", 30.0), ("automation_first", 36.0)):
+        t = np.floor(rng.exponential(scale, 400))
+        c = np.floor(rng.uniform(0, 90, 400))
+        d = np.minimum(t, c)
+        obs = t <= c
+        groups[name] = _grouped(d, obs)
+        raw[name] = (d, obs)
+    chi2, p = funnel.logrank_counts(groups)
+    (t1, e1), (t2, e2) = raw.values()
+    ref = sps.logrank(
+        sps.CensoredData(uncensored=t1[e1], right=t1[~e1]),
+        sps.CensoredData(uncensored=t2[e2], right=t2[~e2]),
+    )
+    assert chi2 == pytest.approx(float(ref.statistic) ** 2, rel=1e-9)
+    assert p == pytest.approx(float(ref.pvalue), rel=1e-9)
+
+
+def test_grouped_logrank_matches_k_sample_three_groups():
+    rng = np.random.default_rng(9)
+    groups, raw = {}, {}
+    for name, scale in (("a", 20.0), ("b", 25.0), ("c", 40.0)):
+        t = np.floor(rng.exponential(scale, 150))
+        obs = rng.random(150) < 0.8
+        groups[name] = _grouped(t, obs)
+        raw[name] = (t, obs)
+    chi2, p = funnel.logrank_counts(groups)
+    ref = astats.logrank(raw)
+    assert chi2 == pytest.approx(ref.statistic, rel=1e-9)
+    assert p == pytest.approx(ref.p_value, rel=1e-9)
+
+
+# --- chunked demo and batched loads ----------------------------------------------------------
+
+
+def test_chunked_demo_has_unique_ids_and_one_version(monkeypatch):
+    monkeypatch.setattr(demo, "CHUNK_APPLICATIONS", 1500)
+    con = store.connect(":memory:")
+    version = demo.build(con, 4000, seed=2)
+    assert version == 1
+    n, ids, reqs_per_chunk = con.execute(
+        "SELECT count(*), count(DISTINCT application_id), count(DISTINCT requisition_id) "
+        "FROM applications"
+    ).fetchall()[0]
+    assert n == ids == 4000
+    assert reqs_per_chunk >= 3 * (1333 // 35)
+    meta = store.get_meta(con)
+    assert meta["demo_applications"] == "4000" and meta["is_demo"] == "true"
+    assert con.execute("SELECT count(*) FROM stages").fetchall()[0][0] == len(demo.STAGES)
+    assert con.execute("SELECT count(*) FROM surveys").fetchall()[0][0] == 1
+    orphans = con.execute(
+        "SELECT count(*) FROM stage_events WHERE application_id NOT IN "
+        "(SELECT application_id FROM applications)"
+    ).fetchall()[0][0]
+    assert orphans == 0
+    logged = dict(
+        con.execute("SELECT table_name, row_count FROM load_log WHERE data_version = 1").fetchall()
+    )
+    assert logged["applications"] == 4000
+
+
+def test_sizes_up_to_a_chunk_are_unchanged():
+    a = store.connect(":memory:")
+    demo.build(a, 800, seed=5)
+    data = demo.generate(800, 5)
+    got = a.execute("SELECT * FROM applications ORDER BY application_id").df()
+    want = data.tables["applications"].sort_values("application_id", ignore_index=True)
+    assert list(got.application_id) == list(want.application_id)
+    assert list(got.status) == list(want.status)
+
+
+def test_batched_load_is_all_or_nothing():
+    con = store.connect(":memory:")
+    demo.build(con, 500, seed=1)
+    before = con.execute("SELECT count(*) FROM applications").fetchall()[0][0]
+
+    def batches():
+        yield {
+            "applications": pd.DataFrame(
+                {
+                    "application_id": ["X1"],
+                    "applied_on": [dt.date(2025, 1, 1)],
+                    "pipeline": ["human_first"],
+                    "status": ["open"],
+                }
+            )
+        }
+        yield {
+            "applications": pd.DataFrame(
+                {
+                    "application_id": ["X1"],
+                    "applied_on": [dt.date(2025, 1, 1)],
+                    "pipeline": ["human_first"],
+                    "status": ["open"],
+                }
+            )
+        }
+
+    with pytest.raises(store.StoreError):
+        store.load_table_batches(con, batches())
+    assert con.execute("SELECT count(*) FROM applications").fetchall()[0][0] == before
+    assert store.derived_fresh(con)
+
+
+def test_filters_dataclass_is_hashable_for_the_bench_calls():
+    # page_calls builds default Filters; a frozen dataclass keeps st.cache_data keys stable.
+    assert dataclasses.is_dataclass(Filters) and hash(Filters()) == hash(Filters())
