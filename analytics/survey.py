@@ -740,7 +740,7 @@ def free_text(
             FROM answered AS a
             JOIN sizes AS s USING (grp)
             WHERE $search = '' OR contains(lower(a.answer), lower($search))
-            ORDER BY a.grp, a.respondent_id
+            ORDER BY a.grp = $none, a.grp, a.respondent_id
             {"LIMIT $limit" if limit else ""}
             """,
             {
@@ -748,6 +748,7 @@ def free_text(
                 "qid": question_id,
                 "k": PRIVACY_THRESHOLD,
                 "search": search.strip(),
+                "none": NO_GROUP,
                 **({"limit": limit} if limit else {}),
             },
         ).df()

@@ -163,7 +163,46 @@ def shares_chart(
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title_text=t("survey.chart.column_pct_axis", lang), ticksuffix="%")
     height = max(320, 110 + len(cats) * (14 * len(cols) + 18))
-    return charts.base_layout(fig, title=title, footnote=footnote, height=height)
+    charts.base_layout(fig, title=title, footnote=footnote, height=height)
+    if len(cols) > 4:  # a long legend wraps into the title above the plot: put it on the right
+        fig.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top"})
+    return fig
+
+
+def nps_chart(
+    banner: Banner, names: dict[str, str], lang: str, *, title: str, footnote: str
+) -> go.Figure:
+    """Detractors (0-6), passives (7-8) and promoters (9-10) as 100% stacked bars per column."""
+    cols = [c for c in banner.columns if c in banner.shares.columns]
+    ylabels = [f"{names[c]} (n={fmt_num(banner.summaries[c].n, lang)})" for c in cols]
+    fig = go.Figure()
+    parts = (
+        ("detractors", DIVERGING[3][0]),
+        ("passives", DIVERGING[3][1]),
+        ("promoters", DIVERGING[3][2]),
+    )
+    for part, color in parts:
+        shares = []
+        for c in cols:
+            result = banner.summaries[c].nps
+            shares.append(getattr(result, part) if result is not None else math.nan)
+        fig.add_bar(
+            y=ylabels,
+            x=[v * 100 for v in shares],
+            orientation="h",
+            name=t(f"survey.nps.{part}", lang),
+            marker_color=color,
+            customdata=[fmt_pct(v, lang) for v in shares],
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(
+        title_text=t("survey.chart.column_pct_axis", lang), ticksuffix="%", range=[0, 100]
+    )
+    return charts.base_layout(
+        fig, title=title, footnote=footnote, height=max(400, 250 + 60 * len(cols))
+    )
 
 
 def summary_chart(

@@ -218,7 +218,11 @@ with tabs[0]:
                 )
             )
         if q.kind in ("likert", "binary", "nps", "single", "multi") and b.categories:
-            builder = sc.likert_chart if q.kind in ("likert", "binary") else sc.shares_chart
+            builder = {
+                "likert": sc.likert_chart,
+                "binary": sc.likert_chart,
+                "nps": sc.nps_chart,
+            }.get(q.kind, sc.shares_chart)
             st.markdown(f":material/insights: {take}")
             widgets.plotly_chart(
                 builder(b, names, lang, title=title, footnote=note), key="survey_dist"
@@ -295,7 +299,7 @@ with tabs[0]:
             )
         stat_row(ctx.t("survey.row.moe"), lambda s: "± " + fmt_pct(s.moe, lang))
         table = pd.DataFrame(rows)
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 4)
         st.download_button(
             ctx.t("survey.download_banner"),
             data=to_csv_bytes(table),
