@@ -473,6 +473,12 @@ SURVEY_QUESTIONS = (
     ("respected_time", "The hiring process respected my time.", "likert", 5),
     ("understood_decisions", "I understood how decisions about me were made.", "likert", 5),
     ("nps", "How likely are you to recommend applying here to a friend?", "nps", 11),
+    (
+        "spoke_first",
+        "Did you speak with a person before any test, video or chatbot?",
+        "binary",
+        2,
+    ),
     ("most_valuable", "Which part of the process was most valuable to you?", "single", None),
     ("impersonal", "Which parts of the process felt impersonal?", "multi", None),
     ("comment", "Anything else you would like to tell us?", "text", None),
@@ -500,7 +506,12 @@ def _survey(rng: np.random.Generator, applications: pd.DataFrame) -> dict[str, p
     n_resp = int(np.clip(round(len(applications) * 0.075), 150, 1500))
     decided = applications[applications.status != "open"]
     n_linked = int(n_resp * 0.6)
-    linked = decided.sample(n=min(n_linked, len(decided)), random_state=rng.integers(1 << 31))
+    # Non-response bias on purpose (so weighting has something to correct): candidates of the
+    # human-first pipeline answer about twice as often as automation-first ones.
+    answer_rate = np.where(decided.pipeline.to_numpy() == "human_first", 2.0, 1.0)
+    linked = decided.sample(
+        n=min(n_linked, len(decided)), weights=answer_rate, random_state=rng.integers(1 << 31)
+    )
     n_linked = len(linked)
     pipe = np.concatenate(
         [
@@ -558,6 +569,8 @@ def _survey(rng: np.random.Generator, applications: pd.DataFrame) -> dict[str, p
     add("impersonal", None, multi)
     comment = np.asarray(COMMENTS, dtype=object)[rng.integers(0, len(COMMENTS), n_resp)]
     add("comment", None, comment)
+    spoke = (rng.random(n_resp) < np.where(hf, 0.85, np.where(af, 0.2, 0.5))).astype(int)
+    add("spoke_first", spoke.astype(float), np.asarray(["No", "Yes"], dtype=object)[spoke])
     answers_df = pd.concat(answers, ignore_index=True)
     answers_df = answers_df[answers_df.value_text != ""].reset_index(drop=True)
 
@@ -575,6 +588,7 @@ def _survey(rng: np.random.Generator, applications: pd.DataFrame) -> dict[str, p
                 list(LIKERT_EN),
                 list(LIKERT_EN),
                 [str(i) for i in range(11)],
+                ["No", "Yes"],
                 list(MOST_VALUABLE),
                 list(IMPERSONAL),
                 None,
