@@ -652,11 +652,11 @@ def switcher_quality(counts: pd.DataFrame) -> pd.DataFrame:
 # users). Columns that identify people are not offered.
 APP_TABLES = {
     "applications": """
-        SELECT pipeline, role_family, seniority, region, source, gender, age_band,
-               CAST(career_switcher AS VARCHAR) AS career_switcher,
-               CAST(first_human_step AS VARCHAR) AS first_human_step,
-               status, furthest_stage
-        FROM applications""",
+        SELECT a.pipeline, a.role_family, a.seniority, a.region, a.source, a.gender, a.age_band,
+               CAST(a.career_switcher AS VARCHAR) AS career_switcher,
+               CAST(a.first_human_step AS VARCHAR) AS first_human_step,
+               a.status, a.furthest_stage
+        FROM applications AS a""",
     "offers": """
         SELECT a.pipeline, a.role_family, a.seniority, a.region, a.source, a.gender, a.age_band,
                CAST(a.career_switcher AS VARCHAR) AS career_switcher,
@@ -667,6 +667,15 @@ APP_TABLES = {
         JOIN applications AS a ON a.application_id = o.application_id""",
 }
 MAX_LEVELS = 60
+
+
+def app_source(table: str, filters: Filters) -> tuple[str, dict]:
+    """The SQL of one of ``APP_TABLES`` restricted to the filtered applications, and its
+    parameters (bound, never formatted in)."""
+    if table not in APP_TABLES:
+        raise FairnessError(f"Unknown table {table!r}; choose one of {tuple(APP_TABLES)}.")
+    where, params = filters.where("a")
+    return f"{APP_TABLES[table]} WHERE {where}", params
 
 
 def quote_identifier(name: str) -> str:
@@ -687,7 +696,9 @@ def _check_column(cur: duckdb.DuckDBPyConnection, source_sql: str, column: str) 
     return quote_identifier(column)
 
 
-def column_levels(cur: duckdb.DuckDBPyConnection, source_sql: str, column: str) -> pd.DataFrame:
+def column_levels(
+    cur: duckdb.DuckDBPyConnection, source_sql: str, column: str, params: dict | None = None
+) -> pd.DataFrame:
     """Distinct values of ``column`` (as text) with their counts, most frequent first (at most
     ``MAX_LEVELS + 1`` rows, so callers can tell "too many")."""
     col = _check_column(cur, source_sql, column)
@@ -699,7 +710,8 @@ def column_levels(cur: duckdb.DuckDBPyConnection, source_sql: str, column: str) 
         GROUP BY 1
         ORDER BY n DESC, value
         LIMIT {MAX_LEVELS + 1}
-        """
+        """,
+        params or {},
     ).df()
 
 
@@ -710,6 +722,7 @@ def two_group_counts(
     group: str,
     outcome: str,
     stratum: str | None = None,
+    params: dict | None = None,
 ) -> pd.DataFrame:
     """Counts by group, outcome value and (optional) stratum, all as text: group, outcome,
     stratum, n. Missing values stay missing (None)."""
@@ -724,7 +737,8 @@ def two_group_counts(
                count(*) AS n
         FROM ({source_sql})
         GROUP BY ALL
-        """
+        """,
+        params or {},
     ).df()
     for col in ("group", "outcome", "stratum"):
         frame[col] = frame[col].astype(object).where(frame[col].notna(), None)

@@ -73,7 +73,7 @@ def _four_fifths_line(fig: go.Figure, lang: str) -> None:
         y=FOUR_FIFTHS,
         line={"dash": "dash", "color": "#D55E00", "width": 1.5},
         annotation_text=t("fair.chart.four_fifths", lang),
-        annotation_position="top left",
+        annotation_position="bottom right",
         annotation_font={"size": 11, "color": "#D55E00"},
     )
 
@@ -283,15 +283,24 @@ def switcher_quality_chart(
 
 
 def two_group_chart(
-    result: TwoGroupResult, names: tuple[str, str], lang: str, *, title: str, footnote: str = ""
+    result: TwoGroupResult,
+    names: tuple[str, str],
+    lang: str,
+    *,
+    title: str,
+    footnote: str = "",
+    colors: tuple[str, str] | None = None,
 ) -> go.Figure:
-    """Outcome rate of both groups (overall and, when stratified, per stratum) with intervals."""
+    """Outcome rate of both groups (overall and, when stratified, per stratum) with intervals.
+    ``colors``: the pipeline colours when the groups are pipelines; otherwise two Okabe-Ito
+    colours that are not the pipelines' (so a group is never mistaken for a pipeline)."""
     from analytics import stats  # local: figures only need it for per-stratum intervals
 
     c = result.comparison
     fig = go.Figure()
     cats = [t("fair.two.all_rows", lang)] + [r.stratum for r in result.strata]
-    for side, name, color in (("a", names[0], "#0072B2"), ("b", names[1], "#E69F00")):
+    col_a, col_b = colors or (EXTRA_COLORS[0], EXTRA_COLORS[1])
+    for side, name, color in (("a", names[0], col_a), ("b", names[1], col_b)):
         ks = [c.k1 if side == "a" else c.k2] + [getattr(r, f"k_{side}") for r in result.strata]
         ns = [c.n1 if side == "a" else c.n2] + [getattr(r, f"n_{side}") for r in result.strata]
         rate, low, high = [], [], []

@@ -63,24 +63,26 @@ def app_table_columns(version: int, table: str) -> list[str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def app_levels(version: int, table: str, column: str) -> pd.DataFrame:
+def app_levels(version: int, filters: Filters, table: str, column: str) -> pd.DataFrame:
     del version
     cur = cursor()
     try:
-        return fairness.column_levels(cur, fairness.APP_TABLES[table], column)
+        sql, params = fairness.app_source(table, filters)
+        return fairness.column_levels(cur, sql, column, params)
     finally:
         cur.close()
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def app_two_group_counts(
-    version: int, table: str, group: str, outcome: str, stratum: str | None
+    version: int, filters: Filters, table: str, group: str, outcome: str, stratum: str | None
 ) -> pd.DataFrame:
     del version
     cur = cursor()
     try:
+        sql, params = fairness.app_source(table, filters)
         return fairness.two_group_counts(
-            cur, fairness.APP_TABLES[table], group=group, outcome=outcome, stratum=stratum
+            cur, sql, group=group, outcome=outcome, stratum=stratum, params=params
         )
     finally:
         cur.close()

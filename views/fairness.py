@@ -11,8 +11,10 @@ import streamlit as st
 
 from analytics import fairness
 from analytics import fairness_charts as fc
+from analytics.charts import pipeline_color
 from analytics.export import to_csv_bytes, to_excel_bytes
 from analytics.i18n import fmt_num, fmt_p, fmt_pct
+from analytics.offers import ordered_pipelines
 from analytics.overview import PRIVACY_THRESHOLD
 from ui import fairness_data, widgets
 from ui.context import page_context
@@ -71,8 +73,6 @@ st.title(ctx.t("fair.title"))
 st.caption(ctx.t("fair.intro"))
 with st.expander(ctx.t("fair.definitions.title"), icon=":material/help:"):
     st.markdown(ctx.t("fair.definitions", k=PRIVACY_THRESHOLD))
-if ctx.info.is_demo:
-    st.info(ctx.t("fair.demo"), icon=":material/science:")
 
 tabs = st.tabs([ctx.t("fair.tab.impact"), ctx.t("fair.tab.switchers"), ctx.t("fair.tab.two")])
 
@@ -386,7 +386,7 @@ with tabs[2]:
     def levels(column: str) -> pd.DataFrame:
         if upload is not None:
             return fairness_data.upload_levels(upload, column)
-        return fairness_data.app_levels(ctx.version, source, column)
+        return fairness_data.app_levels(ctx.version, ctx.filters, source, column)
 
     if columns_avail:
         g1, g2 = st.columns(2)
@@ -417,6 +417,8 @@ with tabs[2]:
             st.warning(ctx.t("fair.two.no_outcome", col=outcome_col), icon=":material/info:")
         else:
             values = group_levels.value.tolist()
+            if upload is None and group_col == "pipeline":  # the fixed pipeline order
+                values = list(ordered_pipelines(values))
             a1, a2, a3 = st.columns(3)
             group_a = a1.selectbox(
                 ctx.t("fair.two.group_a"),
@@ -439,7 +441,7 @@ with tabs[2]:
                 if v.lower() in ("yes", "true", "1", "hired", "ja", "admitted", "accepted")
             ][:1] or outcome_values[:1]
             yes_values = a3.multiselect(
-                ctx.t("fair.two.yes", col=outcome_col),
+                ctx.t("fair.two.yes", col=two_col(outcome_col)),
                 outcome_values,
                 default=yes_default,
                 key="fair_two_yes",
@@ -464,7 +466,7 @@ with tabs[2]:
                     min_group = 1  # the user's own table, shown as uploaded (not stored)
                 else:
                     counts2 = fairness_data.app_two_group_counts(
-                        ctx.version, source, group_col, outcome_col, stratum_col
+                        ctx.version, ctx.filters, source, group_col, outcome_col, stratum_col
                     )
                     min_group = PRIVACY_THRESHOLD
                 try:
@@ -536,7 +538,18 @@ with tabs[2]:
                     )
                     block(
                         "two_groups",
-                        fc.two_group_chart(res, names, lang, title=titled(take), footnote=""),
+                        fc.two_group_chart(
+                            res,
+                            names,
+                            lang,
+                            title=titled(take),
+                            footnote=footnote if upload is None else "",
+                            colors=(
+                                (pipeline_color(group_a), pipeline_color(group_b))
+                                if upload is None and group_col == "pipeline"
+                                else None
+                            ),
+                        ),
                         take,
                         table2,
                     )
