@@ -36,7 +36,7 @@ from scipy import stats as sps
 from analytics import stats
 from analytics.filters import DIMENSIONS, Filters
 from analytics.overview import PRIVACY_THRESHOLD
-from analytics.weighting import RakingError, rake
+from analytics.weighting import RakingError, rake, trim_weights
 
 TOTAL = "__total__"
 NO_GROUP = "__none__"
@@ -106,17 +106,23 @@ def respondent_frame(
     survey_id: str,
     filters: Filters,
     question_ids: tuple[str, ...] = (),
+    numeric_ids: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """One row per respondent: respondent_id, stored weight, pipeline, the application's
-    role family / seniority / region / source, and the answer text of each of ``question_ids``
-    (column ``q:<id>``). With active sidebar filters only respondents linked to a matching
-    application remain (unlinked respondents cannot be filtered)."""
+    role family / seniority / region / source, the answer text of each of ``question_ids``
+    (column ``q:<id>``) and the number of each of ``numeric_ids`` (column ``n:<id>``, e.g. a
+    design-weight column of the file). With active sidebar filters only respondents linked to a
+    matching application remain (unlinked respondents cannot be filtered)."""
     where, params = filters.where("a")
     params = {**params, "survey_id": survey_id, "filtered": not filters.is_default()}
     pivots = []
     for i, qid in enumerate(question_ids):
         params[f"q{i}"] = qid
         pivots.append(f', MAX(CASE WHEN s.question_id = $q{i} THEN s.value_text END) AS "q:{i}"')
+    for i, qid in enumerate(numeric_ids):
+        params[f"n{i}"] = qid
+        pivots.append(f', MAX(CASE WHEN s.question_id = $n{i} THEN s.value_num END) AS "n:{i}"')
+    question_ids_all = (*question_ids, *numeric_ids)
     pivot_sql = ""
     if pivots:
         pivot_sql = f"""
@@ -126,7 +132,7 @@ def respondent_frame(
             WHERE s.survey_id = $survey_id AND s.question_id = ANY($qids)
             GROUP BY s.respondent_id
         ) AS q USING (respondent_id)"""
-        params["qids"] = list(question_ids)
+        params["qids"] = list(question_ids_all)
     dims = ", ".join(f"a.{d}" for d in DIMENSIONS)
     frame = cur.execute(
         f"""
@@ -142,8 +148,9 @@ def respondent_frame(
         """,
         params,
     ).df()
-    frame = frame.rename(columns={f"q:{i}": f"q:{qid}" for i, qid in enumerate(question_ids)})
-    return frame
+    renames = {f"q:{i}": f"q:{qid}" for i, qid in enumerate(question_ids)}
+    renames.update({f"n:{i}": f"n:{qid}" for i, qid in enumerate(numeric_ids)})
+    return frame.rename(columns=renames)
 
 
 @dataclass(frozen=True)
@@ -153,6 +160,7 @@ class WeightSpec:
 
     targets: tuple[tuple[str, tuple[tuple[str, float], ...]], ...]
     trim: tuple[float, float] | None = None
+    base: str | None = None  # a column of design weights to start from (``n:<id>``)
 
 
 @dataclass(frozen=True)
@@ -178,8 +186,31 @@ def compute_weights(frame: pd.DataFrame, spec: WeightSpec) -> WeightResult:
     Missing values form the level ``(missing)``, which needs a target like any other level.
     Raises SurveyAnalysisError with the raking problem in words.
     """
+    base = None
+    if spec.base is not None:
+        if spec.base not in frame:
+            raise SurveyAnalysisError(f"design weight column {spec.base!r} is not in the survey")
+        base = frame[spec.base].to_numpy(dtype=float)
+        bad = ~np.isfinite(base) | (base <= 0)
+        if bad.any():
+            raise SurveyAnalysisError(
+                f"{int(bad.sum())} respondent(s) have no positive design weight in "
+                f"{spec.base[2:]!r} (first: {frame.respondent_id.to_numpy()[bad][0]!r}); "
+                "fill them in the file or choose no design weights"
+            )
     if not spec.targets:
-        raise SurveyAnalysisError("no target margins given")
+        if base is None:
+            raise SurveyAnalysisError("no target margins given")
+        w = pd.Series(base / base.mean(), index=frame.respondent_id.to_numpy(), name="weight")
+        if spec.trim is not None:
+            try:
+                w = pd.Series(trim_weights(w.to_numpy(), spec.trim), index=w.index, name="weight")
+            except ValueError as e:
+                raise SurveyAnalysisError(str(e)) from e
+            w = w / float(w.mean())
+        return _weight_result(
+            w, pd.DataFrame(columns=["column", "level", "target", "sample", "weighted"])
+        )
     data = pd.DataFrame(index=frame.respondent_id.to_numpy())
     targets: dict[str, dict[str, float]] = {}
     for column, levels in spec.targets:
@@ -189,7 +220,7 @@ def compute_weights(frame: pd.DataFrame, spec: WeightSpec) -> WeightResult:
         data[column] = values.astype(str).to_numpy()
         targets[column] = {str(level): float(share) for level, share in levels}
     try:
-        w = rake(data, targets, bounds=spec.trim, max_iter=200)
+        w = rake(data, targets, bounds=spec.trim, max_iter=200, base_weights=base)
     except RakingError as e:
         raise SurveyAnalysisError(str(e)) from e
     achieved = []
@@ -207,6 +238,10 @@ def compute_weights(frame: pd.DataFrame, spec: WeightSpec) -> WeightResult:
                     "weighted": float(weighted.get(level, 0.0)),
                 }
             )
+    return _weight_result(w, pd.DataFrame(achieved))
+
+
+def _weight_result(w: pd.Series, achieved: pd.DataFrame) -> WeightResult:
     return WeightResult(
         weights=w,
         n=len(w),
@@ -214,7 +249,7 @@ def compute_weights(frame: pd.DataFrame, spec: WeightSpec) -> WeightResult:
         design_effect=stats.design_effect(w.to_numpy()),
         min_weight=float(w.min()),
         max_weight=float(w.max()),
-        achieved=pd.DataFrame(achieved),
+        achieved=achieved,
     )
 
 

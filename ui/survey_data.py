@@ -38,12 +38,17 @@ def grouping_question_ids(version: int, survey_id: str) -> tuple[str, ...]:
     )
 
 
+def numeric_question_ids(version: int, survey_id: str) -> tuple[str, ...]:
+    return tuple(q.question_id for q in questions(version, survey_id) if q.kind == "numeric")
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def respondents(version: int, survey_id: str, filters: Filters) -> pd.DataFrame:
     qids = grouping_question_ids(version, survey_id)
+    nids = numeric_question_ids(version, survey_id)
     cur = cursor()
     try:
-        return survey.respondent_frame(cur, survey_id, filters, qids)
+        return survey.respondent_frame(cur, survey_id, filters, qids, nids)
     finally:
         cur.close()
 

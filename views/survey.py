@@ -81,6 +81,15 @@ spec: survey.WeightSpec | None = None
 use_weights = st.toggle(ctx.t("survey.weights.use"), key=f"survey_w_on_{sid}")
 with st.expander(ctx.t("survey.weights.title"), icon=":material/balance:", expanded=use_weights):
     st.caption(ctx.t("survey.weights.help"))
+    numeric = [f"n:{q.question_id}" for q in qs if q.kind == "numeric"]
+    base_col = st.selectbox(
+        ctx.t("survey.weights.base"),
+        [None, *numeric],
+        format_func=lambda c: ctx.t("survey.weights.base.none") if c is None else qmap[c[2:]].text,
+        key=f"survey_w_base_{sid}",
+        help=ctx.t("survey.weights.base.help"),
+        width=480,
+    )
     variables = st.multiselect(
         ctx.t("survey.weights.variables"),
         grouping_keys,
@@ -146,8 +155,8 @@ with st.expander(ctx.t("survey.weights.title"), icon=":material/balance:", expan
             ctx.t("survey.weights.trim_high"), 1.0, 20.0, 3.0, 0.5, key=f"survey_w_hi_{sid}"
         )
         bounds = (float(low), float(high))
-    if targets:
-        candidate = survey.WeightSpec(targets=tuple(targets), trim=bounds)
+    if targets or base_col is not None:
+        candidate = survey.WeightSpec(targets=tuple(targets), trim=bounds, base=base_col)
         result = survey_data.weights(version, sid, ctx.filters, candidate)
         if isinstance(result, str):
             st.error(ctx.t("survey.weights.failed", message=result), icon=":material/error:")
@@ -160,6 +169,33 @@ with st.expander(ctx.t("survey.weights.title"), icon=":material/balance:", expan
                 ctx.t("survey.weights.range"),
                 f"{fmt_num(result.min_weight, lang, 2)} – {fmt_num(result.max_weight, lang, 2)}",
             )
+            if not result.achieved.empty:
+                achieved = result.achieved
+                st.dataframe(
+                    pd.DataFrame(
+                        {
+                            ctx.t("survey.weights.col.variable"): [
+                                banner_name(c) for c in achieved.column
+                            ],
+                            ctx.t("survey.weights.col.level"): [
+                                ctx.t("survey.missing_level")
+                                if lvl == survey.MISSING_LEVEL
+                                else group_names(c, [lvl])[lvl]
+                                for c, lvl in zip(achieved.column, achieved.level, strict=True)
+                            ],
+                            ctx.t("survey.weights.col.sample"): [
+                                fmt_pct(v, lang) for v in achieved["sample"]
+                            ],
+                            ctx.t("survey.weights.col.target"): [
+                                fmt_pct(v, lang) for v in achieved.target
+                            ],
+                            ctx.t("survey.weights.col.weighted"): [
+                                fmt_pct(v, lang) for v in achieved.weighted
+                            ],
+                        }
+                    ),
+                    hide_index=True,
+                )
             if use_weights:
                 spec = candidate
     elif use_weights:

@@ -398,3 +398,35 @@ def test_real_size_qualtrics_export_loads_and_the_banner_renders():
     assert len(qs) == 40 and len(frame) == 10_000
     assert len(b.shown_groups) == 4 and b.test is not None and len(b.rank_pairs) == 6
     assert loaded + banner_seconds < 60
+
+
+def test_design_weights_from_a_numeric_column_are_the_raking_start():
+    rows = [
+        {"pipeline": "human_first", "v": "Recruiter", "dw": 1.0},
+        {"pipeline": "human_first", "v": "Team", "dw": 3.0},
+        {"pipeline": "automation_first", "v": "Recruiter", "dw": 2.0},
+        {"pipeline": "automation_first", "v": "Team", "dw": 2.0},
+    ] * 5
+    con = store.connect()
+    sid = _load(con, [("v", "single", ["Recruiter", "Team"]), ("dw", "numeric", None)], rows)
+    frame = sv.respondent_frame(con, sid, Filters(), ("v",), ("dw",))
+    dw = np.tile([1.0, 3.0, 2.0, 2.0], 5)
+    # Design weights alone: used as they are, scaled to mean 1
+    alone = sv.compute_weights(frame, sv.WeightSpec(targets=(), base="n:dw"))
+    np.testing.assert_allclose(alone.weights.to_numpy(), dw / dw.mean())
+    # Raked from the design weights to a 50/50 answer split (hand: Recruiter carries 1 + 2 = 3,
+    # Team 3 + 2 = 5 per block of four; factors 4/3 and 4/5 on the design weights)
+    spec = sv.WeightSpec(targets=(("q:v", (("Recruiter", 1.0), ("Team", 1.0))),), base="n:dw")
+    raked = sv.compute_weights(frame, spec)
+    hand = dw * np.tile([4 / 3, 4 / 5, 4 / 3, 4 / 5], 5)
+    np.testing.assert_allclose(raked.weights.to_numpy(), hand / hand.mean(), rtol=1e-6)
+    assert raked.n_eff == pytest.approx(stats.kish_effective_n(hand))
+
+
+def test_missing_design_weights_are_named():
+    rows = [{"pipeline": "human_first", "dw": 1.0}] * 5 + [{"pipeline": "human_first"}]
+    con = store.connect()
+    sid = _load(con, [("dw", "numeric", None)], rows)
+    frame = sv.respondent_frame(con, sid, Filters(), (), ("dw",))
+    with pytest.raises(sv.SurveyAnalysisError, match="1 respondent"):
+        sv.compute_weights(frame, sv.WeightSpec(targets=(), base="n:dw"))
