@@ -1,0 +1,169 @@
+"""Small-group suppression with complementary suppression, so a hidden count cannot be recovered.
+
+Counts below ``PRIVACY_THRESHOLD`` (1 to 4 people) are hidden everywhere. Hiding them is not
+enough when a total is shown beside them: with one hidden cell in a row whose total is shown, the
+hidden number is the total minus the shown cells. So whenever a line (a row or column with a
+shown total) has exactly one hidden cell, the next smallest cell of that line is hidden as well,
+and this repeats until no line has exactly one hidden cell (hiding a cell in a row can leave its
+column with one). This is the standard "secondary (complementary) suppression" of statistical
+disclosure control (Hundepool et al., *Statistical Disclosure Control*, Wiley 2012, ch. 4.2; the
+UK ONS and Eurostat guidance use the same rule). When a line has nothing left to hide alongside
+its only hidden cell, its total is hidden instead.
+
+Zeros are not hidden (a zero discloses no one), and a zero is chosen as the complement only when
+no non-zero cell is left, since hiding a zero protects little.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analytics.overview import PRIVACY_THRESHOLD
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """Which cells to hide (``cells``) and which row / column totals to hide."""
+
+    cells: np.ndarray  # bool, same shape as the counts
+    row_totals: np.ndarray  # bool per row: hide that row's total
+    col_totals: np.ndarray  # bool per column: hide that column's total
+
+    @property
+    def primary_only(self) -> bool:  # pragma: no cover - convenience for callers
+        return not self.row_totals.any() and not self.col_totals.any()
+
+
+def primary(counts: np.ndarray, threshold: int = PRIVACY_THRESHOLD) -> np.ndarray:
+    """Cells with 1 to ``threshold - 1`` people (missing counts are not cells)."""
+    values = np.asarray(counts, dtype=float)
+    return (values > 0) & (values < threshold)
+
+
+def _complement(values: np.ndarray, hidden: np.ndarray) -> int | None:
+    """The index of the cell to hide next in one line: the smallest non-zero shown cell, else the
+    smallest shown cell; None when every cell is hidden already."""
+    shown = np.flatnonzero(~hidden & ~np.isnan(values))
+    if not len(shown):
+        return None
+    nonzero = shown[values[shown] > 0]
+    pool = nonzero if len(nonzero) else shown
+    return int(pool[np.argmin(values[pool])])  # the first of equal smallest
+
+
+def complementary(
+    counts: np.ndarray | Sequence[Sequence[float]],
+    *,
+    row_totals: bool = True,
+    col_totals: bool = True,
+    threshold: int = PRIVACY_THRESHOLD,
+) -> Suppression:
+    """Primary plus complementary suppression for a table of counts.
+
+    ``row_totals`` / ``col_totals``: whether the table shows a total per row / per column (those
+    are the lines a hidden cell could be recovered from). Returns what to hide.
+    """
+    values = np.atleast_2d(np.asarray(counts, dtype=float))
+    hidden = primary(values, threshold)
+    hide_row = np.zeros(values.shape[0], dtype=bool)
+    hide_col = np.zeros(values.shape[1], dtype=bool)
+    changed = True
+    while changed:
+        changed = False
+        lines = []
+        if row_totals:
+            lines += [(hidden[i, :], values[i, :], ("row", i)) for i in range(values.shape[0])]
+        if col_totals:
+            lines += [(hidden[:, j], values[:, j], ("col", j)) for j in range(values.shape[1])]
+        for line_hidden, line_values, (kind, k) in lines:
+            if line_hidden.sum() != 1:
+                continue
+            pick = _complement(line_values, line_hidden)
+            if pick is None:  # the only cell: hide the total instead
+                (hide_row if kind == "row" else hide_col)[k] = True
+                continue
+            if kind == "row":
+                hidden[k, pick] = True
+            else:
+                hidden[pick, k] = True
+            changed = True
+            break  # re-scan every line: this cell sits in a column (or row) too
+    # A hidden total is itself a cell of the totals line (the grand total): protect it the same way
+    if row_totals and col_totals:
+        for flags in (hide_row, hide_col):
+            if flags.sum() == 1 and len(flags) > 1:
+                totals = values.sum(axis=1) if flags is hide_row else values.sum(axis=0)
+                pick = _complement(totals, flags)
+                if pick is not None:
+                    flags[pick] = True
+    return Suppression(cells=hidden, row_totals=hide_row, col_totals=hide_col)
+
+
+def suppress_in_groups(
+    counts: pd.Series,
+    groups: pd.Series | Sequence[pd.Series],
+    *,
+    threshold: int = PRIVACY_THRESHOLD,
+) -> pd.Series:
+    """For a long table (one row per group and category) whose group totals are shown: True for
+    every row to hide (primary and complementary). A group whose only hidden row has no partner
+    is marked whole (its total must be hidden too)."""
+    keys = groups if isinstance(groups, pd.Series) else pd.Series(list(zip(*groups, strict=True)))
+    keys = pd.Series(keys.to_numpy(), index=counts.index)
+    out = pd.Series(False, index=counts.index)
+    for _, idx in keys.groupby(keys, sort=False).groups.items():
+        line = counts.loc[idx].to_numpy(dtype=float)
+        s = complementary(
+            line[np.newaxis, :], row_totals=True, col_totals=False, threshold=threshold
+        )
+        hide = s.cells[0] | (s.row_totals[0])
+        out.loc[idx] = hide
+    return out
+
+
+def suppress_frame(
+    frame: pd.DataFrame,
+    count_columns: Sequence[str],
+    *,
+    row_total: str | None = None,
+    total_row: object | None = None,
+    threshold: int = PRIVACY_THRESHOLD,
+) -> pd.DataFrame:
+    """A copy of a wide table with hidden cells set to missing (``Int64``/float NA).
+
+    ``row_total``: the column holding each row's total (shown); ``total_row``: the index label of
+    a row of column totals (shown). Both totals are recomputed-free: the ones that would disclose
+    a hidden cell on their own are hidden too.
+    """
+    body = frame.drop(index=[total_row]) if total_row is not None else frame
+    values = body[list(count_columns)].to_numpy(dtype=float)
+    s = complementary(
+        values,
+        row_totals=row_total is not None,
+        col_totals=total_row is not None,
+        threshold=threshold,
+    )
+    out = frame.copy()
+    for j, col in enumerate(count_columns):
+        out[col] = out[col].astype("Float64")
+        out.loc[body.index[s.cells[:, j]], col] = pd.NA
+        if total_row is not None and s.col_totals[j]:
+            out.loc[total_row, col] = pd.NA
+    if row_total is not None:
+        out[row_total] = out[row_total].astype("Float64")
+        out.loc[body.index[s.row_totals], row_total] = pd.NA
+    return out
+
+
+__all__ = [
+    "PRIVACY_THRESHOLD",
+    "Suppression",
+    "complementary",
+    "primary",
+    "suppress_frame",
+    "suppress_in_groups",
+]
