@@ -32,6 +32,7 @@ from scipy import stats as sps
 from analytics import grouped_stats, stats
 from analytics.filters import Filters
 from analytics.overview import PRIVACY_THRESHOLD
+from analytics.privacy import suppress_in_groups
 from analytics.stats import Interval
 from analytics.store import PIPELINES
 
@@ -143,7 +144,9 @@ def decline_reasons(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Data
     ).df()
     frame["declines"] = frame.groupby("pipeline").n.transform("sum")
     add_rate(frame, "share", "n", "declines")
-    small = frame.n < PRIVACY_THRESHOLD
+    # Declines per pipeline are shown, so one small reason would be total minus the rest:
+    # complementary suppression hides the next smallest reason too (analytics/privacy.py).
+    small = suppress_in_groups(frame.n, frame.pipeline) if len(frame) else frame.n < 0
     frame.loc[small, ["share", "share_low", "share_high"]] = math.nan
     frame["suppressed"] = frame.suppressed | small
     frame["n"] = frame.n.where(~frame.suppressed)
