@@ -307,8 +307,8 @@ def adverse_impact(
             findings.append("too_few")
     out["finding"] = findings
     out["suppressed"] = out["suppressed"].astype(bool)
-    out["reference"] = out["reference"].fillna(False).astype(bool)
-    out["four_fifths"] = out["four_fifths"].fillna(False).astype(bool)
+    for col in ("reference", "four_fifths"):  # NaN for suppressed rows -> False
+        out[col] = [isinstance(v, (bool, np.bool_)) and bool(v) for v in out[col]]
     return out
 
 
@@ -343,7 +343,9 @@ def pooled_by_touchpoint(counts: pd.DataFrame) -> pd.DataFrame:
     pooled = frame.groupby(["touchpoint", "group"], as_index=False).agg(
         applicants=("applicants", "sum"), selected=("selected", "sum")
     )
-    pooled["group"] = pooled["group"].where(pooled["group"] != "\0missing", None)
+    pooled["group"] = pd.Series(
+        [None if g == "\0missing" else g for g in pooled["group"]], index=pooled.index, dtype=object
+    )
     order = {"automated": 1, "human": 2}
     pooled["stage"] = "all"
     pooled["stage_order"] = pooled.touchpoint.map(order).fillna(3).astype(int)
@@ -683,15 +685,19 @@ def quote_identifier(name: str) -> str:
     return '"' + str(name).replace('"', '""') + '"'
 
 
-def table_columns(cur: duckdb.DuckDBPyConnection, source_sql: str) -> list[str]:
-    rel = cur.execute(f"SELECT * FROM ({source_sql}) LIMIT 0")
+def table_columns(
+    cur: duckdb.DuckDBPyConnection, source_sql: str, params: dict | None = None
+) -> list[str]:
+    rel = cur.execute(f"SELECT * FROM ({source_sql}) LIMIT 0", params or {})
     cols = [d[0] for d in rel.description]
     rel.fetchall()
     return cols
 
 
-def _check_column(cur: duckdb.DuckDBPyConnection, source_sql: str, column: str) -> str:
-    if column not in table_columns(cur, source_sql):
+def _check_column(
+    cur: duckdb.DuckDBPyConnection, source_sql: str, column: str, params: dict | None
+) -> str:
+    if column not in table_columns(cur, source_sql, params):
         raise FairnessError(f"The table has no column {column!r}.")
     return quote_identifier(column)
 
@@ -701,7 +707,7 @@ def column_levels(
 ) -> pd.DataFrame:
     """Distinct values of ``column`` (as text) with their counts, most frequent first (at most
     ``MAX_LEVELS + 1`` rows, so callers can tell "too many")."""
-    col = _check_column(cur, source_sql, column)
+    col = _check_column(cur, source_sql, column, params)
     return cur.execute(
         f"""
         SELECT CAST({col} AS VARCHAR) AS value, count(*) AS n
@@ -726,9 +732,9 @@ def two_group_counts(
 ) -> pd.DataFrame:
     """Counts by group, outcome value and (optional) stratum, all as text: group, outcome,
     stratum, n. Missing values stay missing (None)."""
-    g = _check_column(cur, source_sql, group)
-    o = _check_column(cur, source_sql, outcome)
-    s = _check_column(cur, source_sql, stratum) if stratum else "NULL"
+    g = _check_column(cur, source_sql, group, params)
+    o = _check_column(cur, source_sql, outcome, params)
+    s = _check_column(cur, source_sql, stratum, params) if stratum else "NULL"
     frame = cur.execute(
         f"""
         SELECT CAST({g} AS VARCHAR) AS "group",
