@@ -72,6 +72,15 @@ def group_names(banner_key: str, keys: list[str]) -> dict[str, str]:
     return out
 
 
+def labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """Downloads of demo data say so (a last row naming them demo data)."""
+    if not ctx.info.is_demo:
+        return frame
+    note = dict.fromkeys(frame.columns, "")
+    note[frame.columns[-1]] = ctx.t("finding.demo_suffix")
+    return pd.concat([frame, pd.DataFrame([note])], ignore_index=True)
+
+
 grouping_keys = ["pipeline", *DIMENSIONS] + [
     f"q:{q.question_id}" for q in qs if q.kind in survey.BANNER_KINDS
 ]
@@ -338,7 +347,7 @@ with tabs[0]:
         st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 4)
         st.download_button(
             ctx.t("survey.download_banner"),
-            data=to_csv_bytes(table),
+            data=to_csv_bytes(labelled(table)),
             file_name=f"aivshi_survey_banner_{qid}.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -426,7 +435,7 @@ with tabs[1]:
             st.caption(ctx.t("survey.text.hidden", k=PRIVACY_THRESHOLD, n=len(hidden)))
         st.download_button(
             ctx.t("survey.text.download"),
-            data=to_csv_bytes(out),
+            data=to_csv_bytes(labelled(out)),
             file_name=f"aivshi_survey_text_{tq}.csv",
             mime="text/csv",
             icon=":material/download:",

@@ -201,3 +201,52 @@ def test_real_size_qualtrics_export_in_the_page(tmp_path, monkeypatch):
     table = _banner_frame(at)
     assert t("survey.row.n", "en") in set(table.iloc[:, 0])
     assert load_seconds < 60
+
+
+def test_small_groups_are_suppressed_on_the_page(tmp_path, monkeypatch):
+    """A grouping answer given by 3 respondents: not a banner column, not in the tests, its
+    free-text answers neither listed nor exported (the download is built from the listed
+    frame)."""
+    path = tmp_path / "small.duckdb"
+    con = store.connect(path)
+    demo.build(con, 400, seed=4)
+    lines = ["id,pipeline,Your role,The process respected my time.,Comments"]
+    answers = ["Agree", "Disagree", "Strongly agree", "Neutral"]
+    for i in range(40):
+        pipe = "human_first" if i % 2 else "automation_first"
+        role = "Engineer" if i % 3 else "Analyst"
+        lines.append(f"r{i},{pipe},{role},{answers[i % 4]},Fine process {i}")
+    for i in range(3):
+        lines.append(f"h{i},human_first,Designer,Agree,Secret designer remark {i}")
+    csv_path = tmp_path / "small.csv"
+    csv_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tables, _, _ = si.import_file(con, csv_path, name="Small groups")
+    con.close()
+    sid = str(tables["surveys"].survey_id.iloc[0])
+    questions = tables["survey_questions"]
+    role = str(questions[questions.text == "Your role"].question_id.iloc[0])
+    scale = str(questions[questions.kind == "likert"].question_id.iloc[0])
+    monkeypatch.setenv(store.DB_ENV_VAR, str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    at.switch_page(SURVEY).run()
+    at.selectbox(key="survey_pick").set_value(sid).run()
+    at.selectbox(key=f"survey_q_{sid}").set_value(scale).run()
+    at.selectbox(key=f"survey_banner_{sid}").set_value(f"q:{role}").run()
+    at.selectbox(key=f"survey_tb_{sid}").set_value(f"q:{role}").run()
+    _assert_clean(at, "en")
+    table = _banner_frame(at)
+    assert [c for c in table.columns if "Engineer" in c]
+    assert not [c for c in table.columns if "Designer" in c]
+    assert any("fewer than 5 respondents" in c.value and "Designer" in c.value for c in at.caption)
+    texts = [
+        df.value
+        for df in at.dataframe
+        if t("survey.text.col.answer", "en") in df.value.columns
+        and t("survey.text.col.group", "en") in df.value.columns
+    ]
+    assert texts and len(texts[0]) == 40
+    assert not texts[0][t("survey.text.col.answer", "en")].str.contains("Secret").any()
+    assert any("Answers from 1 group(s)" in c.value for c in at.caption)
