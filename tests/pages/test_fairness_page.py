@@ -1,0 +1,170 @@
+"""The Fairness page through the whole app (router, sidebar, page) in English and Dutch: change the
+group column, the comparison, an intersection and its step; the two-group tool on the app's data
+and on an uploaded CSV (the Berkeley admissions reversal), and bad uploads.
+
+AppTest cannot read plotly charts; the figures are tested in tests/analytics/test_fairness.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from analytics import store
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "app.py"
+PAGE = str(ROOT / "views" / "fairness.py")
+
+UCB = {
+    "A": ((512, 313), (89, 19)),
+    "B": ((353, 207), (17, 8)),
+    "C": ((120, 205), (202, 391)),
+    "D": ((138, 279), (131, 244)),
+    "E": ((53, 138), (94, 299)),
+    "F": ((22, 351), (24, 317)),
+}
+
+
+def _ucb_csv() -> bytes:
+    lines = ["gender;admit;dept"]
+    for dept, ((ma, mr), (fa, fr)) in UCB.items():
+        for gender, admit, n in (
+            ("Male", "Admitted", ma),
+            ("Male", "Rejected", mr),
+            ("Female", "Admitted", fa),
+            ("Female", "Rejected", fr),
+        ):
+            lines += [f"{gender};{admit};{dept}"] * n
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.fixture(autouse=True)
+def fresh_app(db_file, monkeypatch):
+    monkeypatch.setenv(store.DB_ENV_VAR, str(db_file))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _open(lang: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page(PAGE).run()
+    return at
+
+
+def _texts(at: AppTest) -> str:
+    parts = [e.value for e in (*at.markdown, *at.caption, *at.info, *at.warning, *at.title)]
+    return "\n".join(str(p) for p in parts)
+
+
+def _clean(at: AppTest) -> None:
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+
+
+WORDS = {
+    "en": {
+        "title": "Fairness and confounding",
+        "switchers": "career switchers pass",
+        "missing": "applications per step have no Gender",
+        "simpson": "Simpson's paradox",
+        "empty": "empty",
+    },
+    "nl": {
+        "title": "Eerlijkheid en vertekening",
+        "switchers": "komen zij-instromers in",
+        "missing": "sollicitaties per stap hebben geen Geslacht",
+        "simpson": "Simpson-paradox",
+        "empty": "leeg",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_adverse_impact_column_comparison_intersection(lang):
+    words = WORDS[lang]
+    at = _open(lang)
+    _clean(at)
+    assert at.title[0].value == words["title"]
+    text = _texts(at)
+    assert words["missing"] in text
+    assert words["switchers"] in text
+    assert "four-fifths" in text
+    # chart data downloads (impact, touchpoints, switchers, quality, two groups) + CSV + Excel
+    assert len(at.get("download_button")) >= 7
+
+    at.selectbox(key="fair_column").set_value("age_band").run()
+    _clean(at)
+    at.selectbox(key="fair_comparison").set_value("rest").run()
+    _clean(at)
+    at.selectbox(key="fair_column").set_value("gender").run()
+    at.selectbox(key="fair_second").set_value("age_band").run()
+    _clean(at)
+    steps = at.selectbox(key="fair_step")
+    assert len(steps.options) >= 4
+    steps.set_value(steps.options[1]).run()
+    _clean(at)
+    assert " × " in _texts(at) or "×" in str([d.value for d in at.dataframe])
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_two_groups_on_app_data_with_stratification(lang):
+    at = _open(lang)
+    at.radio(key="fair_two_source").set_value("applications").run()
+    at.selectbox(key="fair_two_group").set_value("pipeline").run()
+    at.selectbox(key="fair_two_outcome").set_value("status").run()
+    _clean(at)
+    assert at.selectbox(key="fair_two_a").value == "human_first"  # the fixed pipeline order
+    at.selectbox(key="fair_two_stratum").set_value("role_family").run()
+    _clean(at)
+    assert len(at.dataframe) >= 1
+    assert "Mantel" in _texts(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_two_groups_upload_berkeley_reversal(lang):
+    at = _open(lang)
+    at.radio(key="fair_two_source").set_value("upload").run()
+    _clean(at)
+    at.file_uploader(key="fair_two_file").set_value(("ucb.csv", _ucb_csv(), "text/csv"))
+    at.run()
+    _clean(at)
+    assert at.selectbox(key="fair_two_group").value == "gender"
+    assert at.selectbox(key="fair_two_outcome").value == "admit"
+    assert at.multiselect(key="fair_two_yes").value == ["Admitted"]
+    assert at.selectbox(key="fair_two_a").value == "Male"
+    at.selectbox(key="fair_two_stratum").set_value("dept").run()
+    _clean(at)
+    reversal = [w.value for w in at.warning]
+    assert any(WORDS[lang]["simpson"] in w for w in reversal), reversal
+    assert any("0.90" in w or "0,90" in w for w in reversal)
+    # crude: Male 44.5% vs Female 30.4%
+    assert any(m.value in ("44.5%", "44,5%") for m in at.metric)
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "content"),
+    [
+        ("en", "empty.csv", b""),
+        ("nl", "empty.csv", b""),
+        ("en", "one.csv", b"only\na\nb\n"),
+        ("nl", "binary.csv", b"\x89PNG\r\n\x00\x00\x00IHDR"),
+    ],
+)
+def test_bad_uploads_get_a_message(lang, name, content):
+    at = _open(lang)
+    at.radio(key="fair_two_source").set_value("upload").run()
+    at.file_uploader(key="fair_two_file").set_value((name, content, "text/csv"))
+    at.run()
+    assert not at.exception
+    assert at.error and name in at.error[0].value
+    if name == "empty.csv":
+        assert WORDS[lang]["empty"] in at.error[0].value.lower()
