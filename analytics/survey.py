@@ -278,10 +278,15 @@ def application_shares(cur: duckdb.DuckDBPyConnection, column: str, filters: Fil
 def population_targets(sample: pd.Series, population: pd.Series) -> pd.Series:
     """Targets from population shares for the levels the population knows; levels only the sample
     has (e.g. ``(missing)`` for respondents without an application) keep their sample share and
-    the known levels share the rest in population proportions."""
+    the known levels share the rest in population proportions. Population levels without any
+    respondent are left out (nobody can be weighted up to them) and the others rescaled."""
     unknown = [lvl for lvl in sample.index if lvl not in population.index]
     rest = 1.0 - float(sample[unknown].sum()) if unknown else 1.0
-    out = {lvl: float(population[lvl]) * rest for lvl in population.index}
+    # Levels no respondent has cannot be weighted up: the others share their population part.
+    known = population[[lvl for lvl in population.index if lvl in sample.index]]
+    if known.sum() > 0:
+        known = known / float(known.sum())
+    out = {lvl: float(known[lvl]) * rest for lvl in known.index}
     for lvl in unknown:
         out[lvl] = float(sample[lvl])
     return pd.Series(out)

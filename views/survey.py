@@ -122,6 +122,14 @@ with st.expander(ctx.t("survey.weights.title"), icon=":material/balance:", expan
             if source == "applications":
                 population = survey_data.application_shares(version, var, ctx.filters)
                 default = survey.population_targets(sample, population)
+                absent = [lvl for lvl in population.index if lvl not in sample.index]
+                if absent:
+                    st.caption(
+                        ctx.t(
+                            "survey.weights.absent",
+                            levels=", ".join(label(var, lvl, lang) for lvl in absent),
+                        )
+                    )
         names = group_names(var, list(sample.index))
         editor = pd.DataFrame(
             {

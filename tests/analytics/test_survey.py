@@ -366,6 +366,11 @@ def test_population_targets_keep_the_missing_level_share():
     assert out[sv.MISSING_LEVEL] == pytest.approx(0.4)
     assert out["human_first"] == pytest.approx(0.15)
     assert out["automation_first"] == pytest.approx(0.45)
+    # a population level without respondents is left out, the others rescaled
+    population = pd.Series({"human_first": 0.2, "automation_first": 0.6, "hybrid": 0.2})
+    out = sv.population_targets(sample, population)
+    assert "hybrid" not in out.index
+    assert out["human_first"] == pytest.approx(0.6 * 0.25)
 
 
 def test_real_size_qualtrics_export_loads_and_the_banner_renders():
