@@ -619,6 +619,9 @@ def banner_table(
     n_tab = cells.pivot_table(index="value", columns="grp", values="n", aggfunc="sum", fill_value=0)
     w_tab[TOTAL] = w_tab.sum(axis=1)
     n_tab[TOTAL] = n_tab.sum(axis=1)
+    # every observed value (numeric questions have no categories) for the rank tests
+    w_all = w_tab.reindex(columns=columns, fill_value=0.0)
+    n_all = n_tab.reindex(columns=columns, fill_value=0)
     w_tab = w_tab.reindex(index=categories, columns=columns, fill_value=0.0)
     n_tab = n_tab.reindex(index=categories, columns=columns, fill_value=0)
 
@@ -673,7 +676,7 @@ def banner_table(
             scaled = sub.to_numpy(dtype=float) * (kish(w_sum, w2_sum) / w_sum)
             test = stats.crosstab_test(scaled)
 
-    rank_pairs = _rank_pairs(q, w_tab, n_tab, shown_groups, summaries, value_num, weighted)
+    rank_pairs = _rank_pairs(q, w_all, n_all, shown_groups, summaries, value_num, weighted)
     return Banner(
         question=q,
         banner=banner,
@@ -708,22 +711,25 @@ def _rank_pairs(
     value_num: pd.Series,
     weighted: bool,
 ) -> list[RankPair]:
-    if q.kind not in ("likert", "nps") or len(groups) < 2:
+    if q.kind not in ORDINAL or len(groups) < 2:
         return []
-    order = value_num.reindex(w_tab.index).sort_values(kind="stable").index
+    nums_of = value_num.reindex(w_tab.index).dropna()
+    # one row per distinct number (texts "3" and "3.0" are the same value), ascending
+    w_by = w_tab.loc[nums_of.index].groupby(nums_of.to_numpy()).sum().sort_index()
+    n_by = n_tab.loc[nums_of.index].groupby(nums_of.to_numpy()).sum().sort_index()
+    nums = w_by.index.to_numpy(dtype=float)
     raw = []
     for x, y in combinations(groups, 2):
         if weighted:
-            wx = w_tab.loc[order, x].to_numpy(dtype=float)
-            wy = w_tab.loc[order, y].to_numpy(dtype=float)
+            wx = w_by[x].to_numpy(dtype=float)
+            wy = w_by[y].to_numpy(dtype=float)
             bm = brunner_munzel_counts(
                 wx / wx.sum() * summaries[x].n_eff, wy / wy.sum() * summaries[y].n_eff
             )
             raw.append((x, y, bm.prob_superiority, bm.prob_superiority_ci, bm.p_value, math.nan))
         else:
-            nums = value_num.reindex(order).to_numpy(dtype=float)
-            xs = np.repeat(nums, n_tab.loc[order, x].to_numpy(dtype=int))
-            ys = np.repeat(nums, n_tab.loc[order, y].to_numpy(dtype=int))
+            xs = np.repeat(nums, n_by[x].to_numpy(dtype=int))
+            ys = np.repeat(nums, n_by[y].to_numpy(dtype=int))
             rc = stats.rank_compare(xs, ys)
             raw.append(
                 (

@@ -435,3 +435,26 @@ def test_missing_design_weights_are_named():
     frame = sv.respondent_frame(con, sid, Filters(), (), ("dw",))
     with pytest.raises(sv.SurveyAnalysisError, match="1 respondent"):
         sv.compute_weights(frame, sv.WeightSpec(targets=(), base="n:dw"))
+
+
+def test_numeric_question_gets_means_and_rank_tests():
+    x = [1.5, 2.0, 2.0, 3.5, 4.0, 7.0, 2.5, 3.0]
+    y = [0.5, 1.0, 1.0, 2.0, 2.5, 1.5, 3.0]
+    rows = [{"pipeline": "human_first", "d": v} for v in x]
+    rows += [{"pipeline": "automation_first", "d": v} for v in y]
+    con = store.connect()
+    sid = _load(con, [("d", "numeric", None)], rows)
+    b = _banner(con, sid, "d")
+    assert b.categories == [] and b.test is None
+    hf = b.summaries["human_first"]
+    ci = sps.t.interval(0.95, len(x) - 1, loc=np.mean(x), scale=sps.sem(x))
+    assert hf.mean == pytest.approx(np.mean(x))
+    assert (hf.mean_ci.low, hf.mean_ci.high) == pytest.approx(ci)
+    (pair,) = b.rank_pairs
+    assert pair.mann_whitney_p == pytest.approx(sps.mannwhitneyu(x, y).pvalue)
+    assert pair.brunner_munzel_p == pytest.approx(sps.brunnermunzel(x, y).pvalue)
+    # weighted (all weights 1): the grouped Brunner-Munzel gives the same p-value
+    frame = sv.respondent_frame(con, sid, Filters())
+    ones = pd.Series(1.0, index=frame.respondent_id.to_numpy())
+    (wpair,) = _banner(con, sid, "d", weights=ones).rank_pairs
+    assert wpair.brunner_munzel_p == pytest.approx(sps.brunnermunzel(x, y).pvalue)
