@@ -9,6 +9,8 @@ export (CSV, .xlsx, SPSS .sav; Qualtrics, SurveyMonkey, Google Forms) with detec
 ``python -m analytics undo [--db PATH]`` puts back the data as they were before the last load.
 ``python -m analytics bench --applications N [--runs R] [--json FILE]`` measures the pages'
 analytics, page runs, the CSV import and memory against a pandas baseline (README, Performance).
+``python -m analytics report --format html|pptx --out FILE [--lang nl] [--db PATH] [--from D]
+[--to D] [--role-family V ...]`` writes the findings as an offline HTML report or a PowerPoint deck.
 """
 
 from __future__ import annotations
@@ -161,9 +163,14 @@ def main(argv: list[str] | None = None) -> int:
     from analytics import bench  # imported here: only the bench needs it
 
     bench.add_parser(sub)
+    from analytics import report  # imported here: only the report needs python-pptx
+
+    report.add_parser(sub)
     args = parser.parse_args(argv)
     if args.command == "bench":
         return bench.cli(args)
+    if args.command == "report":
+        return report.cli(args)
     if args.command == "import":
         return _import_survey(args) if args.kind == "survey" else _import(args)
     if args.command == "undo":
