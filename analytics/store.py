@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -228,6 +229,47 @@ def refresh_derived(cur: duckdb.DuckDBPyConnection, version: int) -> None:
     _mark_derived(cur, version)
 
 
+@contextlib.contextmanager
+def memory_limit(con: duckdb.DuckDBPyConnection, limit: str | None) -> Iterator[None]:
+    """Run a block with DuckDB's ``memory_limit`` set to ``limit`` (e.g. "1GB"), then put the
+    previous value back. DuckDB spills sorts, joins and aggregates to disk above the limit, so a
+    big build stays small in RAM. A database whose configuration is locked keeps its setting."""
+    if not limit:
+        yield
+        return
+    try:
+        previous = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        con.execute(f"SET memory_limit = '{_checked_size(limit)}'")
+    except duckdb.Error:
+        yield
+        return
+    try:
+        yield
+    finally:
+        with contextlib.suppress(duckdb.Error):
+            con.execute(f"SET memory_limit = '{_checked_size(previous)}'")
+
+
+def _checked_size(value: str) -> str:
+    """A memory size such as '1GB' or '1.5 GiB' (validated: it is put into SQL text)."""
+    text = str(value).strip()
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+)?\s*[KMGT]?i?B", text, flags=re.IGNORECASE):
+        raise ValueError(f"not a memory size: {value!r} (use e.g. '1GB')")
+    return text
+
+
+def rebuild_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the derived tables for the current data version, in their own transaction."""
+    cur = con.cursor()
+    try:
+        with transaction(cur):
+            refresh_derived(cur, _current_version(cur))
+    except duckdb.Error as e:
+        raise StoreError(f"Rebuilding the summary tables failed: {e}") from e
+    finally:
+        cur.close()
+
+
 def _mark_derived(cur: duckdb.DuckDBPyConnection, version: int) -> None:
     cur.execute(
         "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = ?",
@@ -369,6 +411,7 @@ def load_tables(
     source: str = "",
     meta: Mapping[str, str] | None = None,
     keep_previous: bool = False,
+    derived: bool = True,
 ) -> int:
     """Replace or append whole tables in one transaction and bump the data version.
 
@@ -381,7 +424,13 @@ def load_tables(
     A load without it forgets the copy (undo then refers to nothing).
     """
     return load_table_batches(
-        con, [tables], mode=mode, source=source, meta=meta, keep_previous=keep_previous
+        con,
+        [tables],
+        mode=mode,
+        source=source,
+        meta=meta,
+        keep_previous=keep_previous,
+        derived=derived,
     )
 
 
@@ -393,12 +442,14 @@ def load_table_batches(
     source: str = "",
     meta: Mapping[str, str] | None = None,
     keep_previous: bool = False,
+    derived: bool = True,
 ) -> int:
     """``load_tables`` for data that arrive in batches (one transaction, one data version).
 
     A table is replaced (``mode="replace"``) by the first batch that holds it; later batches
-    append to it. ``batches`` may be a generator, so only one batch need be in memory at a time
-    (the 10M-application demo is built this way).
+    append to it. ``batches`` may be a generator, so only one batch need be in memory at a time.
+    ``derived=False`` skips rebuilding the derived tables (readers then compute on the fly) for a
+    caller that loads more and calls ``rebuild_derived`` once at the end.
     """
     if mode not in ("replace", "append"):
         raise ValueError(f"mode must be 'replace' or 'append', not {mode!r}")
@@ -443,7 +494,9 @@ def load_table_batches(
                     "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = ?",
                     [key, value, value],
                 )
-            if derived_fresh_before and not any(name in DERIVED_SOURCES for name in rows):
+            if not derived:
+                pass
+            elif derived_fresh_before and not any(name in DERIVED_SOURCES for name in rows):
                 _mark_derived(cur, version)
             else:
                 refresh_derived(cur, version)
