@@ -1,0 +1,127 @@
+"""End-to-end fixtures: a real ``streamlit run app.py`` on a free port with its own database, and
+Debian's Chromium driven by Playwright (no browser download: ``.ci/run`` installs Chromium with
+apt). Skipped when Playwright or the browser is missing. Screenshots go to
+``tests/e2e/screenshots/`` (git-ignored) so a person can look at them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from analytics import demo, store
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM = os.environ.get("AIVSHI_CHROMIUM", "/usr/bin/chromium")
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+playwright_sync = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):  # pragma: no cover - CI installs it
+    pytest.skip(f"no Chromium at {CHROMIUM} (.ci/run installs it)", allow_module_level=True)
+
+
+@dataclass
+class Server:
+    url: str
+    db: Path
+    proc: subprocess.Popen
+    log: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(workdir: Path, applications: int = 2000) -> Server:
+    """Build a demo database in ``workdir`` and start the app on it; waits until healthy."""
+    db = workdir / "aivshi.duckdb"
+    con = store.connect(db)
+    demo.build(con, applications, seed=7)
+    con.close()
+    port = _free_port()
+    log = workdir / "server.log"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env={**os.environ, store.DB_ENV_VAR: str(db)},
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read() == b"ok":
+                    return Server(url, db, proc, log)
+        except OSError:
+            time.sleep(0.3)
+        if proc.poll() is not None:
+            break
+    stop_server(Server(url, db, proc, log))
+    raise RuntimeError(f"streamlit did not start: {log.read_text()[-2000:]}")
+
+
+def stop_server(server: Server) -> None:
+    server.proc.terminate()
+    try:
+        server.proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:  # pragma: no cover
+        server.proc.kill()
+        server.proc.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    with playwright_sync.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[Server]:
+    s = start_server(tmp_path_factory.mktemp("e2e"))
+    yield s
+    stop_server(s)
+
+
+def shot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def wait_for_app(page, timeout: float = 60_000) -> None:
+    """Until the page has drawn its title and no script run is in progress."""
+    page.wait_for_selector("h1", timeout=timeout)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
+    )
+    page.wait_for_timeout(300)
