@@ -7,6 +7,8 @@ Never "proves".
 
 from __future__ import annotations
 
+import math
+
 from analytics.i18n import fmt_days, fmt_num, fmt_pct, fmt_points, t
 from analytics.overview import MetricResult
 from analytics.store import PIPELINES
@@ -92,3 +94,77 @@ def _bare_points(x: float, lang: str) -> str:
 
 def _bare_days(x: float, lang: str) -> str:
     return fmt_num(x, lang, digits=0)
+
+
+def adjustment_sentence(metric: MetricResult, lang: str) -> str | None:
+    """A sentence when adjusting (Mantel-Haenszel) changed the answer, else None.
+
+    The crude answer is "clear" when the Newcombe interval of the difference excludes zero; the
+    adjusted one when the Mantel-Haenszel odds-ratio interval excludes one. A reversal of the
+    direction (Simpson's paradox) is said first, since it matters most.
+    """
+    adj = metric.adjustment
+    if adj is None or not metric.comparable:
+        return None
+    by = t(f"dim.{adj.by}", lang).lower()
+    values = {
+        "by": by,
+        "or": fmt_num(adj.odds_ratio, lang, 2),
+        "low": fmt_num(adj.ci.low, lang, 2),
+        "high": fmt_num(adj.ci.high, lang, 2),
+    }
+    if adj.reversal:
+        return t("finding.adjusted.reversal", lang, **values)
+    adjusted_clear = adj.ci.low > 1 or adj.ci.high < 1
+    if metric.clear and not adjusted_clear:
+        return t("finding.adjusted.vanishes", lang, **values)
+    if adjusted_clear and not metric.clear:
+        return t("finding.adjusted.appears", lang, **values)
+    return None
+
+
+def metric_finding(metric: MetricResult, lang: str = "en", *, demo: bool = False) -> str:
+    """The metric's sentence, followed by the adjustment sentence when adjusting changed it."""
+    text = metric_sentence(metric, lang, demo=False)
+    extra = adjustment_sentence(metric, lang)
+    if extra:
+        text += " " + extra
+    if demo:
+        text += " " + t("finding.demo_suffix", lang)
+    return text
+
+
+def verdict_key(low: float | None, high: float | None) -> str:
+    """ "clear" when the interval excludes zero, "unclear" when it does not, "few" without one."""
+    if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
+        return "few"
+    return "clear" if low > 0 or high < 0 else "unclear"
+
+
+def difference_phrase(
+    name: str, diff: float, low: float, high: float, lang: str, *, unit: str = "points"
+) -> str:
+    """ "performance: +4.1 (95% CI +1.2 to +7.0), a clear difference" — human-first minus
+    automation-first. ``unit`` "points" (shares, 0..1) or "score" (already on a 0-100 scale)."""
+
+    def fmt(x: float) -> str:
+        if unit == "points":
+            return fmt_points(x, lang, signed=True)
+        text = fmt_num(x, lang, digits=1)
+        return "+" + text if x > 0 else text
+
+    key = verdict_key(low, high)
+    return t(
+        "finding.phrase",
+        lang,
+        name=name,
+        diff=fmt(diff),
+        low=fmt(low),
+        high=fmt(high),
+        verdict=t(f"finding.verdict.{key}", lang),
+    )
+
+
+def demo_note(lang: str) -> str:
+    """Said on every slide and export made from demo data."""
+    return t("finding.demo_note", lang)
