@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -65,6 +66,22 @@ _NAN = Interval(math.nan, math.nan)
 
 class FairnessError(ValueError):
     """Bad input to a fairness view (unknown column, unreadable outcome): the message says why."""
+
+
+def natural_key(value: object) -> tuple[int, float, str]:
+    """Sort "<30", "30-39", "50+" by their numbers (bands below a bound first), text after."""
+    text = str(value)
+    digits = re.match(r"\D*?(\d+(?:\.\d+)?)", text) if text[:1] in "<>0123456789" else None
+    if digits is None:
+        return (2, 0.0, text)
+    return (0 if text.startswith("<") else 1, float(digits.group(1)), text)
+
+
+def group_sort_key(group: object) -> tuple:
+    """Groups in a natural order (intersections part by part); missing last."""
+    if group is None or (isinstance(group, float) and math.isnan(group)):
+        return ((3, 0.0, ""),)
+    return tuple(natural_key(part) for part in str(group).split(SEPARATOR))
 
 
 def _fin(x: object) -> bool:
@@ -167,7 +184,9 @@ def step_counts(
     frame["applicants"] = frame["applicants"].astype(int)
     frame["selected"] = frame["selected"].astype(int)
     frame["group"] = frame["group"].astype(object).where(frame["group"].notna(), None)
-    return frame
+    frame["_key"] = [group_sort_key(g) for g in frame["group"]]
+    frame = frame.sort_values(["stage_order", "touchpoint", "_key"], kind="stable")
+    return frame.drop(columns="_key").reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -378,6 +397,59 @@ def side_by_side(table: pd.DataFrame) -> pd.DataFrame:
         cols += [c for c in part.columns if c != "group"]
     assert out is not None
     return out[cols].sort_values("group", ignore_index=True)
+
+
+def touchpoint_gap_tests(pooled_counts: pd.DataFrame) -> pd.DataFrame:
+    """Does a group's gap to the other groups differ between automated and human steps?
+
+    For each known group: the odds ratio of being selected, group vs all other known groups, at
+    automated and at human steps (pooled counts from :func:`pooled_by_touchpoint`), and the
+    Breslow-Day test with Tarone's correction that the two odds ratios are equal (an interaction
+    test; ``stats.mantel_haenszel``'s homogeneity test), Holm-adjusted across groups. Groups or
+    "rest" sides below the privacy threshold at either touchpoint: "too_few".
+    """
+    cols = ["group", "or_automated", "or_human", "p_value", "p_adjusted", "finding"]
+    known = pooled_counts[pooled_counts["group"].notna()]
+    rows = []
+    for group in sorted(known["group"].unique(), key=group_sort_key):
+        tables, ors = [], {}
+        for tp in ("automated", "human"):
+            part = known[known.touchpoint == tp]
+            mine = part[part["group"] == group]
+            n, k = int(mine.applicants.sum()), int(mine.selected.sum())
+            rest_n = int(part.applicants.sum()) - n
+            rest_k = int(part.selected.sum()) - k
+            if min(n, rest_n) < PRIVACY_THRESHOLD:
+                break
+            tables.append([[k, n - k], [rest_k, rest_n - rest_k]])
+            ors[tp] = stats.compare_proportions(k, n, rest_k, rest_n).odds_ratio
+        if len(tables) < 2:
+            rows.append({"group": group, "finding": "too_few"})
+            continue
+        p = stats.mantel_haenszel(tables).homogeneity_p
+        rows.append(
+            {
+                "group": group,
+                "or_automated": ors["automated"],
+                "or_human": ors["human"],
+                "p_value": p,
+            }
+        )
+    out = pd.DataFrame(rows, columns=cols)
+    if out.empty:
+        return out
+    out["p_adjusted"] = stats.adjust_pvalues(out.p_value.astype(float).to_numpy(), "holm")
+    out["finding"] = [
+        f
+        if isinstance(f, str)
+        else (
+            "too_few"
+            if not _fin(p)
+            else ("clear_difference" if p < ALPHA else "no_clear_difference")
+        )
+        for f, p in zip(out.finding, out.p_adjusted, strict=True)
+    ]
+    return out
 
 
 @dataclass(frozen=True)

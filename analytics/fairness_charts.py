@@ -16,7 +16,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.charts import EXTRA_COLORS, PIPELINE_COLORS, base_layout
-from analytics.fairness import FOUR_FIFTHS, SEPARATOR, TouchpointSummary, TwoGroupResult
+from analytics.fairness import (
+    FOUR_FIFTHS,
+    SEPARATOR,
+    TouchpointSummary,
+    TwoGroupResult,
+    natural_key,
+)
 from analytics.i18n import fmt_num, fmt_p, fmt_pct, label, t
 
 TOUCHPOINT_COLORS = {
@@ -57,6 +63,18 @@ def touchpoint_label(tp: str, lang: str) -> str:
 def step_label(row: pd.Series | object, lang: str) -> str:
     name = getattr(row, "label_nl" if lang == "nl" else "label_en")
     return f"{name} ({touchpoint_label(str(row.touchpoint), lang)})"
+
+
+def _long_labels(fig: go.Figure, n: int) -> go.Figure:
+    """Many or long group names: tilt them and move the footnote below them."""
+    if n <= 6:
+        return fig
+    fig.update_xaxes(tickangle=-35, title_text="")
+    fig.update_layout(margin={"b": 230}, height=(fig.layout.height or 440) + 90)
+    for ann in fig.layout.annotations:
+        if ann.yshift == -85:  # base_layout's footnote
+            ann.yshift = -170
+    return fig
 
 
 def _err(values: np.ndarray, low: np.ndarray, high: np.ndarray, scale: float = 1.0) -> dict:
@@ -131,7 +149,8 @@ def impact_chart(
     top = max(1.2, float(np.nanmax(shown.ir_high.to_numpy(float))) if len(shown) else 1.2)
     fig.update_yaxes(title_text=t("fair.chart.ir_axis", lang), range=[0, min(top * 1.05, 3.0)])
     fig.update_xaxes(title_text=t("fair.chart.group_axis", lang))
-    return base_layout(fig, title=title, footnote=footnote, height=460)
+    fig = base_layout(fig, title=title, footnote=footnote, height=460)
+    return _long_labels(fig, shown.group.nunique())
 
 
 def touchpoint_chart(
@@ -175,7 +194,8 @@ def touchpoint_chart(
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text=t("fair.chart.rate_axis", lang), ticksuffix="%", rangemode="tozero")
     fig.update_xaxes(title_text=t("fair.chart.group_axis", lang))
-    return base_layout(fig, title=title, footnote=footnote, height=440)
+    fig = base_layout(fig, title=title, footnote=footnote, height=440)
+    return _long_labels(fig, shown.group.nunique())
 
 
 def intersection_chart(
@@ -184,8 +204,10 @@ def intersection_chart(
     """Heat map of impact ratios for one step: rows = values of the first column, columns =
     values of the second; suppressed cells left empty."""
     shown = table[~table.suppressed & table.impact_ratio.map(_fin)]
-    firsts = sorted({str(g).split(SEPARATOR)[0] for g in table.group})
-    seconds = sorted({str(g).split(SEPARATOR)[1] for g in table.group if SEPARATOR in str(g)})
+    firsts = sorted({str(g).split(SEPARATOR)[0] for g in table.group}, key=natural_key)
+    seconds = sorted(
+        {str(g).split(SEPARATOR)[1] for g in table.group if SEPARATOR in str(g)}, key=natural_key
+    )
     z = np.full((len(firsts), len(seconds)), np.nan)
     text = [["" for _ in seconds] for _ in firsts]
     lookup = {str(r.group): r for r in shown.itertuples()}
@@ -470,3 +492,24 @@ def takeaway_adjusted(result: TwoGroupResult, stratum_name: str, lang: str) -> s
         return t("fair.take.adj_few", lang, **values)
     key = "fair.take.adj_same_clear" if mh.clear else "fair.take.adj_same_unclear"
     return t(key, lang, **values)
+
+
+def takeaway_gaps(gaps: pd.DataFrame, column: str | tuple[str, ...], lang: str) -> str:
+    """Which groups' gap to the others differs clearly between automated and human steps."""
+    tested = gaps[gaps.finding != "too_few"] if not gaps.empty else gaps
+    if tested.empty:
+        return t("fair.take.gap_few", lang)
+    clear = tested[tested.finding == "clear_difference"]
+    if clear.empty:
+        return t("fair.take.gap_none", lang)
+    items = [
+        t(
+            "fair.take.gap_item",
+            lang,
+            group=group_label(column, r.group, lang),
+            a=fmt_num(r.or_automated, lang, 2),
+            h=fmt_num(r.or_human, lang, 2),
+        )
+        for r in clear.itertuples()
+    ]
+    return t("fair.take.gap_clear", lang, groups="; ".join(items))

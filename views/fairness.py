@@ -197,6 +197,24 @@ with tabs[0]:
                         fmt_p(p, lang) for p in wide[f"{tpn}_p_adjusted"]
                     ]
                 wide_shown = pd.DataFrame(data)
+            gaps = fairness.touchpoint_gap_tests(fairness.pooled_by_touchpoint(counts))
+            if not gaps.empty and not wide_shown.empty:
+                by_group = gaps.set_index("group")
+                shown_groups = list(wide.group)
+                wide_shown[ctx.t("fair.table.or_automated")] = [
+                    ir_text(by_group.or_automated.get(g, math.nan)) for g in shown_groups
+                ]
+                wide_shown[ctx.t("fair.table.or_human")] = [
+                    ir_text(by_group.or_human.get(g, math.nan)) for g in shown_groups
+                ]
+                wide_shown[ctx.t("fair.table.gap_p")] = [
+                    fmt_p(by_group.p_adjusted.get(g, math.nan), lang) for g in shown_groups
+                ]
+                wide_shown[ctx.t("fair.table.gap_finding")] = [
+                    ctx.t(f"fair.finding.{by_group.finding.get(g, 'too_few')}")
+                    for g in shown_groups
+                ]
+            take = take + " " + fc.takeaway_gaps(gaps, what, lang)
             block(
                 "touchpoints",
                 fc.touchpoint_chart(pooled, what, lang, title=titled(take), footnote=footnote),

@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from scipy import stats as sps
+from statsmodels.stats.contingency_tables import StratifiedTable
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
@@ -273,6 +274,28 @@ def test_touchpoints_side_by_side():
     assert summary.automated_clear == 1 and summary.human_clear == 0
     for lang, word in (("en", "Only the automated steps"), ("nl", "Alleen de geautomatiseerde")):
         assert word in fc.takeaway_touchpoints(summary, "gender", lang)
+
+
+def test_touchpoint_gap_test_against_statsmodels():
+    counts = pd.concat(
+        [
+            _counts([("A", 40, 100), ("B", 20, 100), ("C", 2, 3)], "screen", "automated"),
+            _counts([("A", 30, 100), ("B", 28, 100), ("C", 1, 3)], "screen", "human"),
+        ]
+    )
+    gaps = fairness.touchpoint_gap_tests(fairness.pooled_by_touchpoint(counts)).set_index("group")
+    # B vs the rest (A + C): automated 20/100 vs 42/103, human 28/100 vs 31/103
+    tables = [np.array([[20, 80], [42, 61]]), np.array([[28, 72], [31, 72]])]
+    peer = StratifiedTable(tables).test_equal_odds(adjust=True)
+    assert gaps.loc["B", "p_value"] == pytest.approx(peer.pvalue, rel=1e-6)
+    assert gaps.loc["B", "or_automated"] == pytest.approx(20 * 61 / (80 * 42))
+    assert gaps.loc["C", "finding"] == "too_few"  # 3 applicants: below the privacy threshold
+    assert gaps.loc[["A", "B"], "p_adjusted"].tolist() == pytest.approx(
+        list(multipletests(gaps.loc[["A", "B"], "p_value"].tolist(), method="holm")[1])
+    )
+    # Holm: 0.040 and 0.066 -> both 0.080, so no group's gap differs clearly
+    assert fc.takeaway_gaps(gaps.reset_index(), "gender", "en").startswith("For no group")
+    assert "geen enkele groep" in fc.takeaway_gaps(gaps.reset_index(), "gender", "nl")
 
 
 def test_audit_export_suppressed_and_escaped():
