@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import os
 import re
+import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -313,6 +314,134 @@ def db_path_from_env() -> Path:
     return Path(override).expanduser() if override else DEFAULT_DB_PATH
 
 
+READ_ONLY_ENV_VAR = "AIVSHI_READ_ONLY"
+
+
+def db_location_from_env() -> str:
+    """The database location exactly as given: ``$AIVSHI_DB`` (a file path, ``:memory:``, or a
+    MotherDuck ``md:...`` string, passed to DuckDB unchanged) or ``data/aivshi.duckdb``."""
+    override = os.environ.get(DB_ENV_VAR)
+    if not override:
+        return str(DEFAULT_DB_PATH)
+    return str(Path(override).expanduser()) if is_local_file(override) else override
+
+
+def is_local_file(location: str | Path) -> bool:
+    """True for a database file on this machine; False for ``:memory:`` and connection strings
+    such as ``md:db`` / ``motherduck:db`` or URLs, which must not be turned into paths."""
+    text = str(location)
+    if text == ":memory:" or text.startswith(":memory:"):
+        return False
+    return not (text.startswith(("md:", "motherduck:")) or "://" in text)
+
+
+def read_only_from_env() -> bool:
+    """``AIVSHI_READ_ONLY=1`` (or true/yes): serve a published database file read-only."""
+    return os.environ.get(READ_ONLY_ENV_VAR, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def published_file(location: str | Path) -> Path:
+    """The file a (possibly symlinked) published location points at right now."""
+    return Path(os.path.realpath(location))
+
+
+def file_stamp(location: str | Path) -> tuple[str, int, int, int] | None:
+    """What identifies the current version of a published file (its real path, inode, size and
+    mtime); one ``stat`` call, cheap enough for every script run. None when it is missing."""
+    real = published_file(location)
+    try:
+        st = real.stat()
+    except OSError:
+        return None
+    return (str(real), st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def publish(source: str | Path, dest: str | Path, *, keep: int = 3) -> Path:
+    """Publish a finished database file to readers by atomic rename.
+
+    The source (built by the loader, e.g. ``python -m analytics import ... --db copy.duckdb``,
+    closed) is copied next to ``dest`` as a versioned file ``<dest>.v<N>``, and ``dest`` is then
+    switched to it by renaming a new symlink over it (``os.replace``: readers see the old or the
+    new version, never a half-written file). Readers open the symlink's target, so every version
+    has its own path: DuckDB caches open databases by path, and a new path is what lets a reader
+    process open the new version while pages still running finish on the old one. The newest
+    ``keep`` versions are kept (a reader that still has an older one open keeps reading it: on
+    Linux a deleted file lives until closed). Returns the versioned file.
+    """
+    src, target = Path(source), Path(dest)
+    if not src.is_file():
+        raise StoreError(f"Cannot publish {src}: no such database file.")
+    if Path(str(src) + ".wal").exists():
+        raise StoreError(
+            f"Cannot publish {src}: it has a write-ahead log ({src}.wal), so it is still open or "
+            "was not closed cleanly. Close the loader (or open and close it once) and try again."
+        )
+    try:
+        con = duckdb.connect(str(src), read_only=True)
+        con.execute("SELECT count(*) FROM meta").fetchall()
+        con.close()
+    except duckdb.Error as e:
+        raise StoreError(
+            f"Cannot publish {src}: it is not a readable AI vs HI database ({e})."
+        ) from e
+    target.parent.mkdir(parents=True, exist_ok=True)
+    existing = sorted(
+        target.parent.glob(f"{target.name}.v*"), key=lambda p: _version_number(p, target)
+    )
+    number = (_version_number(existing[-1], target) + 1) if existing else 1
+    versioned = target.with_name(f"{target.name}.v{number}")
+    tmp = versioned.with_name(versioned.name + ".part")
+    shutil.copyfile(src, tmp)
+    _bump_published_version(tmp, target)
+    with open(tmp, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, versioned)
+    link = target.with_name(f".{target.name}.link{os.getpid()}")
+    link.unlink(missing_ok=True)
+    link.symlink_to(versioned.name)
+    os.replace(link, target)
+    for old in [*existing, versioned][:-keep] if keep > 0 else []:
+        old.unlink(missing_ok=True)
+    return versioned
+
+
+def _bump_published_version(copy: Path, target: Path) -> None:
+    """Give the copy a data version above the one readers have now, so their caches (keyed by
+    the data version) never mistake the new file for the old one."""
+    previous = 0
+    if published_file(target).exists():
+        with contextlib.suppress(duckdb.Error):
+            old = duckdb.connect(str(published_file(target)), read_only=True)
+            try:
+                previous = _current_version(old)
+            finally:
+                old.close()
+    con = duckdb.connect(str(copy))
+    try:
+        own = _current_version(con)
+        if own <= previous:
+            fresh = derived_fresh(con)
+            with transaction(con):
+                _set_meta(con, "data_version", str(previous + 1))
+                if fresh:
+                    _mark_derived(con, previous + 1)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def _set_meta(cur: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    cur.execute(
+        "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = ?",
+        [key, value, value],
+    )
+
+
+def _version_number(path: Path, target: Path) -> int:
+    suffix = path.name[len(target.name) + 2 :]
+    return int(suffix) if suffix.isdigit() else -1
+
+
 def _configure(con: duckdb.DuckDBPyConnection) -> None:
     # Extensions other than the built-in ones try to download and fail offline (PITFALLS.md).
     # Set only when not set yet: a second connection to a file this process already opened
@@ -377,14 +506,39 @@ def open_database(
     path: str | Path | None = None,
     *,
     build_demo: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    read_only: bool = False,
 ) -> duckdb.DuckDBPyConnection:
     """The app's root connection. When the file does not exist yet, build it first.
 
     ``build_demo`` fills a fresh database (the demo generator). It runs against a temporary file
     that is renamed into place only when complete, so a crash during the first start never leaves
     a half-built database behind.
+
+    ``path`` may also be ``:memory:`` (the demo is built into it) or a connection string such as
+    MotherDuck's ``md:db``, passed to DuckDB unchanged. ``read_only=True`` opens a published file
+    read-only (the file a symlink points at; see ``publish``), never builds and never writes.
     """
-    target = Path(path) if path is not None else db_path_from_env()
+    location = str(path) if path is not None else db_location_from_env()
+    if read_only:
+        if is_local_file(location):
+            real = published_file(location)
+            if not real.exists():
+                raise StoreError(
+                    f"The database {location} does not exist. In read-only mode "
+                    f"({READ_ONLY_ENV_VAR}=1) the app only reads a published database: publish "
+                    "one with 'python -m analytics publish SRC DEST' or unset the variable."
+                )
+            con = connect(real, read_only=True)
+            harden(con, [real.parent])
+            return con
+        return connect(location, read_only=True)
+    if not is_local_file(location):
+        con = connect(location)
+        if location.startswith(":memory:") and build_demo is not None:
+            if not con.execute("SELECT count(*) FROM applications").fetchall()[0][0]:
+                build_demo(con)
+        return con
+    target = Path(location)
     if not target.exists() and build_demo is not None:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")

@@ -186,6 +186,9 @@ def _upload(ctx: PageContext) -> None:
 
 def render(ctx: PageContext) -> None:
     """The whole survey import UI: flash message, upload and review, existing surveys."""
+    if data.read_only():  # a published read-only copy (README, scale-out)
+        st.info(ctx.t("readonly.survey"), icon=":material/lock:")
+        return
     flash = st.session_state.pop(_FLASH, None)
     if flash:
         st.success(flash, icon=":material/check_circle:")

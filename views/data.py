@@ -22,6 +22,9 @@ if flash:
 
 kind_word = ctx.t("ingest.current.demo") if ctx.info.is_demo else ctx.t("ingest.current.real")
 st.caption(ctx.t("ingest.current", n=fmt_num(ctx.info.applications, lang), kind=kind_word))
+if data.read_only():  # a published read-only copy: nothing to upload here (README, scale-out)
+    st.info(ctx.t("readonly.data"), icon=":material/lock:")
+    st.stop()
 
 left, right = st.columns(2)
 kind = left.selectbox(
