@@ -7,6 +7,7 @@ data-quality report (PROFILE: a mapping profile saved on the Data page, or a JSO
 ``python -m analytics import FILE --kind survey [--name NAME] [--db PATH]`` imports a survey
 export (CSV, .xlsx, SPSS .sav; Qualtrics, SurveyMonkey, Google Forms) with detected question kinds;
 ``python -m analytics undo [--db PATH]`` puts back the data as they were before the last load.
+``python -m analytics publish SRC DEST`` publishes a database file to read-only app processes;
 ``python -m analytics bench --applications N [--runs R] [--json FILE]`` measures the pages'
 analytics, page runs, the CSV import and memory against a pandas baseline (README, Performance).
 ``python -m analytics report --format html|pptx --out FILE [--lang nl] [--db PATH] [--from D]
@@ -136,6 +137,16 @@ def _undo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _publish(args: argparse.Namespace) -> int:
+    try:
+        versioned = store.publish(args.source, args.dest, keep=args.keep)
+    except store.StoreError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(f"Published {args.source} as {versioned}; {args.dest} now points to it.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analytics", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -166,9 +177,17 @@ def main(argv: list[str] | None = None) -> int:
     from analytics import report  # imported here: only the report needs python-pptx
 
     report.add_parser(sub)
+    p_pub = sub.add_parser(
+        "publish", help="publish a finished database file to read-only app processes"
+    )
+    p_pub.add_argument("source", help="the database the loader built (closed)")
+    p_pub.add_argument("dest", help="the path the read-only apps open (AIVSHI_DB)")
+    p_pub.add_argument("--keep", type=int, default=3, help="published versions to keep")
     args = parser.parse_args(argv)
     if args.command == "bench":
         return bench.cli(args)
+    if args.command == "publish":
+        return _publish(args)
     if args.command == "report":
         return report.cli(args)
     if args.command == "import":
