@@ -366,6 +366,9 @@ def pooled_by_touchpoint(counts: pd.DataFrame) -> pd.DataFrame:
         [None if g == "\0missing" else g for g in pooled["group"]], index=pooled.index, dtype=object
     )
     order = {"automated": 1, "human": 2}
+    pooled["_key"] = [group_sort_key(g) for g in pooled["group"]]
+    pooled = pooled.sort_values(["touchpoint", "_key"], kind="stable").drop(columns="_key")
+    pooled = pooled.reset_index(drop=True)
     pooled["stage"] = "all"
     pooled["stage_order"] = pooled.touchpoint.map(order).fillna(3).astype(int)
     pooled["label_en"] = "All steps"
@@ -396,7 +399,8 @@ def side_by_side(table: pd.DataFrame) -> pd.DataFrame:
         out = part if out is None else out.merge(part, on="group", how="outer")
         cols += [c for c in part.columns if c != "group"]
     assert out is not None
-    return out[cols].sort_values("group", ignore_index=True)
+    out = out[cols]
+    return out.sort_values("group", key=lambda s: s.map(group_sort_key), ignore_index=True)
 
 
 def touchpoint_gap_tests(pooled_counts: pd.DataFrame) -> pd.DataFrame:

@@ -214,11 +214,10 @@ with tabs[0]:
                     ctx.t(f"fair.finding.{by_group.finding.get(g, 'too_few')}")
                     for g in shown_groups
                 ]
-            take = take + " " + fc.takeaway_gaps(gaps, what, lang)
             block(
                 "touchpoints",
                 fc.touchpoint_chart(pooled, what, lang, title=titled(take), footnote=footnote),
-                take,
+                take + " " + fc.takeaway_gaps(gaps, what, lang),
                 wide_shown,
             )
 
