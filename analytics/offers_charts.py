@@ -483,6 +483,9 @@ def ratings_chart(counts: pd.DataFrame, lang: str, *, title: str, footnote: str 
     frame["total"] = frame.groupby("pipeline").n.transform("sum")
     add_rate(frame, "share", "n", "total")
     frame = frame[frame.total >= 5]
+    # A rating given fewer than 5 times is not drawn (its share x n would reveal the count).
+    small = frame.n < 5
+    frame.loc[small, ["share", "share_low", "share_high"]] = math.nan
     fig = go.Figure()
     for i, pipe in enumerate(ordered_pipelines(frame.pipeline)):
         part = frame[frame.pipeline == pipe].sort_values("rating")

@@ -335,6 +335,20 @@ def rating_counts(
     ).df()
 
 
+def rating_table(counts: pd.DataFrame) -> pd.DataFrame:
+    """The ratings frequency table fit to show or download: pipelines with fewer ratings than the
+    privacy threshold are left out, and a cell (pipeline x rating) below it shows no count and
+    no share (``suppressed``), so no small group can be read off the table. Columns: pipeline,
+    rating, n, share, suppressed."""
+    frame = counts.copy()
+    frame["total"] = frame.groupby("pipeline").n.transform("sum")
+    frame = frame[frame.total >= PRIVACY_THRESHOLD].copy()
+    frame["suppressed"] = frame.n < PRIVACY_THRESHOLD
+    frame["share"] = (frame.n / frame.total).where(~frame.suppressed)
+    frame["n"] = frame.n.astype("Int64").mask(frame.suppressed)
+    return frame[["pipeline", "rating", "n", "share", "suppressed"]].reset_index(drop=True)
+
+
 def compare_ratings(counts: pd.DataFrame) -> stats.RankComparison | None:
     """Mann-Whitney and probability of superiority (human-first over automation-first) from a
     frequency table; None when either pipeline has fewer ratings than the privacy threshold."""

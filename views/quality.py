@@ -15,6 +15,7 @@ from analytics.quality import (
     DEFAULT_WEIGHTS,
     compare_ratings,
     composite,
+    rating_table,
 )
 from analytics.quality import retention_table as make_retention_table
 from ui import outcomes_data, widgets
@@ -134,13 +135,13 @@ with tabs[1]:
     counts = outcomes_data.rating_counts(ctx.version, ctx.filters, ctx.info.as_of)
     cmp = compare_ratings(counts)
     take = oc.takeaway_ratings(cmp, lang)
-    totals = counts.groupby("pipeline").n.transform("sum")
     block(
         "ratings",
         oc.ratings_chart(counts, lang, title=titled(take), footnote=footnote),
         take,
-        named(counts[totals >= PRIVACY_THRESHOLD]),
+        named(rating_table(counts)),
     )
+    st.caption(ctx.t("quality.ratings.suppressed", k=PRIVACY_THRESHOLD))
     take = oc.takeaway_ramp(result.ramp_times, lang)
     block(
         "ramp_time",

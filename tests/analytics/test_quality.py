@@ -295,3 +295,27 @@ def test_empty_database(con):
     assert ret.logrank is None
     offers_charts.retention_chart(ret, "en", title="t")
     assert offers_charts.takeaway_retention(ret, "en").startswith("Too few")
+
+
+def test_rating_table_suppresses_small_cells():
+    """A rating given fewer than 5 times shows neither count nor share (its share x the pipeline's
+    total would give the count back); a pipeline with fewer than 5 ratings is left out."""
+    counts = pd.DataFrame(
+        {
+            "pipeline": ["human_first"] * 3 + ["automation_first"] * 2 + ["other"],
+            "rating": [3.0, 4.0, 5.0, 3.0, 4.0, 4.0],
+            "n": [2, 10, 8, 6, 7, 3],
+        }
+    )
+    table = quality.rating_table(counts)
+    assert "other" not in set(table.pipeline)
+    hf = table[table.pipeline == "human_first"].set_index("rating")
+    assert bool(hf.at[3.0, "suppressed"])
+    assert pd.isna(hf.at[3.0, "n"]) and pd.isna(hf.at[3.0, "share"])
+    assert hf.at[4.0, "n"] == 10
+    assert hf.at[4.0, "share"] == pytest.approx(10 / 20)
+    af = table[table.pipeline == "automation_first"]
+    assert not af.suppressed.any()
+    fig = offers_charts.ratings_chart(counts, "en", title="t")
+    bar = fig.data[0]  # human-first
+    assert math.isnan(list(bar.y)[0]) and list(bar.y)[1] == pytest.approx(50.0)
