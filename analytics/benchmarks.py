@@ -19,6 +19,8 @@ class Benchmark:
     source: str
     year: int
     url: str
+    short: str = ""
+    """A few words naming the source on a chart mark."""
 
 
 BENCHMARKS: dict[str, Benchmark] = {
@@ -30,6 +32,7 @@ BENCHMARKS: dict[str, Benchmark] = {
         "PwC Saratoga Workforce Index, US national average",
         2022,
         "https://workforce.pwc.com/hr-metrics/offer-acceptance-rate",
+        "PwC Saratoga 2022",
     ),
     # APQC Open Standards Benchmarking, reported by HR Executive (2025): "At the median,
     # organizations retain about 83 out of every 100 new employees" 12 months after the offer.
@@ -39,6 +42,7 @@ BENCHMARKS: dict[str, Benchmark] = {
         "APQC Open Standards Benchmarking, median new-hire retention at 12 months",
         2025,
         "https://hrexecutive.com/why-new-hire-retention-should-be-on-everyones-dashboard-in-2025/",
+        "APQC median",
     ),
     # American Staffing Association survey (2016, 1,000 US job seekers), reported by SHRM:
     # 77% prefer human interaction when job hunting.
@@ -48,6 +52,7 @@ BENCHMARKS: dict[str, Benchmark] = {
         "American Staffing Association survey of 1,000 US job seekers, reported by SHRM",
         2016,
         "https://www.shrm.org/ResourcesAndTools/hr-topics/talent-acquisition/Pages/Job-Seekers-Prefer-Human-Touch.aspx",
+        "ASA 2016",
     ),
     # The counter-evidence: Jabarian & Henkel, "Voice AI in Firms: A Natural Field Experiment on
     # Automated Job Interviews" (about 70,000 applicants randomised to an AI voice interviewer or
@@ -60,6 +65,7 @@ BENCHMARKS: dict[str, Benchmark] = {
         "Interviews",
         2025,
         "https://brianjabarian.org/voiceai",
+        "Jabarian & Henkel 2025",
     ),
 }
 

@@ -138,7 +138,7 @@ def _external_line(fig: go.Figure, bm: benchmarks.Benchmark, lang: str, *, horiz
     assert bm.value is not None
     text = t("report.external", lang, value=fmt_pct(bm.value, lang), source=bm.source)
     line = {"dash": "dash", "color": "#7f7f7f", "width": 1.5}
-    short = t("report.external.short", lang, value=fmt_pct(bm.value, lang))
+    short = t("report.external.short", lang, value=fmt_pct(bm.value, lang), source=bm.short)
     if horizontal:
         fig.add_vline(x=100 * bm.value, line=line, annotation_text=short)
     else:
@@ -269,7 +269,7 @@ def offers_slide(
     if bm is not None and bm.value is not None:
         _external_line(fig, bm, lang, horizontal=False)
         reference = (
-            t("report.external.short", lang, value=fmt_pct(bm.value, lang)),
+            t("report.external.short", lang, value=fmt_pct(bm.value, lang), source=bm.short),
             100 * bm.value,
         )
     shown = acc.table[~acc.table.suppressed.astype(bool)]
@@ -388,7 +388,7 @@ def retention_slide(
     if bm is not None and bm.value is not None:
         _external_line(fig, bm, lang, horizontal=False)
         reference = (
-            t("report.external.short", lang, value=fmt_pct(bm.value, lang)),
+            t("report.external.short", lang, value=fmt_pct(bm.value, lang), source=bm.short),
             100 * bm.value,
         )
     days = quality.RETENTION_DAYS
@@ -530,3 +530,23 @@ def build_deck(
         filters=filters,
         skipped=tuple(skipped),
     )
+
+
+def presenter_figure(slide: Slide, *, height: int = 520) -> go.Figure:
+    """The slide's figure for the presenter page: without its own title and footnote (the page
+    shows both in large type right above and below), taller, with larger text."""
+    fig = go.Figure(slide.figure)
+    kept = [
+        a
+        for a in fig.layout.annotations
+        if not (a.xref == "paper" and a.yref == "paper" and a.yshift == -85)
+    ]
+    fig.layout.annotations = kept  # assigned, not updated: update_layout merges by position
+    fig.update_layout(
+        title_text="",
+        height=height,
+        margin={"t": 90, "b": 50, "l": 10, "r": 10},
+        font={"size": 16},
+        legend={"y": 1.08},
+    )
+    return fig
