@@ -355,13 +355,21 @@ def missing_by_step(counts: pd.DataFrame) -> pd.DataFrame:
 
 def pooled_by_touchpoint(counts: pd.DataFrame) -> pd.DataFrame:
     """Counts pooled over all steps of each touchpoint (all automated steps, all human steps), in
-    the shape of :func:`step_counts` (stage = "all"), for the side-by-side comparison."""
+    the shape of :func:`step_counts` (stage = "all"), for the side-by-side comparison.
+
+    Complementary suppression: a group suppressed at any step of a touchpoint (fewer than
+    ``PRIVACY_THRESHOLD`` applicants there) is suppressed in that touchpoint's pooled row as well
+    (its counts set to 0), because pooled minus the shown steps would reveal the small cell."""
     if counts.empty:
         return counts.copy()
     frame = counts.assign(group=counts["group"].astype(object).fillna("\0missing"))
+    frame["small"] = (frame.applicants > 0) & (frame.applicants < PRIVACY_THRESHOLD)
     pooled = frame.groupby(["touchpoint", "group"], as_index=False).agg(
-        applicants=("applicants", "sum"), selected=("selected", "sum")
+        applicants=("applicants", "sum"), selected=("selected", "sum"), small=("small", "any")
     )
+    hide = pooled["small"] & (pooled["group"] != "\0missing")
+    pooled.loc[hide, ["applicants", "selected"]] = 0
+    pooled = pooled.drop(columns="small")
     pooled["group"] = pd.Series(
         [None if g == "\0missing" else g for g in pooled["group"]], index=pooled.index, dtype=object
     )
@@ -571,6 +579,13 @@ def switcher_pass_rates(counts: pd.DataFrame) -> pd.DataFrame:
         k1 = int(sums.selected.get("true", 0))
         n2 = int(sums.applicants.get("false", 0))
         k2 = int(sums.selected.get("false", 0))
+        # Complementary suppression (see pooled_by_touchpoint): a side with a small step cell is
+        # not shown pooled either.
+        small = part[(part.applicants > 0) & (part.applicants < PRIVACY_THRESHOLD)]["group"]
+        if "true" in set(small):
+            n1 = k1 = 0
+        if "false" in set(small):
+            n2 = k2 = 0
         r1, r2 = _rate(k1, n1), _rate(k2, n2)
         row = {
             "scope": scope,

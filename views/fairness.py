@@ -123,7 +123,7 @@ with tabs[0]:
                     n=fmt_num(int(missing.missing.max()), lang),
                     col=names,
                     first=fmt_num(int(first.missing), lang),
-                    total=fmt_num(int(first.total), lang),
+                    # no step totals: with them a suppressed group's size could be worked out
                     step=fc.step_label(first, lang),
                 ),
                 icon=":material/help_center:",

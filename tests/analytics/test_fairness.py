@@ -284,18 +284,42 @@ def test_touchpoint_gap_test_against_statsmodels():
         ]
     )
     gaps = fairness.touchpoint_gap_tests(fairness.pooled_by_touchpoint(counts)).set_index("group")
-    # B vs the rest (A + C): automated 20/100 vs 42/103, human 28/100 vs 31/103
-    tables = [np.array([[20, 80], [42, 61]]), np.array([[28, 72], [31, 72]])]
+    # C (3 applicants) is suppressed in the pooled rows, so B's rest is A alone:
+    # automated 20/100 vs 40/100, human 28/100 vs 30/100
+    tables = [np.array([[20, 80], [40, 60]]), np.array([[28, 72], [30, 70]])]
     peer = StratifiedTable(tables).test_equal_odds(adjust=True)
     assert gaps.loc["B", "p_value"] == pytest.approx(peer.pvalue, rel=1e-6)
-    assert gaps.loc["B", "or_automated"] == pytest.approx(20 * 61 / (80 * 42))
+    assert gaps.loc["B", "or_automated"] == pytest.approx(20 * 60 / (80 * 40))
     assert gaps.loc["C", "finding"] == "too_few"  # 3 applicants: below the privacy threshold
     assert gaps.loc[["A", "B"], "p_adjusted"].tolist() == pytest.approx(
         list(multipletests(gaps.loc[["A", "B"], "p_value"].tolist(), method="holm")[1])
     )
-    # Holm: 0.040 and 0.066 -> both 0.080, so no group's gap differs clearly
+    # A and B are each other's rest: one p-value twice, Holm doubles it past 0.05
     assert fc.takeaway_gaps(gaps.reset_index(), "gender", "en").startswith("For no group")
     assert "geen enkele groep" in fc.takeaway_gaps(gaps.reset_index(), "gender", "nl")
+
+
+def test_pooled_rows_hide_groups_suppressed_at_a_step():
+    # C has 3 applicants at the interview: pooled human C (3 + 50) minus the shown screen (50)
+    # would reveal them, so C is suppressed in the pooled human row as well.
+    counts = pd.concat(
+        [
+            _counts([("A", 10, 50), ("C", 20, 50)], "screen", "human"),
+            _counts([("A", 20, 40), ("C", 1, 3)], "interview", "human"),
+            _counts([("A", 10, 50), ("C", 20, 50)], "screen", "automated"),
+        ]
+    )
+    table = fairness.adverse_impact(fairness.pooled_by_touchpoint(counts))
+    human = table[table.touchpoint == "human"].set_index("group")
+    assert human.loc["C", "suppressed"] and math.isnan(human.loc["C", "applicants"])
+    assert human.loc["A", "applicants"] == 90
+    auto = table[table.touchpoint == "automated"].set_index("group")
+    assert not auto.loc["C", "suppressed"]
+    sw = _counts([("true", 20, 50), ("false", 20, 60)], "screen", "automated")
+    sw2 = _counts([("true", 1, 2), ("false", 20, 60)], "interview", "automated")
+    rates = fairness.switcher_pass_rates(pd.concat([sw, sw2]))
+    pooled = rates[rates.scope == "all"].iloc[0]
+    assert pooled.finding == "too_few" and math.isnan(pooled.n_switchers)
 
 
 def test_audit_export_suppressed_and_escaped():
