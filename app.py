@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 from analytics.i18n import fmt_date, fmt_num, t
-from ui import data, filters
+from ui import auth, data, filters
 from ui.context import PageContext, set_page_context
 
 log = logging.getLogger("aivshi")
@@ -20,6 +20,8 @@ log = logging.getLogger("aivshi")
 st.set_page_config(page_title="AI vs HI", page_icon=":material/diversity_3:", layout="wide")
 
 lang = filters.language_switch()
+# Sign-in only when [auth] is configured in .streamlit/secrets.toml (README, "Sign-in").
+auth.gate(lang)
 
 if data.needs_first_build():
     with st.spinner(t("app.building_demo", lang)):
