@@ -254,6 +254,8 @@ def test_demo_process_change(demo_con):
         fig = offers_charts.change_chart(result, lang, title=take)
         assert len(fig.data) == 6  # 3 metrics x (changed, other) role families
         assert fig.data[0].error_y.array is not None
+        # The legend sits right of the panels, not in the row of the panels' titles.
+        assert fig.layout.legend.orientation == "v" and fig.layout.legend.x > 1
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
