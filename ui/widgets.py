@@ -120,12 +120,29 @@ def plotly_chart(fig: go.Figure, *, key: str) -> None:
     st.plotly_chart(fig, theme="streamlit", key=key)
 
 
+def demo_marked(table: pd.DataFrame, *, is_demo: bool, lang: str) -> pd.DataFrame:
+    """A download's frame: with demo data loaded, a first column ``data`` saying so in every row
+    (a file passed on without its name still says it is demo data); otherwise unchanged."""
+    if not is_demo:
+        return table
+    out = table.copy()
+    column = "data" if "data" not in out.columns else "data_source"
+    out.insert(0, column, t("demo.short", lang).upper())
+    return out
+
+
+def download_name(page: str, name: str, *, is_demo: bool) -> str:
+    """``aivshi_<page>_<name>.csv``, with ``_DEMO`` before the extension for demo data."""
+    return f"aivshi_{page}_{name}{'_DEMO' if is_demo else ''}.csv"
+
+
 def chart_block(
     ctx: PageContext, page: str, name: str, fig: go.Figure, takeaway: str, table: pd.DataFrame
 ) -> None:
     """One chart: its plain-language takeaway, the chart, and its data with a CSV download.
 
-    Uses the locale keys ``{page}.data`` and ``{page}.download``.
+    Uses the locale keys ``{page}.data`` and ``{page}.download``. With demo data loaded the CSV
+    carries a first column saying so and its file name ends in ``_DEMO`` (formulas still escaped).
     """
     st.markdown(f":material/insights: {takeaway}")
     plotly_chart(fig, key=f"{page}_{name}")
@@ -133,8 +150,8 @@ def chart_block(
         st.dataframe(table, hide_index=True)
         st.download_button(
             ctx.t(f"{page}.download"),
-            data=to_csv_bytes(table),
-            file_name=f"aivshi_{page}_{name}.csv",
+            data=to_csv_bytes(demo_marked(table, is_demo=ctx.info.is_demo, lang=ctx.lang)),
+            file_name=download_name(page, name, is_demo=ctx.info.is_demo),
             mime="text/csv",
             icon=":material/download:",
             key=f"{page}_dl_{name}",

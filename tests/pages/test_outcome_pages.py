@@ -104,3 +104,28 @@ def test_pages_with_filters_that_match_nothing():
         at.run()
         at.switch_page(page).run()
         _assert_clean(at, "en")
+
+
+def test_csv_downloads_are_marked_as_demo_data():
+    """With demo data loaded every chart download says so: a first column in every row and
+    ``_DEMO`` in the file name; formula escaping still applies; real data stay unchanged."""
+    import pandas as pd
+
+    from analytics.export import to_csv_bytes
+    from ui import widgets
+
+    frame = pd.DataFrame({"pipeline": ["human_first"], "note": ["=1+1"]})
+    for lang, word in (("en", "DEMO DATA"), ("nl", "DEMOGEGEVENS")):
+        marked = widgets.demo_marked(frame, is_demo=True, lang=lang)
+        assert list(marked.columns) == ["data", "pipeline", "note"]
+        assert set(marked["data"]) == {word}
+    text = to_csv_bytes(widgets.demo_marked(frame, is_demo=True, lang="en")).decode("utf-8-sig")
+    assert text.splitlines()[1].startswith("DEMO DATA,human_first,'=1+1")
+    assert widgets.demo_marked(frame, is_demo=False, lang="en") is frame
+    assert widgets.download_name("offers", "acceptance", is_demo=True).endswith("_DEMO.csv")
+    assert widgets.download_name("offers", "acceptance", is_demo=False) == (
+        "aivshi_offers_acceptance.csv"
+    )
+    at = _open(OFFERS, "en")
+    _assert_clean(at, "en")
+    assert at.get("download_button")  # the page builds its downloads through demo_marked
