@@ -1,0 +1,103 @@
+"""The presenter view through the whole app in English and Dutch: one slide at a time, next and
+previous, the slide number in the URL, and the downloads prepared on click."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from analytics import slides, store
+from analytics.filters import Filters
+from analytics.i18n import t
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "app.py"
+PRESENTER = str(ROOT / "views" / "presenter.py")
+
+
+@pytest.fixture(autouse=True)
+def fresh_app(db_file, monkeypatch):
+    monkeypatch.setenv(store.DB_ENV_VAR, str(db_file))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture(scope="module")
+def titles(db_file):
+    con = store.connect(db_file, read_only=True)
+    try:
+        return {
+            lang: [s.title for s in slides.build_deck(con.cursor(), Filters(), lang).slides]
+            for lang in ("en", "nl")
+        }
+    finally:
+        con.close()
+
+
+def _open(lang: str, slide: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params["lang"] = lang
+    at.run()
+    if slide is not None:
+        at.query_params["slide"] = slide
+    at.switch_page(PRESENTER).run()
+    assert not at.exception
+    assert not [e.value for e in at.error]
+    return at
+
+
+def _button(at: AppTest, key: str):
+    return next(b for b in at.button if b.key == key)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_next_and_previous_walk_the_slides(lang, titles):
+    at = _open(lang)
+    assert at.header[0].value == titles[lang][0]
+    assert t("presenter.position", lang, i=1, n=len(titles[lang])) in [c.value for c in at.caption]
+    assert _button(at, "presenter_prev").disabled
+    _button(at, "presenter_next").click().run()
+    assert at.query_params["slide"] in ("2", ["2"])
+    assert at.header[0].value == titles[lang][1]
+    _button(at, "presenter_next").click().run()
+    assert at.header[0].value == titles[lang][2]
+    _button(at, "presenter_prev").click().run()
+    assert at.header[0].value == titles[lang][1]
+    assert not at.exception
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_slide_number_from_the_url(lang, titles):
+    last = len(titles[lang])
+    at = _open(lang, str(last))
+    assert at.header[0].value == titles[lang][-1]
+    assert _button(at, "presenter_next").disabled
+    # Out of range or unreadable numbers open the nearest slide, never an error.
+    assert _open(lang, "999").header[0].value == titles[lang][-1]
+    assert _open(lang, "abc").header[0].value == titles[lang][0]
+    assert _open(lang, "-3").header[0].value == titles[lang][0]
+
+
+def test_demo_label_and_footnote(titles):
+    del titles
+    at = _open("nl")
+    captions = "\n".join(c.value for c in at.caption)
+    assert "(Demogegevens.)" in captions
+    assert "demogegevens" in "\n".join(i.value for i in at.info)
+
+
+def test_downloads_are_prepared_on_click():
+    at = _open("en")
+    assert not at.get("download_button")
+    _button(at, "presenter_prepare").click().run()
+    assert not at.exception
+    downloads = at.get("download_button")
+    assert len(downloads) == 4
+    labels = [d.proto.label for d in downloads]
+    assert labels == [t(f"presenter.{k}", "en") for k in ("html", "pptx", "csv", "xlsx")]
