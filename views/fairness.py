@@ -461,7 +461,8 @@ with tabs[2]:
                 ctx.t("fair.two.yes", col=two_col(outcome_col)),
                 outcome_values,
                 default=yes_default,
-                key="fair_two_yes",
+                # one widget per table and outcome column, so its default applies to each
+                key=f"fair_two_yes_{source}_{outcome_col}",
                 help=ctx.t("fair.two.yes_help"),
             )
             strat_opts = ["none", *[c for c in columns_avail if c not in (group_col, outcome_col)]]

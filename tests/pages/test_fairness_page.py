@@ -123,6 +123,12 @@ def test_two_groups_on_app_data_with_stratification(lang):
     at.selectbox(key="fair_two_outcome").set_value("status").run()
     _clean(at)
     assert at.selectbox(key="fair_two_a").value == "human_first"  # the fixed pipeline order
+    assert at.multiselect(key="fair_two_yes_applications_status").value == ["hired"]
+    at.radio(key="fair_two_source").set_value("offers").run()
+    _clean(at)
+    assert at.multiselect(key="fair_two_yes_offers_accepted").value == ["true"]
+    assert any(m.value.endswith("%") for m in at.metric)
+    at.radio(key="fair_two_source").set_value("applications").run()
     at.selectbox(key="fair_two_stratum").set_value("role_family").run()
     _clean(at)
     assert len(at.dataframe) >= 1
@@ -139,7 +145,7 @@ def test_two_groups_upload_berkeley_reversal(lang):
     _clean(at)
     assert at.selectbox(key="fair_two_group").value == "gender"
     assert at.selectbox(key="fair_two_outcome").value == "admit"
-    assert at.multiselect(key="fair_two_yes").value == ["Admitted"]
+    assert at.multiselect(key="fair_two_yes_upload_admit").value == ["Admitted"]
     assert at.selectbox(key="fair_two_a").value == "Male"
     at.selectbox(key="fair_two_stratum").set_value("dept").run()
     _clean(at)
