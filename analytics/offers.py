@@ -30,8 +30,8 @@ import pandas as pd
 from scipy import stats as sps
 
 from analytics import grouped_stats, stats
-from analytics.filters import Filters
-from analytics.overview import PRIVACY_THRESHOLD
+from analytics.filters import DIMENSIONS, Filters
+from analytics.overview import PRIVACY_THRESHOLD, Adjustment
 from analytics.privacy import suppress_in_groups
 from analytics.stats import Interval
 from analytics.store import PIPELINES
@@ -127,6 +127,55 @@ def acceptance(cur: duckdb.DuckDBPyConnection, filters: Filters) -> Acceptance:
                 int(a.accepted), int(a.decided), int(b.accepted), int(b.decided)
             )
     return Acceptance(table=table, comparison=comparison)
+
+
+def acceptance_adjusted(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, by: str
+) -> Adjustment | None:
+    """Offer acceptance, human-first vs automation-first, adjusted for ``by`` (a filter
+    dimension) with the Mantel-Haenszel odds ratio over its groups (missing values form their own
+    group), next to the crude odds ratio; ``reversal`` flags a Simpson's-paradox disagreement
+    (``stats.mantel_haenszel``). None when fewer than two groups hold offers of both pipelines or
+    either pipeline has fewer decided offers than the privacy threshold. Only the pooled answer
+    is shown, so small groups are never displayed."""
+    if by not in DIMENSIONS:
+        raise ValueError(f"by must be one of {DIMENSIONS}, not {by!r}")
+    body, params = _offers_sql(filters)
+    frame = cur.execute(
+        f"""
+        SELECT a.pipeline,
+               coalesce(CAST(a.{by} AS VARCHAR), '(missing)') AS stratum,
+               count(o.accepted) AS decided,
+               count(*) FILTER (WHERE o.accepted) AS accepted
+        {body} AND o.accepted IS NOT NULL AND a.pipeline = ANY($pipes)
+        GROUP BY ALL
+        """,
+        {**params, "pipes": list(PIPELINES)},
+    ).df()
+    first, second = PIPELINES
+    totals = frame.groupby("pipeline").decided.sum()
+    if min(int(totals.get(first, 0)), int(totals.get(second, 0))) < PRIVACY_THRESHOLD:
+        return None
+    tables = []
+    for _, part in frame.groupby("stratum", sort=True):
+        rows = part.set_index("pipeline")
+        if first not in rows.index or second not in rows.index:
+            continue
+        k1, n1 = int(rows.at[first, "accepted"]), int(rows.at[first, "decided"])
+        k2, n2 = int(rows.at[second, "accepted"]), int(rows.at[second, "decided"])
+        tables.append([[k1, n1 - k1], [k2, n2 - k2]])
+    if len(tables) < 2:
+        return None
+    mh = stats.mantel_haenszel(tables)
+    return Adjustment(
+        by=by,
+        odds_ratio=mh.odds_ratio,
+        ci=mh.ci,
+        p_value=mh.p_value,
+        crude_odds_ratio=mh.crude_odds_ratio,
+        reversal=bool(mh.reversal),
+        strata=len(tables),
+    )
 
 
 def decline_reasons(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:

@@ -14,6 +14,7 @@ import streamlit as st
 
 from analytics import change, offers, quality, store
 from analytics.filters import Filters
+from analytics.overview import Adjustment
 from ui.data import cursor
 
 
@@ -23,6 +24,16 @@ def acceptance(version: int, filters: Filters) -> offers.Acceptance:
     cur = cursor()
     try:
         return offers.acceptance(cur, filters)
+    finally:
+        cur.close()
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def acceptance_adjusted(version: int, filters: Filters, by: str) -> Adjustment | None:
+    del version
+    cur = cursor()
+    try:
+        return offers.acceptance_adjusted(cur, filters, by)
     finally:
         cur.close()
 

@@ -55,6 +55,13 @@ tabs = st.tabs(
 )
 
 with tabs[0]:
+    adjust_by = widgets.adjust_selector(
+        ctx,
+        key="offers_adjust",
+        label_key="offers.adjust",
+        none_key="offers.adjust.none",
+        help_key="offers.adjust.help",
+    )
     take = oc.takeaway_acceptance(acc, lang)
     block(
         "acceptance",
@@ -74,6 +81,28 @@ with tabs[0]:
                 test=ctx.t(f"test.{c.test}"),
             )
         )
+    if adjust_by is not None:
+        adj = outcomes_data.acceptance_adjusted(ctx.version, ctx.filters, adjust_by)
+        by = ctx.t(f"dim.{adjust_by}").lower()
+        if adj is None:
+            st.caption(ctx.t("offers.adjusted.none", by=by))
+        else:
+            st.caption(
+                ctx.t(
+                    "offers.adjusted",
+                    by=by,
+                    strata=adj.strata,
+                    **{
+                        "or": fmt_num(adj.odds_ratio, lang, 2),
+                        "low": fmt_num(adj.ci.low, lang, 2),
+                        "high": fmt_num(adj.ci.high, lang, 2),
+                        "crude": fmt_num(adj.crude_odds_ratio, lang, 2),
+                        "p": fmt_p(adj.p_value, lang),
+                    },
+                )
+            )
+            if adj.reversal:
+                st.warning(ctx.t("offers.reversal", by=by), icon=":material/warning:")
     times = outcomes_data.decision_times(ctx.version, ctx.filters)
     take = oc.takeaway_times(times, lang)
     block(

@@ -326,3 +326,59 @@ def test_empty_inputs_do_not_crash(con):
     offers_charts.comp_ratio_chart(offers.acceptance_by_comp_ratio(con, Filters()), "en", title="t")
     offers_charts.competing_chart(offers.acceptance_by_competing(con, Filters()), "en", title="t")
     assert offers.human_premium(con, Filters()) is None
+
+
+def _simpson(con) -> None:
+    """Engineering: human-first 8/10 accepted, automation-first 70/100; sales: human-first
+    30/100, automation-first 2/10. Within each role family human-first accepts more; pooled
+    (38/110 vs 72/110) it accepts less: Simpson's paradox."""
+    apps, offer_rows = [], []
+    plan = [
+        ("engineering", "human_first", 8, 10),
+        ("engineering", "automation_first", 70, 100),
+        ("sales", "human_first", 30, 100),
+        ("sales", "automation_first", 2, 10),
+    ]
+    for family, pipe, k, n in plan:
+        for j in range(n):
+            aid = f"S{len(apps):04d}"
+            accepted = j < k
+            apps.append(
+                {
+                    "application_id": aid,
+                    "applied_on": D(2025, 1, 1),
+                    "pipeline": pipe,
+                    "role_family": family,
+                    "status": "hired" if accepted else "offer_declined",
+                }
+            )
+            offer_rows.append(
+                {"application_id": aid, "offered_on": D(2025, 3, 1), "accepted": accepted}
+            )
+    frame = pd.DataFrame(offer_rows)
+    frame["accepted"] = frame.accepted.astype("boolean")
+    store.load_tables(con, {"applications": pd.DataFrame(apps), "offers": frame})
+
+
+def test_acceptance_adjusted_mantel_haenszel_against_statsmodels(con):
+    from statsmodels.stats.contingency_tables import StratifiedTable
+
+    _simpson(con)
+    adj = offers.acceptance_adjusted(con, Filters(), "role_family")
+    assert adj is not None and adj.by == "role_family" and adj.strata == 2
+    tables = [np.array([[8, 2], [70, 30]]), np.array([[30, 70], [2, 8]])]
+    st_table = StratifiedTable(tables)
+    assert adj.odds_ratio == pytest.approx(st_table.oddsratio_pooled)
+    low, high = st_table.oddsratio_pooled_confint()
+    assert adj.ci.low == pytest.approx(low) and adj.ci.high == pytest.approx(high)
+    crude = (38 * 38) / (72 * 72)  # (38/72) / (72/38): pooled 2x2 [[38, 72], [72, 38]]
+    assert adj.crude_odds_ratio == pytest.approx(crude)
+    assert adj.odds_ratio > 1 > adj.crude_odds_ratio
+    assert adj.reversal
+
+
+def test_acceptance_adjusted_needs_two_groups_and_valid_dimension(fx):
+    # The offers fixture has one role family: nothing to adjust over.
+    assert offers.acceptance_adjusted(fx, Filters(), "role_family") is None
+    with pytest.raises(ValueError):
+        offers.acceptance_adjusted(fx, Filters(), "salary; DROP TABLE offers")

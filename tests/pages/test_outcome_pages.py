@@ -129,3 +129,22 @@ def test_csv_downloads_are_marked_as_demo_data():
     at = _open(OFFERS, "en")
     _assert_clean(at, "en")
     assert at.get("download_button")  # the page builds its downloads through demo_marked
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_offers_acceptance_adjusted(lang):
+    at = _open(OFFERS, lang)
+    at.selectbox(key="offers_adjust").set_value("role_family").run()
+    _assert_clean(at, lang)
+    assert "Mantel–Haenszel" in _texts(at)
+    assert at.query_params["offers_adjust"] in ("role_family", ["role_family"])
+
+
+def test_offers_adjustment_from_the_url():
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    at.query_params["offers_adjust"] = "seniority"
+    at.run()
+    at.switch_page(OFFERS).run()
+    _assert_clean(at, "en")
+    assert at.selectbox(key="offers_adjust").value == "seniority"
+    assert "Adjusted for seniority" in _texts(at)
