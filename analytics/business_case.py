@@ -161,6 +161,30 @@ def recruiter_hours(
     return frame
 
 
+SMALL_FORMATS = "(small)"
+"""Display name of the formats used fewer than PRIVACY_THRESHOLD times in a pipeline, pooled."""
+
+
+def hours_for_display(hours: pd.DataFrame) -> pd.DataFrame:
+    """The hours table fit to show and download: pipelines below the privacy threshold left out,
+    and formats used fewer than ``PRIVACY_THRESHOLD`` times in a pipeline pooled into one
+    ``SMALL_FORMATS`` row per pipeline without counts (so no small count can be read off)."""
+    shown = hours[~hours.suppressed]
+    small = shown.touchpoints < PRIVACY_THRESHOLD
+    big = shown[~small].copy()
+    pooled = (
+        shown[small]
+        .groupby("pipeline", as_index=False)
+        .agg(hours_per_hire=("hours_per_hire", "sum"), hires=("hires", "first"))
+        .assign(format=SMALL_FORMATS)
+    )
+    out = pd.concat([big, pooled], ignore_index=True) if not pooled.empty else big
+    if not pooled.empty:
+        out.loc[out.format == SMALL_FORMATS, ["touchpoints", "per_hire", "minutes"]] = math.nan
+    out["suppressed"] = False
+    return out.reset_index(drop=True)
+
+
 def hours_per_hire(hours: pd.DataFrame) -> dict[str, float]:
     """Total interview hours per hire per pipeline (pipelines below the threshold left out)."""
     shown = hours[~hours.suppressed]

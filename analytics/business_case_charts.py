@@ -7,7 +7,12 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.business_case import COMPONENTS, BusinessCase
+from analytics.business_case import (
+    COMPONENTS,
+    SMALL_FORMATS,
+    BusinessCase,
+    hours_for_display,
+)
 from analytics.charts import EXTRA_COLORS, base_layout, pipeline_color
 from analytics.i18n import fmt_num, label, t
 from analytics.store import PIPELINES
@@ -78,7 +83,7 @@ def hours_takeaway(hours_per_hire: dict[str, float], by_format: pd.DataFrame, la
 def hours_chart(hours: pd.DataFrame, lang: str, *, title: str, footnote: str) -> go.Figure:
     """Stacked bars: interview hours per hire per pipeline, one segment per format."""
     fig = go.Figure()
-    shown = hours[~hours.suppressed]
+    shown = hours_for_display(hours)
     formats = (
         shown.groupby("format").hours_per_hire.sum().sort_values(ascending=False).index.tolist()
     )
@@ -87,16 +92,17 @@ def hours_chart(hours: pd.DataFrame, lang: str, *, title: str, footnote: str) ->
     for i, fmt in enumerate(formats):
         part = shown[shown.format == fmt].set_index("pipeline")
         values = [float(part.hours_per_hire.get(p, 0.0)) for p in pipes]
-        per_hire = [float(part.per_hire.get(p, 0.0)) for p in pipes]
+        name = label("bc.format", fmt, lang)
+        hover = "%{x}: %{y:.1f} h"
+        if fmt != SMALL_FORMATS:
+            hover += " (%{customdata:.1f} × " + name + ")"
         fig.add_bar(
             x=names,
             y=values,
-            name=label("bc.format", fmt, lang),
+            name=name,
             marker_color=FORMAT_COLORS[i % len(FORMAT_COLORS)],
-            customdata=per_hire,
-            hovertemplate="%{x}: %{y:.1f} h (%{customdata:.1f} × "
-            + label("bc.format", fmt, lang)
-            + ")<extra></extra>",
+            customdata=[float(part.per_hire.get(p, 0.0)) for p in pipes],
+            hovertemplate=hover + "<extra></extra>",
         )
     totals = shown.groupby("pipeline").hours_per_hire.sum()
     hires = shown.groupby("pipeline").hires.first()

@@ -217,16 +217,14 @@ if not case.tornado.empty:
     )
 
 # ---- Recruiter hours --------------------------------------------------------------------------
-shown_hours = hours[~hours.suppressed]
+shown_hours = bc.hours_for_display(hours)
 if not shown_hours.empty:
     take = bcc.hours_takeaway(case.hours, hours, lang)
     hours_table = pd.DataFrame(
         {
             ctx.t("bc.col.pipeline"): [label("pipeline", p, lang) for p in shown_hours.pipeline],
             ctx.t("bc.col.format"): [label("bc.format", f, lang) for f in shown_hours.format],
-            ctx.t("bc.col.touchpoints"): [
-                int(n) if n >= PRIVACY_THRESHOLD else None for n in shown_hours.touchpoints
-            ],
+            ctx.t("bc.col.touchpoints"): shown_hours.touchpoints.astype("Int64"),
             ctx.t("bc.col.per_hire"): shown_hours.per_hire.round(2),
             ctx.t("bc.col.minutes"): shown_hours.minutes,
             ctx.t("bc.col.hours"): shown_hours.hours_per_hire.round(2),

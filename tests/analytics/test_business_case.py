@@ -334,3 +334,29 @@ def test_figures(fx, lang):
     assert ("recruiter" in take.lower()) or ("recruitergesprek" in take.lower())
     assert bcc.fmt_money(1234.4, "nl") == "€ 1.234"
     assert bcc.fmt_money(-1234.4, "en", signed=True) == "−€1,234"
+
+
+def test_hours_for_display_pools_small_formats():
+    """Formats used fewer than 5 times in a pipeline are pooled without counts; their hours stay
+    in the total; a pipeline with fewer than 5 hires is not shown."""
+    counts = pd.DataFrame(
+        {
+            "pipeline": ["human_first"] * 3 + ["automation_first"] * 2 + ["other"],
+            "format": ["recruiter_call", "panel", "onsite", "ai_cv_screen", "onsite", "onsite"],
+            "touchpoints": [40, 2, 3, 50, 10, 4],
+        }
+    )
+    hires = {"human_first": 10, "automation_first": 10, "other": 3}
+    hours = bc.recruiter_hours(counts, hires, bc.Assumptions())
+    shown = bc.hours_for_display(hours)
+    assert "other" not in set(shown.pipeline)
+    hf = shown[shown.pipeline == "human_first"].set_index("format")
+    assert set(hf.index) == {"recruiter_call", bc.SMALL_FORMATS}
+    pooled = hf.loc[bc.SMALL_FORMATS]
+    assert pooled.hours_per_hire == pytest.approx((2 * 120 + 3 * 180) / 60 / 10)
+    assert pd.isna(pooled.touchpoints) and pd.isna(pooled.per_hire)
+    assert hf.hours_per_hire.sum() == pytest.approx(bc.hours_per_hire(hours)["human_first"])
+    af = shown[shown.pipeline == "automation_first"]
+    assert bc.SMALL_FORMATS not in set(af.format)
+    fig = bcc.hours_chart(hours, "en", title="t", footnote="f")
+    assert any("fewer than 5" in trace.name for trace in fig.data)
