@@ -125,6 +125,36 @@ def suppress_in_groups(
     return out
 
 
+def hide_small_groups(
+    frame: pd.DataFrame,
+    count: str,
+    *,
+    line: str | None = None,
+    columns: Sequence[str] | None = None,
+    threshold: int = PRIVACY_THRESHOLD,
+) -> pd.DataFrame:
+    """A copy of a long table ready for ``st.dataframe`` and downloads: rows whose ``count`` is
+    below the threshold, plus their complements (``suppress_in_groups``; ``line`` names the column
+    whose groups have a shown total, None = one total for the whole table), get missing values in
+    ``columns`` (default: every numeric column). A boolean ``suppressed`` column says which."""
+    out = frame.copy()
+    if out.empty:
+        out["suppressed"] = pd.Series(dtype=bool)
+        return out
+    groups = out[line] if line is not None else pd.Series(0, index=out.index)
+    hide = suppress_in_groups(out[count], groups, threshold=threshold)
+    targets = (
+        list(columns)
+        if columns is not None
+        else [c for c in out.columns if pd.api.types.is_numeric_dtype(out[c]) and c != line]
+    )
+    for col in targets:
+        out[col] = out[col].astype("Float64").mask(hide.to_numpy())
+    previous = out["suppressed"].astype(bool) if "suppressed" in out else False
+    out["suppressed"] = hide | previous
+    return out
+
+
 def suppress_frame(
     frame: pd.DataFrame,
     count_columns: Sequence[str],
@@ -163,6 +193,7 @@ __all__ = [
     "PRIVACY_THRESHOLD",
     "Suppression",
     "complementary",
+    "hide_small_groups",
     "primary",
     "suppress_frame",
     "suppress_in_groups",

@@ -158,3 +158,24 @@ def test_suppress_frame_with_totals():
     assert out.loc["x"].isna().tolist() == [True, True, False]
     assert out.loc["y"].isna().tolist() == [True, True, False]
     assert out.loc["total"].notna().all()
+
+
+def test_hide_small_groups_for_a_table_with_a_total_per_pipeline():
+    frame = pd.DataFrame(
+        {
+            "pipeline": ["h", "h", "h", "a", "a"],
+            "reason": ["pay", "speed", "other", "pay", "speed"],
+            "n": [20, 9, 3, 30, 12],
+            "share": [0.625, 0.28, 0.09, 0.71, 0.29],
+        }
+    )
+    out = privacy.hide_small_groups(frame, "n", line="pipeline")
+    assert out.suppressed.tolist() == [False, True, True, False, False]
+    assert out.n.isna().tolist() == [False, True, True, False, False]
+    assert out.share.isna().tolist() == [False, True, True, False, False]
+    assert out.reason.tolist() == frame.reason.tolist()  # labels stay
+    # one total for the whole table (e.g. applications per step before the first human contact)
+    steps = pd.DataFrame({"step": [1, 2, 3], "applications": [400, 2, 30]})
+    hidden = privacy.hide_small_groups(steps, "applications", columns=["applications"])
+    assert hidden.applications.isna().tolist() == [False, True, True]
+    assert privacy.hide_small_groups(frame.iloc[:0], "n").empty
