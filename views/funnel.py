@@ -11,6 +11,7 @@ from analytics.filters import DIMENSIONS
 from analytics.funnel import BREAKDOWN_TARGETS, comparison_table, stages_table
 from analytics.i18n import fmt_num, fmt_p, label
 from analytics.overview import PRIVACY_THRESHOLD
+from analytics.privacy import hide_small_groups
 from ui import funnel_data, urlstate, widgets
 from ui.context import page_context
 
@@ -120,7 +121,8 @@ with tabs[1]:
         "withdrawal_reasons",
         fc.reasons_chart(reasons, lang, title=titled(take), footnote=note),
         take,
-        reasons,
+        # the table (and its download) hides small reasons, with complements (per-pipeline total)
+        hide_small_groups(reasons, "n", line="pipeline"),
     )
 
 with tabs[2]:
@@ -130,7 +132,9 @@ with tabs[2]:
         "first_human_contact",
         fc.first_contact_chart(contact, lang, title=titled(take), footnote=note),
         take,
-        contact,
+        hide_small_groups(
+            contact, "applications", columns=[c for c in contact.columns if c != "step"]
+        ),
     )
 
 with tabs[3]:
