@@ -24,7 +24,7 @@ section[data-testid="stSidebar"], div[data-testid="stSidebarCollapsedControl"],
 header[data-testid="stHeader"], div[data-testid="stToolbar"],
 div[data-testid="stDecoration"] { display: none !important; }
 div[data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 1400px; }
-div[data-testid="stMainBlockContainer"] h2 { font-size: 2rem; line-height: 1.2; }
+div[data-testid="stMainBlockContainer"] h1 { font-size: 2.1rem; line-height: 1.2; }
 div[data-testid="stMainBlockContainer"] div[data-testid="stMarkdownContainer"] p {
   font-size: 1.35rem; }
 div[data-testid="stMainBlockContainer"] div[data-testid="stCaptionContainer"] p {
@@ -92,7 +92,7 @@ nav_next.button(
     width="stretch",
 )
 
-st.header(slide.title, anchor=False)
+st.title(slide.title, anchor=False)
 # The header states the finding and the caption the footnote: the chart drops its own copies.
 widgets.plotly_chart(presenter_figure(slide), key=f"presenter_chart_{slide.key}")
 if slide.finding:

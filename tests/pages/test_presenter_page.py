@@ -59,16 +59,16 @@ def _button(at: AppTest, key: str):
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_next_and_previous_walk_the_slides(lang, titles):
     at = _open(lang)
-    assert at.header[0].value == titles[lang][0]
+    assert at.title[0].value == titles[lang][0]
     assert t("presenter.position", lang, i=1, n=len(titles[lang])) in [c.value for c in at.caption]
     assert _button(at, "presenter_prev").disabled
     _button(at, "presenter_next").click().run()
     assert at.query_params["slide"] in ("2", ["2"])
-    assert at.header[0].value == titles[lang][1]
+    assert at.title[0].value == titles[lang][1]
     _button(at, "presenter_next").click().run()
-    assert at.header[0].value == titles[lang][2]
+    assert at.title[0].value == titles[lang][2]
     _button(at, "presenter_prev").click().run()
-    assert at.header[0].value == titles[lang][1]
+    assert at.title[0].value == titles[lang][1]
     assert not at.exception
 
 
@@ -76,12 +76,12 @@ def test_next_and_previous_walk_the_slides(lang, titles):
 def test_slide_number_from_the_url(lang, titles):
     last = len(titles[lang])
     at = _open(lang, str(last))
-    assert at.header[0].value == titles[lang][-1]
+    assert at.title[0].value == titles[lang][-1]
     assert _button(at, "presenter_next").disabled
     # Out of range or unreadable numbers open the nearest slide, never an error.
-    assert _open(lang, "999").header[0].value == titles[lang][-1]
-    assert _open(lang, "abc").header[0].value == titles[lang][0]
-    assert _open(lang, "-3").header[0].value == titles[lang][0]
+    assert _open(lang, "999").title[0].value == titles[lang][-1]
+    assert _open(lang, "abc").title[0].value == titles[lang][0]
+    assert _open(lang, "-3").title[0].value == titles[lang][0]
 
 
 def test_demo_label_and_footnote(titles):
