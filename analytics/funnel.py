@@ -141,10 +141,13 @@ def _cohort_sql(
     return cat_sql + cohort_sql + rest, params
 
 
+FUNNEL_DERIVED = ("app_stage", "app_summary", "pipeline_stages", "event_stages")
+
+
 def _derived(cur: duckdb.DuckDBPyConnection) -> bool:
     """Whether the load-time tables (``store.refresh_derived``) are there and current."""
     try:
-        return store.derived_fresh(cur)
+        return store.derived_fresh(cur, *FUNNEL_DERIVED)
     except duckdb.Error:
         return False
 

@@ -22,7 +22,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics import grouped_stats, stats
+from analytics import grouped_stats, stats, store
 from analytics.filters import DIMENSIONS, Filters
 from analytics.stats import Interval
 from analytics.store import PIPELINES
@@ -98,11 +98,56 @@ class Overview:
     totals: dict[str, int] = field(default_factory=dict)
 
 
+def _derived(cur: duckdb.DuckDBPyConnection) -> bool:
+    """Whether ``app_outcomes`` (built at load time, ``store.DERIVED_SQL``) is current."""
+    try:
+        return store.derived_fresh(cur, "app_outcomes")
+    except duckdb.Error:
+        return False
+
+
 def _rate_counts(
     cur: duckdb.DuckDBPyConnection, filters: Filters, stratum: str | None
 ) -> pd.DataFrame:
     where, params = filters.where("a")
     stratum_sql = f"coalesce(a.{stratum}, '(missing)')" if stratum else "'all'"
+    if _derived(cur):
+        # Same counts without joining every application to the offers: the offer counts come
+        # from app_outcomes (applications with an offer or hire only).
+        return cur.execute(
+            f"""
+            WITH base AS (
+                SELECT
+                    a.pipeline,
+                    {stratum_sql} AS stratum,
+                    count(*) AS applications,
+                    count(*) FILTER (WHERE a.status <> 'open') AS decided,
+                    count(*) FILTER (WHERE a.status = 'hired') AS hired,
+                    count(*) FILTER (WHERE a.status = 'withdrawn') AS withdrawn
+                FROM applications AS a
+                WHERE {where}
+                GROUP BY ALL
+            ),
+            offered AS (
+                SELECT
+                    a.pipeline,
+                    {stratum_sql} AS stratum,
+                    count(a.accepted) AS offers_decided,
+                    count(*) FILTER (WHERE a.accepted) AS offers_accepted
+                FROM app_outcomes AS a
+                WHERE {where} AND a.has_offer
+                GROUP BY ALL
+            )
+            SELECT b.pipeline, b.stratum, b.applications, b.decided, b.hired, b.withdrawn,
+                   coalesce(o.offers_decided, 0) AS offers_decided,
+                   coalesce(o.offers_accepted, 0) AS offers_accepted
+            FROM base AS b
+            LEFT JOIN offered AS o
+                ON o.pipeline = b.pipeline AND o.stratum = b.stratum
+            ORDER BY ALL
+            """,
+            params,
+        ).df()
     return cur.execute(
         f"""
         SELECT
@@ -127,6 +172,23 @@ def _rate_counts(
 
 def _time_to_hire_counts(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     where, params = filters.where("a")
+    if _derived(cur):
+        return cur.execute(
+            f"""
+            SELECT
+                a.pipeline,
+                date_diff('day', a.applied_on, a.decided_on) AS days,
+                count(*) AS n
+            FROM app_outcomes AS a
+            WHERE {where}
+                AND a.status = 'hired'
+                AND a.accepted
+                AND a.decided_on IS NOT NULL
+            GROUP BY ALL
+            ORDER BY ALL
+            """,
+            params,
+        ).df()
     return cur.execute(
         f"""
         SELECT
@@ -154,6 +216,23 @@ def retention_counts(
     ``as_of``. Hires who have not started by ``as_of`` are left out."""
     where, params = filters.where("a")
     params = {**params, "as_of": as_of}
+    if _derived(cur):
+        return cur.execute(
+            f"""
+            SELECT
+                a.pipeline,
+                date_diff('day', a.start_on, least(coalesce(a.left_on, $as_of), $as_of)) AS days,
+                count(*) FILTER (WHERE a.left_on IS NOT NULL AND a.left_on <= $as_of) AS events,
+                count(*) FILTER (WHERE a.left_on IS NULL OR a.left_on > $as_of) AS censored
+            FROM app_outcomes AS a
+            WHERE {where}
+                AND a.has_hire
+                AND a.start_on <= $as_of
+            GROUP BY ALL
+            ORDER BY ALL
+            """,
+            params,
+        ).df()
     return cur.execute(
         f"""
         SELECT

@@ -178,7 +178,7 @@ LoadMode = Literal["replace", "append"]
 # they describe; readers use them only when it equals the current data version (``derived_fresh``)
 # and otherwise fall back to computing the same rows on the fly.
 DERIVED_VERSION_KEY = "derived_version"
-DERIVED_SOURCES = ("applications", "stage_events", "stages")
+DERIVED_SOURCES = ("applications", "stage_events", "stages", "offers", "hires")
 DERIVED_SQL: dict[str, str] = {
     # The latest event per application and stage (re-entries: latest entered_on), with the
     # application's attributes, so filters apply without a join. Sorted for cheap grouping.
@@ -216,6 +216,21 @@ DERIVED_SQL: dict[str, str] = {
     "pipeline_stages": """
         CREATE OR REPLACE TABLE pipeline_stages AS
         SELECT DISTINCT pipeline, stage FROM app_stage""",
+    # Applications with an offer or a hire, with the offer's and hire's dates: the Overview's
+    # offer, time-to-hire and retention counts scan these (a few per cent of the applications)
+    # instead of joining every application.
+    "app_outcomes": """
+        CREATE OR REPLACE TABLE app_outcomes AS
+        SELECT a.application_id, a.pipeline, a.applied_on, a.status,
+               a.role_family, a.seniority, a.region, a.source,
+               o.offered_on, o.decided_on, o.accepted, h.start_on, h.left_on,
+               o.application_id IS NOT NULL AS has_offer,
+               h.application_id IS NOT NULL AS has_hire
+        FROM applications AS a
+        LEFT JOIN offers AS o ON o.application_id = a.application_id
+        LEFT JOIN hires AS h ON h.application_id = a.application_id
+        WHERE o.application_id IS NOT NULL OR h.application_id IS NOT NULL
+        ORDER BY a.applied_on""",
     # Every stage seen in stage_events with its lowest order (stages missing from the catalogue).
     "event_stages": """
         CREATE OR REPLACE TABLE event_stages AS
@@ -278,15 +293,24 @@ def _mark_derived(cur: duckdb.DuckDBPyConnection, version: int) -> None:
     )
 
 
-def derived_fresh(cur: duckdb.DuckDBPyConnection) -> bool:
-    """True when the derived tables describe the current data version."""
+def derived_fresh(cur: duckdb.DuckDBPyConnection, *needed: str) -> bool:
+    """True when the derived tables describe the current data version (and, when named, the
+    ``needed`` ones exist: a database built by an older version may lack a newer one)."""
     rows = cur.execute(
         "SELECT key, value FROM meta WHERE key IN ('data_version', ?)", [DERIVED_VERSION_KEY]
     ).fetchall()
     values = dict(rows)
-    return values.get(DERIVED_VERSION_KEY) is not None and values.get(
+    fresh = values.get(DERIVED_VERSION_KEY) is not None and values.get(
         DERIVED_VERSION_KEY
     ) == values.get("data_version")
+    if fresh and needed:
+        present = cur.execute(
+            "SELECT count(DISTINCT table_name) FROM duckdb_tables() "
+            "WHERE schema_name = 'main' AND table_name = ANY(?)",
+            [list(needed)],
+        ).fetchall()[0][0]
+        fresh = present == len(set(needed))
+    return fresh
 
 
 class StoreError(Exception):

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from analytics import bench, demo, funnel, store
+from analytics import bench, demo, funnel, overview, store
 from analytics import stats as astats
 from analytics.__main__ import main as cli_main
 from analytics.filters import Filters
@@ -152,6 +152,45 @@ def test_derived_tables_give_the_same_funnel(filters):
             pd.testing.assert_frame_equal(value, slow[key], check_dtype=False, obj=key)
         else:
             assert value == slow[key], key
+
+
+@pytest.mark.parametrize("adjust_by", [None, "region"])
+@pytest.mark.parametrize(
+    "filters", [Filters(), Filters(seniority=("senior",), date_to=dt.date(2026, 3, 31))]
+)
+def test_derived_tables_give_the_same_overview(filters, adjust_by):
+    con = store.connect(":memory:")
+    demo.build(con, 3000, seed=12)
+    as_of = store.dataset_info(con).as_of
+    fast = overview.headline(con, filters, as_of=as_of, adjust_by=adjust_by)
+    parts = (
+        overview._rate_counts(con, filters, adjust_by),
+        overview._time_to_hire_counts(con, filters),
+        overview.retention_counts(con, filters, as_of),
+    )
+    _no_derived(con)
+    slow = overview.headline(con, filters, as_of=as_of, adjust_by=adjust_by)
+    assert fast == slow
+    for got, want in zip(
+        parts,
+        (
+            overview._rate_counts(con, filters, adjust_by),
+            overview._time_to_hire_counts(con, filters),
+            overview.retention_counts(con, filters, as_of),
+        ),
+        strict=True,
+    ):
+        pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
+def test_an_older_database_without_a_newer_derived_table_falls_back():
+    con = store.connect(":memory:")
+    demo.build(con, 800, seed=4)
+    as_of = store.dataset_info(con).as_of
+    want = overview.headline(con, Filters(), as_of=as_of)
+    con.execute("DROP TABLE app_outcomes")
+    assert store.derived_fresh(con) and not store.derived_fresh(con, "app_outcomes")
+    assert overview.headline(con, Filters(), as_of=as_of) == want
 
 
 def test_re_entries_and_unknown_stages_same_with_derived_tables():
