@@ -31,6 +31,9 @@ from analytics.overview import PRIVACY_THRESHOLD
 from analytics.slides import Deck, Slide, build_deck
 
 FORMATS = ("html", "pptx")
+# Series that are not a pipeline (a survey's total, touchpoints, money) get Okabe-Ito colours
+# that no pipeline uses, so a colour always means the same pipeline.
+NEUTRAL_COLORS = ("#999999", "#CC79A7", "#56B4E9", "#009E73")
 _COUNT_COLUMNS = ("n", "n Human-first", "n Automation-first")
 
 
@@ -276,8 +279,8 @@ def to_pptx(deck: Deck) -> bytes:
             c.value_axis.has_title = True
             c.value_axis.axis_title.text_frame.text = chart.axis_title
             c.value_axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(11)
-            c.value_axis.minimum_scale = 0
             if chart.unit in ("%", "score"):
+                c.value_axis.minimum_scale = 0
                 c.value_axis.maximum_scale = 100
             c.value_axis.tick_labels.font.size = Pt(11)
             c.category_axis.tick_labels.font.size = Pt(11)
@@ -285,13 +288,18 @@ def to_pptx(deck: Deck) -> bytes:
                 c.category_axis.reverse_order = True
             plot = c.plots[0]
             plot.has_data_labels = True
-            plot.data_labels.number_format = "0.0"
+            plot.data_labels.number_format = "#,##0" if chart.unit == "eur" else "0.0"
             plot.data_labels.number_format_is_linked = False
             plot.data_labels.font.size = Pt(10)
             for j, (ps, series) in enumerate(zip(plot.series, chart.series, strict=True)):
                 fill = ps.format.fill
                 fill.solid()
-                fill.fore_color.rgb = _rgb(pipeline_color(series.pipeline or f"other{j}", j))
+                color = (
+                    pipeline_color(series.pipeline, j)
+                    if series.pipeline
+                    else NEUTRAL_COLORS[j % len(NEUTRAL_COLORS)]
+                )
+                fill.fore_color.rgb = _rgb(color)
                 if series.low and series.high:
                     plus = [
                         (h - v) if v is not None and h is not None else 0.0

@@ -27,7 +27,16 @@ from analytics.filters import Filters
 from analytics.i18n import fmt_date, fmt_num, fmt_pct, label, t
 from analytics.overview import PRIVACY_THRESHOLD
 
-SLIDE_KINDS = ("headline", "funnel", "offers", "quality", "retention", "fairness")
+SLIDE_KINDS = (
+    "headline",
+    "funnel",
+    "offers",
+    "quality",
+    "retention",
+    "survey",
+    "fairness",
+    "business_case",
+)
 
 
 @dataclass(frozen=True)
@@ -480,13 +489,139 @@ def fairness_slide(
     return Slide("fairness", title, finding, footnote, fig, chart, table)
 
 
+def survey_slide(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, info: store.DatasetInfo, lang: str
+) -> Slide | None:
+    """The first survey's first Likert (else NPS / yes-no) question by pipeline, unweighted, as
+    on the Surveys page with its default grouping."""
+    survey = importlib.import_module("analytics.survey")
+    sc = importlib.import_module("analytics.survey_charts")
+    surveys = survey.list_surveys(cur)
+    if surveys.empty:
+        return None
+    sid = str(surveys.survey_id.iloc[0])
+    qs = survey.questions(cur, sid)
+    q = next((q for q in qs if q.kind == "likert"), None) or next(
+        (q for q in qs if q.kind in ("nps", "binary")), None
+    )
+    if q is None:
+        return None
+    frame = survey.respondent_frame(cur, sid, filters)
+    if frame.empty:
+        return None
+    groups, order = survey.group_frame(frame, "pipeline", None)
+    banner = survey.banner_table(cur, sid, q, groups, order, banner="pipeline")
+    names = {survey.TOTAL: t("survey.total", lang), survey.NO_GROUP: t("survey.no_group", lang)}
+    for key in banner.columns:
+        names.setdefault(key, _pname(key, lang))
+    for key, letter in banner.letter_of.items():
+        names[key] = f"{names[key]} ({letter})"
+    title = sc.takeaway(banner, names, lang)
+    finding = t("report.survey.finding", lang, question=q.text)
+    bm = None
+    if q.question_id == "prefer_human" or "human interaction" in q.text.lower():
+        bm = benchmarks.benchmark("prefer_human")
+    extra = t("survey.chart.note", lang) + (" " + _bm_source(bm, lang) if bm else "")
+    n = int(banner.summaries[survey.TOTAL].n) if survey.TOTAL in banner.summaries else len(frame)
+    footnote = _note(base_footnote(filters, info, lang), lang, n=n, extra=extra)
+    metric = {"nps": "survey.metric.nps"}.get(q.kind, "survey.metric.top_box")
+    fig = sc.summary_chart(
+        banner, names, lang, title=_wrap(title, 95), footnote=_wrap(footnote, 150)
+    )
+    reference = None
+    if bm is not None and bm.value is not None and q.kind in ("likert", "binary"):
+        _external_line(fig, bm, lang, horizontal=False)
+        short = t("report.external.short", lang, value=fmt_pct(bm.value, lang), source=bm.short)
+        reference = (short, 100 * bm.value)
+    series = []
+    for key in banner.columns:
+        summary = banner.summaries[key]
+        if summary.suppressed:
+            continue
+        if q.kind == "nps" and summary.nps is not None:
+            value, ci, scale = summary.nps.nps, summary.nps.ci, 1.0
+        else:
+            value, ci, scale = summary.top_box, summary.top_box_ci, 100.0
+        if not _fin(value):
+            continue
+        pipe = key if key in ("human_first", "automation_first") else None
+        series.append(
+            Series(
+                names[key],
+                pipe,
+                (_num(value, scale),),
+                (_num(ci.low, scale),),
+                (_num(ci.high, scale),),
+            )
+        )
+    chart = ChartData(
+        categories=(t(metric, lang, top=banner.top_box_label),),
+        series=tuple(series),
+        axis_title=t(metric, lang, top=banner.top_box_label),
+        unit="%" if q.kind != "nps" else "nps",
+        reference=reference,
+    )
+    table = pd.DataFrame(
+        [
+            {
+                t("report.col.group", lang): s.name,
+                t("report.col.value", lang): s.values[0],
+                t("report.col.low", lang): s.low[0],
+                t("report.col.high", lang): s.high[0],
+            }
+            for s in series
+        ]
+    )
+    external = (bm,) if bm is not None else ()
+    return Slide("survey", title, finding, footnote, fig, chart, table, external)
+
+
+def business_case_slide(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, info: store.DatasetInfo, lang: str
+) -> Slide | None:
+    """The business case with the page's default assumptions (value per 100 hires)."""
+    bc = importlib.import_module("analytics.business_case")
+    bcc = importlib.import_module("analytics.business_case_charts")
+    measured = bc.measure(cur, filters, info.as_of)
+    case = bc.business_case(measured, bc.Assumptions())
+    if not case.components:
+        return None
+    title = bcc.sentence(case, lang)
+    finding = bcc.value_takeaway(case, lang)
+    footnote = _note(
+        base_footnote(filters, info, lang),
+        lang,
+        n=int(sum(measured.hires.values())),
+        extra=t("report.bc.assumptions", lang),
+    )
+    fig = bcc.value_chart(case, lang, title=_wrap(title, 95), footnote=_wrap(footnote, 150))
+    keys = list(case.components)
+    values = [*(_num(case.components[k]) for k in keys), _num(case.net)]
+    cats = [*(t(f"bc.component.{k}", lang) for k in keys), t("bc.component.net", lang)]
+    chart = ChartData(
+        categories=tuple(cats),
+        series=(Series(t("report.bc.series", lang), None, tuple(values)),),
+        axis_title=t("report.bc.series", lang),
+        unit="eur",
+    )
+    table = pd.DataFrame(
+        {
+            t("report.col.component", lang): cats,
+            t("report.col.value", lang): [None if v is None else round(v) for v in values],
+        }
+    )
+    return Slide("business_case", title, finding, footnote, fig, chart, table)
+
+
 BUILDERS: dict[str, Callable[..., Slide | None]] = {
     "headline": headline_slide,
     "funnel": funnel_slide,
     "offers": offers_slide,
     "quality": quality_slide,
     "retention": retention_slide,
+    "survey": survey_slide,
     "fairness": fairness_slide,
+    "business_case": business_case_slide,
 }
 
 

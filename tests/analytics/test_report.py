@@ -96,6 +96,25 @@ def test_retention_numbers_are_the_quality_page_numbers(con, decks):
         assert series.values[1] == pytest.approx(100 * point.survival, abs=0.01)
 
 
+def test_business_case_numbers_are_the_business_case_page_numbers(con, decks):
+    from analytics import business_case as bc
+
+    info = store.dataset_info(con)
+    case = bc.business_case(bc.measure(con.cursor(), Filters(), info.as_of), bc.Assumptions())
+    chart = _slide(decks["en"], "business_case").chart
+    expected = [*case.components.values(), case.net]
+    assert list(chart.series[0].values) == pytest.approx(expected, abs=0.01)
+    assert chart.categories[-1] == "Net"
+
+
+def test_survey_slide_marks_the_external_preference_benchmark(decks):
+    s = _slide(decks["en"], "survey")
+    assert s.chart.reference is not None
+    assert "ASA 2016" in s.chart.reference[0]
+    assert "https://www.shrm.org" in s.footnote
+    assert s.external and s.external[0].value == 0.77
+
+
 def test_footnotes_say_cohort_filters_n_adjustment_and_demo(decks):
     head = _slide(decks["en"], "headline").footnote
     assert "Cohort" in head and "no filters" in head and "n = 4,000" in head
@@ -169,7 +188,8 @@ def test_pptx_has_one_slide_per_finding_with_native_charts(decks):
             assert pseries.name == series.name
             assert list(pseries.values) == list(series.values)
         xml = etree.tostring(charts[0]._chartSpace).decode()
-        assert xml.count("<c:errBars>") == len(s.chart.series)
+        with_interval = [x for x in s.chart.series if x.low and x.high]
+        assert xml.count("<c:errBars>") == len(with_interval)
         text = _texts(pslide)
         assert s.title in text
         assert s.finding in text
