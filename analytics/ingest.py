@@ -902,12 +902,44 @@ NOT_IDENTIFIER_WORDS = (
 )
 
 
+# Identifiers whatever other words the name has ("Date of birth" has "date", a step word) and
+# Dutch compounds that whole-word matching misses ("Telefoonnummer", "Geboortedatum").
+STRONG_IDENTIFIER_WORDS = (
+    "date of birth",
+    "birth date",
+    "birthdate",
+    "birthday",
+    "dob",
+    "geboortedatum",
+    "geboortedag",
+    "telefoonnummer",
+    "telefoon nummer",
+    "mobielnummer",
+    "mobiel nummer",
+    "mobiele nummer",
+    "gsm",
+    "linked in",
+    "linkedin",
+    "woonadres",
+    "huisadres",
+    "straatnaam",
+    "bsn",
+    "ssn",
+    "social security",
+    "burgerservicenummer",
+    "paspoort",
+    "passport",
+)
+
+
 def is_identifier(column: str) -> bool:
     """True for direct identifiers (names, e-mail, phone, address ...), which are never stored."""
     norm = normalise_name(column)
     words = f" {norm} "
     if norm.endswith(" id") or norm in ("id",):
         return False
+    if any(f" {w} " in words for w in STRONG_IDENTIFIER_WORDS):
+        return True
     if any(f" {w} " in words for w in NOT_IDENTIFIER_WORDS):
         return False
     return any(f" {w} " in words for w in IDENTIFIER_WORDS)
