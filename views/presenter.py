@@ -60,7 +60,8 @@ if presenting:
 else:
     st.query_params["chrome"] = "1"
 
-deck = report_data.deck(ctx.version, ctx.filters, lang)
+with st.spinner(ctx.t("presenter.building")):
+    deck = report_data.deck(ctx.version, ctx.filters, lang)
 if not deck.slides:
     st.warning(ctx.t("presenter.empty"), icon=":material/filter_alt:")
     st.stop()
