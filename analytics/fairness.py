@@ -492,9 +492,16 @@ def touchpoint_summary(pooled_table: pd.DataFrame) -> TouchpointSummary:
     return TouchpointSummary(a_min, h_min, a_flags, h_flags, a_clear, h_clear)
 
 
-def audit_table(table: pd.DataFrame, missing: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+def audit_table(
+    table: pd.DataFrame,
+    missing: pd.DataFrame,
+    lang: str = "en",
+    *,
+    comparison: Comparison = "best",
+) -> pd.DataFrame:
     """The bias-audit style export: shown rows only (suppressed groups left out), with the
-    number of applications without the column per step. Numbers stay numbers."""
+    number of applications without the column per step and what Fisher's test compared each
+    group with ("most_selected_group" or "all_other_groups"). Numbers stay numbers."""
     shown = table[~table.suppressed].copy()
     label_col = "label_nl" if lang == "nl" else "label_en"
     miss = missing.set_index(["stage", "touchpoint"])["missing"]
@@ -514,6 +521,9 @@ def audit_table(table: pd.DataFrame, missing: pd.DataFrame, lang: str = "en") ->
             "impact_ratio": shown.impact_ratio.round(3),
             "below_four_fifths": shown.four_fifths,
             "reference_group": shown.reference,
+            "fisher_compared_with": (
+                "most_selected_group" if comparison == "best" else "all_other_groups"
+            ),
             "fisher_p": shown.p_value,
             "holm_p": shown.p_adjusted,
             "finding": shown.finding,

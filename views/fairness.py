@@ -44,7 +44,9 @@ def ir_text(x: float) -> str:
     return fmt_num(x, lang, 2) if math.isfinite(x) else "—"
 
 
-def audit_display(table: pd.DataFrame, column: str | tuple[str, ...]) -> pd.DataFrame:
+def audit_display(
+    table: pd.DataFrame, column: str | tuple[str, ...], comparison: str
+) -> pd.DataFrame:
     """The adverse-impact table in the reader's language (suppressed rows left out)."""
     shown = table[~table.suppressed]
     return pd.DataFrame(
@@ -62,7 +64,7 @@ def audit_display(table: pd.DataFrame, column: str | tuple[str, ...]) -> pd.Data
             ctx.t("fair.table.flag"): [
                 ctx.t("fair.flag.yes") if f else "" for f in shown.four_fifths
             ],
-            ctx.t("fair.table.p"): [fmt_p(p, lang) for p in shown.p_value],
+            ctx.t(f"fair.table.p_{comparison}"): [fmt_p(p, lang) for p in shown.p_value],
             ctx.t("fair.table.p_adj"): [fmt_p(p, lang) for p in shown.p_adjusted],
             ctx.t("fair.table.finding"): [ctx.t(f"fair.finding.{f}") for f in shown.finding],
         }
@@ -137,7 +139,7 @@ with tabs[0]:
                     "impact",
                     fc.impact_chart(table, what, lang, title=titled(take), footnote=footnote),
                     take,
-                    audit_display(table, what),
+                    audit_display(table, what, comparison),
                 )
             else:
                 steps = table.drop_duplicates(["stage_order", "stage", "touchpoint"])
@@ -161,7 +163,7 @@ with tabs[0]:
                         one, cols, lang, title=titled(take_one), footnote=footnote
                     ),
                     take_one,
-                    audit_display(one, what),
+                    audit_display(one, what, comparison),
                 )
 
             # Automated vs human steps, side by side
@@ -224,7 +226,7 @@ with tabs[0]:
             # Export for compliance
             st.subheader(ctx.t("fair.export.header"))
             st.caption(ctx.t("fair.export.caption", k=PRIVACY_THRESHOLD))
-            audit = fairness.audit_table(table, missing, lang)
+            audit = fairness.audit_table(table, missing, lang, comparison=comparison)
             audit.insert(0, "group_column", names)
             if ctx.info.is_demo:
                 audit.insert(0, "data", ctx.t("fair.export.demo"))

@@ -329,6 +329,9 @@ def test_audit_export_suppressed_and_escaped():
     audit = fairness.audit_table(table, fairness.missing_by_step(counts), "nl")
     assert list(audit.group) == ["=HYPERLINK(1)", "B"]  # D suppressed
     assert (audit.applications_without_column == 20).all()
+    assert (audit.fisher_compared_with == "most_selected_group").all()
+    rest = fairness.audit_table(table, fairness.missing_by_step(counts), comparison="rest")
+    assert (rest.fisher_compared_with == "all_other_groups").all()
     assert audit.step.iloc[0] == "Eerste selectie"
     text = to_csv_bytes(audit).decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in text and "\n=HYPERLINK" not in text
