@@ -42,6 +42,33 @@ def step_counts(version: int, filters: Filters, cols: tuple[str, ...]) -> pd.Dat
         cur.close()
 
 
+@dataclass(frozen=True)
+class ImpactResult:
+    """Everything the adverse-impact tab draws, computed once per data version, filters,
+    columns and comparison (Fisher's exact tests on thousands of applicants take a moment)."""
+
+    counts: pd.DataFrame
+    table: pd.DataFrame
+    missing: pd.DataFrame
+    pooled: pd.DataFrame
+    gaps: pd.DataFrame
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def impact(
+    version: int, filters: Filters, cols: tuple[str, ...], comparison: fairness.Comparison
+) -> ImpactResult:
+    counts = step_counts(version, filters, cols)
+    pooled_counts = fairness.pooled_by_touchpoint(counts)
+    return ImpactResult(
+        counts=counts,
+        table=fairness.adverse_impact(counts, comparison=comparison),
+        missing=fairness.missing_by_step(counts),
+        pooled=fairness.adverse_impact(pooled_counts, comparison=comparison),
+        gaps=fairness.touchpoint_gap_tests(pooled_counts),
+    )
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def switcher_quality(version: int, filters: Filters, as_of: dt.date) -> pd.DataFrame:
     del version

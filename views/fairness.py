@@ -111,12 +111,13 @@ with tabs[0]:
         )
         cols: tuple[str, ...] = (column,) if second == "none" else (column, second)
         what: str | tuple[str, ...] = column if len(cols) == 1 else cols
-        counts = fairness_data.step_counts(ctx.version, ctx.filters, cols)
+        result = fairness_data.impact(ctx.version, ctx.filters, cols, comparison)
+        counts = result.counts
         if counts.empty:
             st.warning(ctx.t("fair.empty"), icon=":material/filter_alt:")
         else:
-            table = fairness.adverse_impact(counts, comparison=comparison)
-            missing = fairness.missing_by_step(counts)
+            table = result.table
+            missing = result.missing
             first = missing.iloc[0]
             names = " / ".join(col_name(c) for c in cols)
             st.info(
@@ -169,9 +170,7 @@ with tabs[0]:
             # Automated vs human steps, side by side
             st.subheader(ctx.t("fair.tp.header"))
             st.caption(ctx.t("fair.tp.caption"))
-            pooled = fairness.adverse_impact(
-                fairness.pooled_by_touchpoint(counts), comparison=comparison
-            )
+            pooled = result.pooled
             summary = fairness.touchpoint_summary(pooled)
             take = fc.takeaway_touchpoints(summary, what, lang)
             wide = fairness.side_by_side(pooled)
@@ -199,7 +198,7 @@ with tabs[0]:
                         fmt_p(p, lang) for p in wide[f"{tpn}_p_adjusted"]
                     ]
                 wide_shown = pd.DataFrame(data)
-            gaps = fairness.touchpoint_gap_tests(fairness.pooled_by_touchpoint(counts))
+            gaps = result.gaps
             if not gaps.empty and not wide_shown.empty:
                 by_group = gaps.set_index("group")
                 shown_groups = list(wide.group)
