@@ -222,7 +222,14 @@ if use_weights and spec is None:
 if spec is not None:
     st.info(ctx.t("survey.weights.on"), icon=":material/balance:")
 
-tabs = st.tabs([ctx.t("survey.tab.banner"), ctx.t("survey.tab.text"), ctx.t("survey.tab.manage")])
+tabs = st.tabs(
+    [
+        ctx.t("survey.tab.banner"),
+        ctx.t("survey.tab.overview"),
+        ctx.t("survey.tab.text"),
+        ctx.t("survey.tab.manage"),
+    ]
+)
 
 # --- question by grouping -------------------------------------------------------------------
 with tabs[0]:
@@ -403,8 +410,73 @@ with tabs[0]:
         if bkey == "pipeline" or bkey in DIMENSIONS:
             st.caption(ctx.t("survey.total_note"))
 
-# --- free text ------------------------------------------------------------------------------
+# --- all questions at a glance ----------------------------------------------------------------
 with tabs[1]:
+    headline_qs = [q for q in qs if q.kind in survey.HEADLINE_KINDS]
+    if not headline_qs:
+        st.info(ctx.t("survey.overview.none"))
+    else:
+        okey = st.selectbox(
+            ctx.t("survey.banner"),
+            grouping_keys,
+            format_func=banner_name,
+            key=f"survey_ov_banner_{sid}",
+            width=480,
+        )
+        oorder: tuple[str, ...] = qmap[okey[2:]].labels if okey.startswith("q:") else ()
+        banners = []
+        for hq in headline_qs:
+            if okey == f"q:{hq.question_id}":
+                continue
+            try:
+                banners.append(
+                    survey_data.banner(
+                        version, sid, ctx.filters, hq.question_id, okey, spec, oorder
+                    )
+                )
+            except survey.SurveyAnalysisError as e:
+                st.error(ctx.t("survey.failed", message=str(e)), icon=":material/error:")
+                break
+        rows_h = survey.headline_rows(banners)
+        if rows_h:
+            shown_cols = [c for c in rows_h[0].values if not math.isnan(rows_h[0].values[c])]
+            onames = group_names(okey, list(rows_h[0].values))
+            records = []
+            for r in rows_h:
+                rec = {
+                    ctx.t("survey.question"): r.question.text,
+                    ctx.t("survey.overview.measure"): ctx.t(f"survey.overview.metric.{r.metric}"),
+                }
+                for c in shown_cols:
+                    v = r.values.get(c, math.nan)
+                    if math.isnan(v):
+                        rec[onames[c]] = ""
+                    elif r.metric == "top_box":
+                        rec[onames[c]] = fmt_pct(v, lang)
+                    elif r.metric == "nps":
+                        rec[onames[c]] = fmt_num(v, lang)
+                    else:
+                        rec[onames[c]] = fmt_num(v, lang, 2)
+                rec[ctx.t("survey.overview.test")] = ctx.t(f"survey.overview.test.{r.test}")
+                rec[ctx.t("survey.overview.p")] = fmt_p(r.p_holm, lang) if r.test != "none" else ""
+                rec[ctx.t("survey.overview.finding")] = ctx.t(
+                    f"survey.overview.verdict.{r.verdict}"
+                )
+                records.append(rec)
+            overview = pd.DataFrame(records)
+            st.dataframe(overview, hide_index=True, width="stretch")
+            st.download_button(
+                ctx.t("survey.download_banner"),
+                data=to_csv_bytes(labelled(overview)),
+                file_name="aivshi_survey_overview.csv",
+                mime="text/csv",
+                icon=":material/download:",
+                key="survey_dl_overview",
+            )
+            st.caption(ctx.t("survey.overview.help"))
+
+# --- free text ------------------------------------------------------------------------------
+with tabs[2]:
     text_qs = [q for q in qs if q.kind == "text"]
     if not text_qs:
         st.info(ctx.t("survey.text.none"))
@@ -451,5 +523,5 @@ with tabs[1]:
         )
 
 # --- upload and manage ----------------------------------------------------------------------
-with tabs[2]:
+with tabs[3]:
     survey_import.render(ctx)

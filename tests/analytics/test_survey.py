@@ -458,3 +458,26 @@ def test_numeric_question_gets_means_and_rank_tests():
     ones = pd.Series(1.0, index=frame.respondent_id.to_numpy())
     (wpair,) = _banner(con, sid, "d", weights=ones).rank_pairs
     assert wpair.brunner_munzel_p == pytest.approx(sps.brunnermunzel(x, y).pvalue)
+
+
+def test_headline_rows_holm_over_questions():
+    table_l = {
+        "human_first": dict(zip(LIKERT, [2, 5, 10, 20, 13], strict=True)),
+        "automation_first": dict(zip(LIKERT, [6, 12, 14, 10, 8], strict=True)),
+    }
+    rows = _rows(table_l, "l")
+    for i, row in enumerate(rows):
+        row["b"] = "Yes" if i % 3 else "No"
+    con = store.connect()
+    sid = _load(con, [("l", "likert", LIKERT), ("b", "binary", ["No", "Yes"])], rows)
+    bl, bb = _banner(con, sid, "l"), _banner(con, sid, "b")
+    out = sv.headline_rows([bl, bb])
+    assert [r.metric for r in out] == ["top_box", "top_box"]
+    p_l = bl.rank_pairs[0].brunner_munzel_p_holm
+    p_b = bb.test.p_value
+    assert out[0].p_value == pytest.approx(p_l) and out[1].p_value == pytest.approx(p_b)
+    np.testing.assert_allclose(
+        [r.p_holm for r in out], stats.adjust_pvalues([p_l, p_b], "holm"), rtol=1e-12
+    )
+    assert out[0].values["human_first"] == pytest.approx(33 / 50)
+    assert {r.verdict for r in out} <= {"clear", "none"}

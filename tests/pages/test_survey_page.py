@@ -250,3 +250,20 @@ def test_small_groups_are_suppressed_on_the_page(tmp_path, monkeypatch):
     assert texts and len(texts[0]) == 40
     assert not texts[0][t("survey.text.col.answer", "en")].str.contains("Secret").any()
     assert any("Answers from 1 group(s)" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_all_questions_tab(lang):
+    at = _open(lang)
+    at.selectbox(key=f"survey_ov_banner_{SID}").set_value("q:spoke_first").run()
+    _assert_clean(at, lang)
+    frames = [
+        df.value for df in at.dataframe if t("survey.overview.finding", lang) in df.value.columns
+    ]
+    assert frames
+    overview = frames[0]
+    # 4 scales + NPS (yes/no question is the banner itself)
+    assert len(overview) == 5
+    assert set(overview[t("survey.overview.finding", lang)]) <= {
+        t(f"survey.overview.verdict.{v}", lang) for v in ("clear", "none", "too_few")
+    }
