@@ -174,3 +174,27 @@ def test_bad_uploads_get_a_message(lang, name, content):
     assert at.error and name in at.error[0].value
     if name == "empty.csv":
         assert WORDS[lang]["empty"] in at.error[0].value.lower()
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "text", "expect"),
+    [
+        (
+            "en",
+            "formulas.csv",
+            "arm,outcome\n"
+            + "".join(f"=1+{i % 2},{'yes' if i % 3 else 'no'}\n" for i in range(60)),
+            "=1+0",
+        ),
+        ("nl", "ids.csv", "id,y\n" + "".join(f"{i},{i % 2}\n" for i in range(200)), "60"),
+        ("en", "one_group.csv", "g,y\n" + "a,1\n" * 10, "fewer than two"),
+        ("nl", "empty_outcome.csv", "g,y\n" + "a,\nb,\n" * 5, "geen waarden"),
+    ],
+)
+def test_awkward_uploads_get_an_answer_or_a_message(lang, name, text, expect):
+    at = _open(lang)
+    at.radio(key="fair_two_source").set_value("upload").run()
+    at.file_uploader(key="fair_two_file").set_value((name, text.encode(), "text/csv"))
+    at.run()
+    _clean(at)
+    assert expect in _texts(at)
