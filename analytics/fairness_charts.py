@@ -30,6 +30,9 @@ TOUCHPOINT_COLORS = {
     "human": PIPELINE_COLORS["human_first"],
 }
 SWITCHER_COLORS = {"switchers": "#009E73", "others": "#999999"}
+# Steps, when there are more than the two touchpoints: Okabe-Ito without the yellow (too pale on
+# a light background) and without the pipelines' blue and orange (they mean pipelines elsewhere).
+STEP_COLORS = ("#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#999999", "#6A3D9A")
 
 
 def _fin(x: object) -> bool:
@@ -125,7 +128,7 @@ def impact_chart(
         color = (
             TOUCHPOINT_COLORS.get(step.touchpoint, EXTRA_COLORS[0])
             if len(steps) <= 2
-            else EXTRA_COLORS[i % len(EXTRA_COLORS)]
+            else STEP_COLORS[i % len(STEP_COLORS)]
         )
         fig.add_trace(
             go.Scatter(

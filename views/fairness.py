@@ -598,6 +598,15 @@ with tabs[2]:
                             st.warning(sentence, icon=":material/call_split:")
                         else:
                             st.markdown(f":material/insights: {sentence}")
+                        if math.isfinite(mh.homogeneity_p) and mh.homogeneity_p < 0.05:
+                            st.info(
+                                ctx.t(
+                                    "fair.two.heterogeneous",
+                                    by=two_col(stratum),
+                                    hp=fmt_p(mh.homogeneity_p, lang),
+                                ),
+                                icon=":material/stacked_bar_chart:",
+                            )
                         st.caption(
                             ctx.t(
                                 "fair.two.mh_method",

@@ -152,6 +152,8 @@ def test_two_groups_upload_berkeley_reversal(lang):
     reversal = [w.value for w in at.warning]
     assert any(WORDS[lang]["simpson"] in w for w in reversal), reversal
     assert any("0.90" in w or "0,90" in w for w in reversal)
+    # the department odds ratios differ (Breslow-Day-Tarone p = 0.002): said in words
+    assert any("Breslow" in i.value for i in at.info)
     # crude: Male 44.5% vs Female 30.4%
     assert any(m.value in ("44.5%", "44,5%") for m in at.metric)
 
