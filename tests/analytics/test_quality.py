@@ -176,6 +176,7 @@ def test_recent_hires_never_enter_a_12_month_rate(con):
     con.execute(
         "UPDATE hires SET start_on = DATE '2025-06-01', left_on = left_on + INTERVAL 517 DAY"
     )
+    store.rebuild_derived(con)  # edited in place, not loaded: refresh the summary tables
     q = quality.quality(con, Filters(), AS_OF)
     assert bool(_comp(q, "retention", "human_first").suppressed)
     ret = quality.retention(con, Filters(), AS_OF)
@@ -185,6 +186,7 @@ def test_recent_hires_never_enter_a_12_month_rate(con):
 
 def test_exits_before_start_are_left_out(fx):
     fx.execute("UPDATE hires SET left_on = DATE '2023-01-01' WHERE left_on IS NOT NULL")
+    store.rebuild_derived(fx)  # edited in place, not loaded: refresh the summary tables
     ret = quality.retention(fx, Filters(), AS_OF)
     assert ret.n == {"human_first": 5, "automation_first": 4}
 
