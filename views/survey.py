@@ -464,9 +464,17 @@ with tabs[1]:
                 )
                 records.append(rec)
             overview = pd.DataFrame(records)
-            st.dataframe(overview, hide_index=True, width="stretch")
+            st.dataframe(
+                overview,
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    ctx.t("survey.question"): st.column_config.TextColumn(width="medium"),
+                    ctx.t("survey.overview.measure"): st.column_config.TextColumn(width="small"),
+                },
+            )
             st.download_button(
-                ctx.t("survey.download_banner"),
+                ctx.t("survey.overview.download"),
                 data=to_csv_bytes(labelled(overview)),
                 file_name="aivshi_survey_overview.csv",
                 mime="text/csv",
