@@ -216,14 +216,19 @@ DERIVED_SQL: dict[str, str] = {
     "pipeline_stages": """
         CREATE OR REPLACE TABLE pipeline_stages AS
         SELECT DISTINCT pipeline, stage FROM app_stage""",
-    # Applications with an offer or a hire, with the offer's and hire's dates: the Overview's
+    # Applications with an offer or a hire, with every offer and hire column: the Overview's
     # offer, time-to-hire and retention counts scan these (a few per cent of the applications)
-    # instead of joining every application.
+    # instead of joining every application. Offers and quality of hire can do the same
+    # (``FROM app_outcomes AS a WHERE a.has_hire AND <filters on a>``).
     "app_outcomes": """
         CREATE OR REPLACE TABLE app_outcomes AS
         SELECT a.application_id, a.pipeline, a.applied_on, a.status,
                a.role_family, a.seniority, a.region, a.source,
-               o.offered_on, o.decided_on, o.accepted, h.start_on, h.left_on,
+               a.first_human_step, a.career_switcher, a.gender, a.age_band,
+               o.offered_on, o.decided_on, o.accepted, o.base_salary, o.comp_ratio,
+               o.competing_offers, o.decline_reason,
+               h.start_on, h.perf_6m, h.perf_12m, h.manager_satisfaction, h.ramp_days,
+               h.left_on, h.exit_type,
                o.application_id IS NOT NULL AS has_offer,
                h.application_id IS NOT NULL AS has_hire
         FROM applications AS a
