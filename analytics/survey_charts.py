@@ -16,7 +16,7 @@ from analytics import charts
 from analytics.i18n import fmt_num, fmt_p, fmt_pct, t
 from analytics.survey import TOTAL, Banner, proportion_interval
 
-TOTAL_COLOR = "#7F7F7F"
+TOTAL_COLOR = "#5A5A5A"
 # ColorBrewer BrBG (colour-blind safe), negative -> positive.
 DIVERGING = {
     2: ("#A6611A", "#018571"),
@@ -152,6 +152,7 @@ def shares_chart(
                 "array": [(ci.high - s) * 100 for s, ci in zip(shares, cis, strict=True)],
                 "arrayminus": [(s - ci.low) * 100 for s, ci in zip(shares, cis, strict=True)],
                 "thickness": 1.2,
+                "color": "#999999",
             },
             customdata=[
                 f"{fmt_pct(s, lang)} ({fmt_pct(ci.low, lang)} – {fmt_pct(ci.high, lang)})"
@@ -232,7 +233,16 @@ def summary_chart(
             x=xs,
             y=values,
             marker_color=colors,
-            error_y={"type": "data", "symmetric": False, "array": highs, "arrayminus": lows},
+            # mid-grey whiskers read on the light and the dark theme
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": highs,
+                "arrayminus": lows,
+                "color": "#999999",
+                "thickness": 2,
+                "width": 8,
+            },
             hovertemplate="%{x}: %{y:.1f}<extra></extra>",
         )
     )
