@@ -315,6 +315,7 @@ def two_group_chart(
     title: str,
     footnote: str = "",
     colors: tuple[str, str] | None = None,
+    x_title: str = "",
 ) -> go.Figure:
     """Outcome rate of both groups (overall and, when stratified, per stratum) with intervals.
     ``colors``: the pipeline colours when the groups are pipelines; otherwise two Okabe-Ito
@@ -356,6 +357,7 @@ def two_group_chart(
         )
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text=t("fair.chart.yes_axis", lang), ticksuffix="%", rangemode="tozero")
+    fig.update_xaxes(title_text=x_title)
     return base_layout(fig, title=title, footnote=footnote, height=420)
 
 

@@ -563,6 +563,7 @@ with tabs[2]:
                             lang,
                             title=titled(take),
                             footnote=footnote if upload is None else "",
+                            x_title=two_col(stratum_col) if stratum_col else "",
                             colors=(
                                 (pipeline_color(group_a), pipeline_color(group_b))
                                 if upload is None and group_col == "pipeline"
