@@ -133,24 +133,41 @@ def value_chart(case: BusinessCase, lang: str, *, title: str, footnote: str) -> 
         for k, v in zip([*keys, "net"], values, strict=True)
     ]
     colors = [GAIN if v >= 0 else LOSS for v in values[:-1]] + [pipeline_color(PIPELINES[0])]
-    err = None
-    if math.isfinite(case.net_ci.low):
-        err = {
-            "type": "data",
-            "symmetric": False,
-            "array": [0.0] * len(keys) + [case.net_ci.high - case.net],
-            "arrayminus": [0.0] * len(keys) + [case.net - case.net_ci.low],
-        }
     fig = go.Figure(
         go.Bar(
             y=names,
             x=values,
             orientation="h",
             marker_color=colors,
-            error_x=err,
             hoverinfo="y",
+            showlegend=False,
         )
     )
+    if math.isfinite(case.net_ci.low):
+        # Only the net has an interval: drawn as its own trace so the components get no caps.
+        fig.add_scatter(
+            y=[names[-1]],
+            x=[case.net],
+            mode="markers",
+            marker={"size": 1, "color": "rgba(0,0,0,0)"},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": [case.net_ci.high - case.net],
+                "arrayminus": [case.net - case.net_ci.low],
+                "color": "#555",
+            },
+            hovertext=[
+                t(
+                    "bc.ci",
+                    lang,
+                    low=fmt_money(case.net_ci.low, lang, signed=True),
+                    high=fmt_money(case.net_ci.high, lang, signed=True),
+                )
+            ],
+            hoverinfo="text",
+            showlegend=False,
+        )
     base_layout(fig, title=title, footnote=footnote, height=380)
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title=t("bc.value.axis", lang), zeroline=True, zerolinecolor="#888")

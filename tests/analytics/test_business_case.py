@@ -329,7 +329,7 @@ def test_figures(fx, lang):
         assert fig.data
     value = figs[0].data[0]
     assert np.asarray(value.x)[-1] == pytest.approx(NET)
-    assert value.error_x.arrayminus[-1] == pytest.approx(case.net - case.net_ci.low)
+    assert figs[0].data[1].error_x.arrayminus[0] == pytest.approx(case.net - case.net_ci.low)
     assert len(figs[1].data) == 2  # low and high
     take = bcc.hours_takeaway(case.hours, hours, lang)
     assert ("recruiter" in take.lower()) or ("recruitergesprek" in take.lower())
