@@ -481,3 +481,36 @@ def test_headline_rows_holm_over_questions():
     )
     assert out[0].values["human_first"] == pytest.approx(33 / 50)
     assert {r.verdict for r in out} <= {"clear", "none"}
+
+
+def test_chart_builders_centre_neutral_and_draw_intervals():
+    table = {
+        "human_first": dict(zip(LIKERT, [2, 5, 10, 20, 13], strict=True)),
+        "automation_first": dict(zip(LIKERT, [6, 12, 14, 10, 8], strict=True)),
+    }
+    con = store.connect()
+    sid = _load(con, [("l", "likert", LIKERT)], _rows(table, "l"))
+    b = _banner(con, sid, "l")
+    names = {sv.TOTAL: "Total", "human_first": "Human-first", "automation_first": "Automation"}
+    fig = sc.likert_chart(b, names, "en", title="t", footnote="f")
+    neutral = [tr for tr in fig.data if tr.name == "Neutral"]
+    assert len(neutral) == 2  # split around zero
+    np.testing.assert_allclose(np.abs(neutral[0].x), np.abs(neutral[1].x))
+    # human-first: Neutral 10/50 -> 10 points each side; Disagree starts at -10 and is 10 long
+    hf = 1  # row order: Total, human-first, automation-first
+    assert neutral[1].x[hf] == pytest.approx(10.0)
+    disagree = next(tr for tr in fig.data if tr.name == "Disagree")
+    assert disagree.base[hf] == pytest.approx(-10.0) and disagree.x[hf] == pytest.approx(-10.0)
+    agree = next(tr for tr in fig.data if tr.name == "Agree")
+    assert agree.base[hf] == pytest.approx(10.0) and agree.x[hf] == pytest.approx(40.0)
+    assert "n=50" in fig.data[0].y[hf]
+    summary = sc.summary_chart(b, names, "en", title="t", footnote="f")
+    bar = summary.data[0]
+    ci = b.summaries["human_first"].top_box_ci
+    assert bar.y[1] == pytest.approx(66.0)
+    assert bar.error_y.array[1] == pytest.approx((ci.high - 0.66) * 100)
+    shares = sc.shares_chart(b, names, "en", title="t", footnote="f")
+    assert len(shares.data) == 3  # one trace per column, each with its Wilson interval
+    proportion = b.shares.at["Agree", "human_first"]
+    low = sv.proportion_interval(proportion, 50).low
+    assert shares.data[1].error_x.arrayminus[3] == pytest.approx((proportion - low) * 100)
