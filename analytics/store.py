@@ -531,6 +531,21 @@ def connect(path: str | Path = ":memory:", *, read_only: bool = False) -> duckdb
     return con
 
 
+def _remove_stale_builds(target: Path) -> None:
+    """Delete half-built demo files (``<db>.tmp<pid>``, its WAL) left by a process that died
+    during a first start; files of a process that still runs are left alone."""
+    for leftover in target.parent.glob(f"{target.name}.tmp*"):
+        pid = leftover.name[len(target.name) + 4 :].removesuffix(".wal")
+        if not pid.isdigit() or leftover.is_dir():
+            continue  # DuckDB's own spill directory is "<db>.tmp"
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            leftover.unlink(missing_ok=True)
+        except OSError:
+            continue  # alive, owned by someone else
+
+
 def open_database(
     path: str | Path | None = None,
     *,
@@ -573,6 +588,7 @@ def open_database(
         tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             leftover.unlink(missing_ok=True)
+        _remove_stale_builds(target)
         con = connect(tmp)
         try:
             build_demo(con)

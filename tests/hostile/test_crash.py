@@ -155,6 +155,8 @@ def test_sigkill_during_the_first_start_leaves_no_half_built_database(tmp_path, 
         assert info.is_demo and info.applications in (300, 200000)
     finally:
         con.close()
+    # the killed process's half-built file is cleaned up by the next start
+    assert not [f for f in target.parent.iterdir() if f.name.startswith(f"{target.name}.tmp")]
 
 
 DEMO_CLI = [sys.executable, "-m", "analytics", "demo", "--applications", "200000", "--db"]
