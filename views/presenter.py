@@ -47,7 +47,8 @@ def _go(to: int) -> None:
     st.query_params["slide"] = str(to)
 
 
-presenting = st.toggle(
+top_left, top_right = st.columns([2, 1], vertical_alignment="bottom")
+presenting = top_left.toggle(
     ":material/fullscreen: " + ctx.t("presenter.mode"),
     value=st.query_params.get("chrome") != "1",
     key="presenter_mode",
@@ -60,8 +61,18 @@ if presenting:
 else:
     st.query_params["chrome"] = "1"
 
+with top_right:
+    # The same "adjust for" choice (and URL parameter) as the Overview page.
+    adjust_by = widgets.adjust_selector(
+        ctx,
+        key="adjust",
+        label_key="overview.adjust",
+        none_key="overview.adjust.none",
+        help_key="overview.adjust.help",
+    )
+
 with st.spinner(ctx.t("presenter.building")):
-    deck = report_data.deck(ctx.version, ctx.filters, lang)
+    deck = report_data.deck(ctx.version, ctx.filters, lang, adjust_by)
 if not deck.slides:
     st.warning(ctx.t("presenter.empty"), icon=":material/filter_alt:")
     st.stop()
@@ -107,7 +118,7 @@ st.divider()
 with st.expander(ctx.t("presenter.exports"), icon=":material/download:"):
     st.caption(ctx.t("presenter.exports.help", k=fmt_num(PRIVACY_THRESHOLD, lang)))
     state_key = "presenter_exports"
-    stamp = (ctx.version, ctx.filters, lang)
+    stamp = (ctx.version, ctx.filters, lang, adjust_by)
     if st.button(ctx.t("presenter.prepare"), icon=":material/build:", key="presenter_prepare"):
         files: dict[str, bytes] = {}
         with st.status(ctx.t("presenter.preparing"), expanded=False) as status:

@@ -101,3 +101,12 @@ def test_downloads_are_prepared_on_click():
     assert len(downloads) == 4
     labels = [d.proto.label for d in downloads]
     assert labels == [t(f"presenter.{k}", "en") for k in ("html", "pptx", "csv", "xlsx")]
+
+
+def test_adjustment_choice_reaches_the_headline_footnote():
+    at = _open("en")
+    at.selectbox(key="adjust").set_value("seniority").run()
+    assert not at.exception
+    captions = "\n".join(c.value for c in at.caption)
+    assert "adjusted for seniority (Mantel-Haenszel)" in captions
+    assert at.query_params["adjust"] in ("seniority", ["seniority"])
