@@ -174,10 +174,10 @@ LoadMode = Literal["replace", "append"]
 # stages change (and by undo), so the funnel queries read them instead of deduplicating and joining
 # stage_events on every page run (measured with ``python -m analytics bench``: the funnel page's
 # analytics at 1M applications went from ~2.4 s to well under a second). They are not in SCHEMA:
-# not data to load, copy for undo or export. ``DERIVED_VERSION_KEY`` in meta says which data version
+# not data to load, copy for undo or export. ``DERIVED_INFO_TABLE`` says which data version
 # they describe; readers use them only when it equals the current data version (``derived_fresh``)
 # and otherwise fall back to computing the same rows on the fly.
-DERIVED_VERSION_KEY = "derived_version"
+DERIVED_INFO_TABLE = "derived_info"  # one row: the data version the derived tables describe
 DERIVED_SOURCES = ("applications", "stage_events", "stages", "offers", "hires")
 DERIVED_SQL: dict[str, str] = {
     # The latest event per application and stage (re-entries: latest entered_on), with the
@@ -292,30 +292,31 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _mark_derived(cur: duckdb.DuckDBPyConnection, version: int) -> None:
+    # A table of its own, not a ``meta`` key: meta is data (copied and restored by undo, shown
+    # in exports), this is bookkeeping of the derived tables.
     cur.execute(
-        "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = ?",
-        [DERIVED_VERSION_KEY, str(version), str(version)],
+        f"CREATE OR REPLACE TABLE {DERIVED_INFO_TABLE} AS SELECT {int(version)}::BIGINT AS version"
     )
 
 
 def derived_fresh(cur: duckdb.DuckDBPyConnection, *needed: str) -> bool:
     """True when the derived tables describe the current data version (and, when named, the
     ``needed`` ones exist: a database built by an older version may lack a newer one)."""
-    rows = cur.execute(
-        "SELECT key, value FROM meta WHERE key IN ('data_version', ?)", [DERIVED_VERSION_KEY]
-    ).fetchall()
-    values = dict(rows)
-    fresh = values.get(DERIVED_VERSION_KEY) is not None and values.get(
-        DERIVED_VERSION_KEY
-    ) == values.get("data_version")
-    if fresh and needed:
-        present = cur.execute(
-            "SELECT count(DISTINCT table_name) FROM duckdb_tables() "
-            "WHERE schema_name = 'main' AND table_name = ANY(?)",
-            [list(needed)],
-        ).fetchall()[0][0]
-        fresh = present == len(set(needed))
-    return fresh
+    wanted = {DERIVED_INFO_TABLE, *needed}
+    present = cur.execute(
+        "SELECT count(DISTINCT table_name) FROM duckdb_tables() "
+        "WHERE schema_name = 'main' AND table_name = ANY(?)",
+        [sorted(wanted)],
+    ).fetchall()[0][0]
+    if present != len(wanted):
+        return False
+    row = cur.execute(
+        f"""
+        SELECT (SELECT value FROM meta WHERE key = 'data_version'),
+               (SELECT max(version) FROM {DERIVED_INFO_TABLE})
+        """
+    ).fetchall()[0]
+    return row[0] is not None and row[1] is not None and str(row[1]) == str(row[0])
 
 
 class StoreError(Exception):

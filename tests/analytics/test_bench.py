@@ -111,7 +111,7 @@ def test_bench_cli_writes_json(tmp_path, capsys):
 
 
 def _no_derived(cur):
-    cur.execute("DELETE FROM meta WHERE key = ?", [store.DERIVED_VERSION_KEY])
+    cur.execute(f"DROP TABLE {store.DERIVED_INFO_TABLE}")
 
 
 @pytest.mark.parametrize(
@@ -240,7 +240,8 @@ def test_survey_load_keeps_derived_tables_current_and_undo_rebuilds_them():
         "surveys": pd.DataFrame({"survey_id": ["s2"], "name": ["x"]}),
     }
     version = store.load_tables(con, survey, mode="append", keep_previous=True)
-    assert store.derived_fresh(con) and store.get_meta(con)["derived_version"] == str(version)
+    assert store.derived_fresh(con) and store.dataset_info(con).data_version == version
+    assert "derived_version" not in store.get_meta(con)  # bookkeeping stays out of meta
     store.undo_last_load(con)
     assert store.derived_fresh(con)
     n = con.execute("SELECT count(*) FROM app_summary").fetchall()[0][0]
