@@ -10,8 +10,9 @@ disclosure control (Hundepool et al., *Statistical Disclosure Control*, Wiley 20
 UK ONS and Eurostat guidance use the same rule). When a line has nothing left to hide alongside
 its only hidden cell, its total is hidden instead.
 
-Zeros are not hidden (a zero discloses no one), and a zero is chosen as the complement only when
-no non-zero cell is left, since hiding a zero protects little.
+Zeros are not hidden (a zero discloses no one) and never chosen as the complement: with counts
+known to be >= 0, a hidden zero can be solved for (a property test found a table where a chain
+of hidden zeros gave the hidden count away); the line's total is hidden instead.
 """
 
 from __future__ import annotations
@@ -45,14 +46,13 @@ def primary(counts: np.ndarray, threshold: int = PRIVACY_THRESHOLD) -> np.ndarra
 
 
 def _complement(values: np.ndarray, hidden: np.ndarray) -> int | None:
-    """The index of the cell to hide next in one line: the smallest non-zero shown cell, else the
-    smallest shown cell; None when every cell is hidden already."""
-    shown = np.flatnonzero(~hidden & ~np.isnan(values))
+    """The index of the cell to hide next in one line: the smallest non-zero shown cell; None
+    when there is none (then the line's total is hidden instead). A hidden zero protects
+    nothing: with counts known to be >= 0 and a zero total elsewhere it can be solved for."""
+    shown = np.flatnonzero(~hidden & ~np.isnan(values) & (values > 0))
     if not len(shown):
         return None
-    nonzero = shown[values[shown] > 0]
-    pool = nonzero if len(nonzero) else shown
-    return int(pool[np.argmin(values[pool])])  # the first of equal smallest
+    return int(shown[np.argmin(values[shown])])  # the first of equal smallest
 
 
 def complementary(
@@ -92,6 +92,8 @@ def complementary(
                 hidden[pick, k] = True
             changed = True
             break  # re-scan every line: this cell sits in a column (or row) too
+    if row_totals and col_totals:
+        _audit(values, hidden, hide_row, hide_col)
     # A hidden total is itself a cell of the totals line (the grand total): protect it the same way
     if row_totals and col_totals:
         for flags in (hide_row, hide_col):
@@ -101,6 +103,49 @@ def complementary(
                 if pick is not None:
                     flags[pick] = True
     return Suppression(cells=hidden, row_totals=hide_row, col_totals=hide_col)
+
+
+def _interval(values, hidden, hide_row, hide_col, cell) -> float:
+    """Width of the range a hidden cell can take over every table with the shown cells and the
+    shown row / column totals, counts >= 0 (the attacker's linear program)."""
+    from scipy.optimize import linprog
+
+    cells = list(zip(*np.nonzero(hidden), strict=True))
+    pos = {c: k for k, c in enumerate(cells)}
+    rows = []
+    rhs = []
+    for i in range(values.shape[0]):
+        if not hide_row[i] and hidden[i].any():
+            rows.append([1.0 if c[0] == i else 0.0 for c in cells])
+            rhs.append(values[i][hidden[i]].sum())
+    for j in range(values.shape[1]):
+        if not hide_col[j] and hidden[:, j].any():
+            rows.append([1.0 if c[1] == j else 0.0 for c in cells])
+            rhs.append(values[:, j][hidden[:, j]].sum())
+    target = np.zeros(len(cells))
+    target[pos[cell]] = 1.0
+    kwargs = {"A_eq": np.array(rows), "b_eq": np.array(rhs)} if rows else {}
+    low = linprog(target, bounds=(0, None), **kwargs)
+    high = linprog(-target, bounds=(0, None), **kwargs)
+    if high.status == 3:  # unbounded above
+        return np.inf
+    return -high.fun - low.fun
+
+
+def _audit(values, hidden, hide_row, hide_col) -> None:
+    """The single-line rule is not always enough when rows and columns both have totals (a table
+    of tiny counts can be solved as a whole, with counts >= 0). Check every hidden cell with the
+    attacker's linear program and hide the totals of any cell that could still be recovered."""
+    if not hidden.any() or values.size > 400:  # big tables: the rule alone (and cost bounded)
+        return
+    changed = True
+    while changed:
+        changed = False
+        for cell in zip(*np.nonzero(hidden), strict=True):
+            if _interval(values, hidden, hide_row, hide_col, cell) < 0.5:
+                hide_row[cell[0]] = hide_col[cell[1]] = True
+                changed = True
+                break
 
 
 def suppress_in_groups(
