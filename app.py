@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 
+import duckdb
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
+from analytics import store
 from analytics.i18n import fmt_date, fmt_num, t
 from ui import auth, data, filters
 from ui.context import PageContext, set_page_context
@@ -23,13 +25,23 @@ lang = filters.language_switch()
 # Sign-in only when [auth] is configured in .streamlit/secrets.toml (README, "Sign-in").
 auth.gate(lang)
 
-if data.needs_first_build():
-    with st.spinner(t("app.building_demo", lang)):
-        data.cursor().close()
-
-version = data.data_version()
-info = data.dataset_info(version)
-options = data.options(version)
+try:
+    if data.needs_first_build():
+        with st.spinner(t("app.building_demo", lang)):
+            data.cursor().close()
+    version = data.data_version()
+    info = data.dataset_info(version)
+    options = data.options(version)
+except store.StoreError as e:
+    # The database cannot be opened (locked by another program, missing in read-only mode):
+    # the message says what to do; no traceback.
+    log.warning("Database not available: %s", e)
+    st.error(t("error.database", lang, detail=str(e)), icon=":material/database:")
+    st.stop()
+except duckdb.Error:
+    log.exception("Opening the database failed")
+    st.error(t("error.database", lang, detail=""), icon=":material/database:")
+    st.stop()
 
 pages = {
     t("nav.section.insights", lang): [

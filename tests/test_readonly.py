@@ -179,6 +179,20 @@ def test_data_and_survey_pages_say_uploads_are_off(tmp_path, monkeypatch, clean_
         assert not at.get("file_uploader")
 
 
+def test_missing_published_database_gets_a_message_not_a_traceback(
+    tmp_path, monkeypatch, clean_caches
+):
+    monkeypatch.setenv(store.DB_ENV_VAR, str(tmp_path / "not_published.duckdb"))
+    monkeypatch.setenv(store.READ_ONLY_ENV_VAR, "1")
+    for lang, words in (("en", "cannot open its database"), ("nl", "kan de database niet")):
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.query_params["lang"] = lang
+        at.run()
+        assert not at.exception
+        assert any(words in e.value and "publish" in e.value for e in at.error)
+    assert list(tmp_path.iterdir()) == []
+
+
 # --- two app processes and a loader ----------------------------------------------------------
 
 READER = textwrap.dedent(

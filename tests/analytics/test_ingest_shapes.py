@@ -147,7 +147,7 @@ def test_stage_history_shapes_round_trip(gh, file, id_col, stage_col):
     for e in events:
         firsts.setdefault(e[id_col], e[stage_col])
     assert len(set(firsts.values())) > 2 and not set(firsts.values()) & set(labels)
-    labels.update({name: labels["First screen"] for name in firsts.values()})
+    labels.update(dict.fromkeys(firsts.values(), labels["First screen"]))
     apps = {r["Application ID"]: r["Status"] for r in _rows("greenhouse_applications.csv")}
     last: dict[str, int] = {}
     for e in events:
