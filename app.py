@@ -110,7 +110,12 @@ st.sidebar.caption(t("data.as_of", lang, date=fmt_date(info.as_of, lang)))
 active_filters = filters.sidebar_filters(options, lang)
 if info.is_demo:
     st.sidebar.info(t("demo.short", lang), icon=":material/science:")
-    st.info(t("demo.banner", lang, n=fmt_num(info.applications, lang)), icon=":material/science:")
+    if page.url_path == "presenter":  # slides carry the demo label themselves: keep it short
+        st.caption(t("demo.short", lang))
+    else:
+        st.info(
+            t("demo.banner", lang, n=fmt_num(info.applications, lang)), icon=":material/science:"
+        )
 
 set_page_context(PageContext(lang=lang, filters=active_filters, info=info))
 
