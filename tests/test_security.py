@@ -201,6 +201,7 @@ FILLERS = {
     "dim": "role_family",
     "ramp_target": 90,
     "survey_id": INJECTIONS[0],
+    "unit": "offers",
 }
 
 
@@ -218,8 +219,10 @@ def test_every_metric_query_binds_filter_values(demo_con, fn):
             kwargs[name] = filters
         elif name in FILLERS:
             kwargs[name] = FILLERS[name]
+        elif name == "info":
+            kwargs[name] = store.dataset_info(demo_con)
         elif p.default is inspect.Parameter.empty:
-            pytest.skip(f"no value for the required parameter {name!r}")
+            pytest.fail(f"add a value for the required parameter {name!r} to FILLERS")
     cur = demo_con.cursor()
     try:
         try:
