@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import math
 
-from analytics.i18n import fmt_days, fmt_num, fmt_pct, fmt_points, t
+from analytics.filters import Filters
+from analytics.i18n import fmt_date, fmt_days, fmt_num, fmt_pct, fmt_points, label, t
 from analytics.overview import MetricResult
-from analytics.store import PIPELINES
+from analytics.store import PIPELINES, DatasetInfo
 
 MIN_N_FOR_FINDING = 30
 """Below this many observations in either pipeline a comparison is "too few to say"."""
@@ -168,3 +169,33 @@ def difference_phrase(
 def demo_note(lang: str) -> str:
     """Said on every slide and export made from demo data."""
     return t("finding.demo_note", lang)
+
+
+def filters_text(filters: Filters, lang: str) -> str:
+    """The active filters in words ("Role family: Engineering; ..."), or "no filters"."""
+    parts = []
+    for key, value in filters.describe().items():
+        name = t("filters.dates", lang) if key == "dates" else t(f"dim.{key}", lang)
+        if key != "dates":
+            value = ", ".join(label(key, v, lang) for v in value.split(", "))
+        parts.append(f"{name}: {value}")
+    return "; ".join(parts) if parts else t("filters.none_active", lang)
+
+
+def cohort_footnote(filters: Filters, info: DatasetInfo, lang: str) -> str:
+    """The footnote under every chart, page and slide: cohort rule, filters, as-of date, the
+    pipeline tagging rules when pipelines came from rules at import, and the demo label."""
+    text = t(
+        "footnote.cohort",
+        lang,
+        filters=filters_text(filters, lang),
+        as_of=fmt_date(info.as_of, lang),
+    )
+    rules = getattr(info, "pipeline_rules", None)
+    if rules:  # pipelines tagged by rules at import, not read from a column ("default:28")
+        which, _, n = rules.partition(":")
+        rules_name = t(f"ingest.rules.{which}", lang)
+        text += " " + t("footnote.pipeline_rules", lang, rules=rules_name, n=n)
+    if info.is_demo:
+        text += " " + t("finding.demo_suffix", lang)
+    return text

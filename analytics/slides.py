@@ -97,26 +97,9 @@ class Deck:
 # ---------------------------------------------------------------------------------------------
 
 
-def filters_text(filters: Filters, lang: str) -> str:
-    parts = []
-    for key, value in filters.describe().items():
-        name = t("filters.dates", lang) if key == "dates" else t(f"dim.{key}", lang)
-        if key != "dates":
-            value = ", ".join(label(key, v, lang) for v in value.split(", "))
-        parts.append(f"{name}: {value}")
-    return "; ".join(parts) if parts else t("filters.none_active", lang)
-
-
-def base_footnote(filters: Filters, info: store.DatasetInfo, lang: str) -> str:
-    text = t(
-        "footnote.cohort",
-        lang,
-        filters=filters_text(filters, lang),
-        as_of=fmt_date(info.as_of, lang),
-    )
-    if info.is_demo:
-        text += " " + t("finding.demo_suffix", lang)
-    return text
+# One footnote for pages, slides and reports (analytics.findings).
+filters_text = findings.filters_text
+base_footnote = findings.cohort_footnote
 
 
 def _wrap(text: str, width: int) -> str:

@@ -11,7 +11,7 @@ import streamlit as st
 from analytics import findings
 from analytics.export import to_csv_bytes
 from analytics.filters import DIMENSIONS
-from analytics.i18n import fmt_date, fmt_num, fmt_p, label, t
+from analytics.i18n import fmt_num, fmt_p, label, t
 from analytics.overview import PRIVACY_THRESHOLD, MetricResult
 from ui import urlstate
 from ui.context import PageContext
@@ -23,25 +23,7 @@ def wrap(text: str, width: int) -> str:
 
 
 def footnote(ctx: PageContext) -> str:
-    described = ctx.filters.describe()
-    parts = []
-    for key, value in described.items():
-        name = t("filters.dates", ctx.lang) if key == "dates" else t(f"dim.{key}", ctx.lang)
-        if key != "dates":
-            value = ", ".join(label(key, v, ctx.lang) for v in value.split(", "))
-        parts.append(f"{name}: {value}")
-    filters_text = "; ".join(parts) if parts else t("filters.none_active", ctx.lang)
-    text = t(
-        "footnote.cohort", ctx.lang, filters=filters_text, as_of=fmt_date(ctx.info.as_of, ctx.lang)
-    )
-    rules = getattr(ctx.info, "pipeline_rules", None)
-    if rules:  # pipelines tagged by rules at import, not read from a column ("default:28")
-        which, _, n = rules.partition(":")
-        rules_name = t(f"ingest.rules.{which}", ctx.lang)
-        text += " " + t("footnote.pipeline_rules", ctx.lang, rules=rules_name, n=n)
-    if ctx.info.is_demo:
-        text += " " + t("finding.demo_suffix", ctx.lang)
-    return text
+    return findings.cohort_footnote(ctx.filters, ctx.info, ctx.lang)
 
 
 def metric_card(metric: MetricResult, pipelines: tuple[str, ...], lang: str) -> None:

@@ -192,3 +192,24 @@ def test_difference_phrase_numbers():
     assert text == "Performance +4,1 (95%-BI +1,2 tot +7,0), een duidelijk verschil"
     text = findings.difference_phrase("Hire rate", -0.031, -0.05, -0.012, "en")
     assert text == "Hire rate -3.1 points (95% CI -5.0 points to -1.2 points), a clear difference"
+
+
+@pytest.mark.parametrize(("lang", "demo_word"), [("en", "Demo data"), ("nl", "Demogegevens")])
+def test_cohort_footnote_names_filters_rules_and_demo(lang, demo_word):
+    """Pages, slides and reports share this footnote: filters in words, the as-of date, the
+    pipeline tagging rules when rules decided the pipeline, and the demo label."""
+    import datetime as dt
+
+    from analytics.filters import Filters
+    from analytics.i18n import fmt_date, label, t
+    from analytics.store import DatasetInfo
+
+    info = DatasetInfo(3, dt.date(2025, 6, 30), True, 100, pipeline_rules="default:28")
+    text = findings.cohort_footnote(Filters(role_family=("engineering",)), info, lang)
+    assert label("role_family", "engineering", lang) in text
+    assert fmt_date(dt.date(2025, 6, 30), lang) in text
+    assert t("footnote.pipeline_rules", lang, rules=t("ingest.rules.default", lang), n="28") in text
+    assert demo_word in text
+    plain = DatasetInfo(3, dt.date(2025, 6, 30), False, 100)
+    text = findings.cohort_footnote(Filters(), plain, lang)
+    assert t("filters.none_active", lang) in text and demo_word not in text
