@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from analytics import grouped_stats, stats
+from analytics import grouped_stats, overview, stats
 from analytics.filters import DIMENSIONS, Filters
 from analytics.overview import PRIVACY_THRESHOLD, Adjustment
 from analytics.privacy import suppress_in_groups
@@ -156,26 +156,7 @@ def acceptance_adjusted(
     totals = frame.groupby("pipeline").decided.sum()
     if min(int(totals.get(first, 0)), int(totals.get(second, 0))) < PRIVACY_THRESHOLD:
         return None
-    tables = []
-    for _, part in frame.groupby("stratum", sort=True):
-        rows = part.set_index("pipeline")
-        if first not in rows.index or second not in rows.index:
-            continue
-        k1, n1 = int(rows.at[first, "accepted"]), int(rows.at[first, "decided"])
-        k2, n2 = int(rows.at[second, "accepted"]), int(rows.at[second, "decided"])
-        tables.append([[k1, n1 - k1], [k2, n2 - k2]])
-    if len(tables) < 2:
-        return None
-    mh = stats.mantel_haenszel(tables)
-    return Adjustment(
-        by=by,
-        odds_ratio=mh.odds_ratio,
-        ci=mh.ci,
-        p_value=mh.p_value,
-        crude_odds_ratio=mh.crude_odds_ratio,
-        reversal=bool(mh.reversal),
-        strata=len(tables),
-    )
+    return overview.mh_adjustment(frame, "accepted", "decided", by)
 
 
 def decline_reasons(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:

@@ -281,7 +281,7 @@ def _rate_metric(
     cmp = stats.compare_proportions(a.k, a.n, b.k, b.n)
     adjustment = None
     if strata is not None and adjust_by is not None:
-        adjustment = _adjust(strata, num, den, adjust_by)
+        adjustment = mh_adjustment(strata, num, den, adjust_by)
     return MetricResult(
         key,
         "rate",
@@ -296,7 +296,9 @@ def _rate_metric(
     )
 
 
-def _adjust(strata: pd.DataFrame, num: str, den: str, by: str) -> Adjustment | None:
+def mh_adjustment(strata: pd.DataFrame, num: str, den: str, by: str) -> Adjustment | None:
+    """Mantel-Haenszel odds ratio (first vs second pipeline) of ``num`` out of ``den`` over the
+    groups in ``strata`` (columns stratum, pipeline, num, den); None below two usable groups."""
     first, second = PIPELINES
     tables = []
     for _, part in strata.groupby("stratum", sort=True):
