@@ -5,17 +5,30 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import streamlit as st
 
 from analytics import demo, store
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def db_file(tmp_path_factory):
-    """A small demo database (4,000 applications) shared by the page tests."""
+    """A small demo database (4,000 applications) per test module (a module's writes stay in it)."""
     path = tmp_path_factory.mktemp("db") / "aivshi.duckdb"
     con = store.connect(path)
     demo.build(con, 4000, seed=5)
     con.close()
     return path
+
+
+@pytest.fixture
+def fresh_app(db_file, monkeypatch):
+    """The app pointed at the module's demo database, with empty Streamlit caches (they outlive a
+    test, PITFALLS.md). Page test modules use it with ``pytestmark``."""
+    monkeypatch.setenv(store.DB_ENV_VAR, str(db_file))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()

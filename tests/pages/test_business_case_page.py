@@ -9,10 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from analytics import store
 from analytics.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,14 +18,7 @@ APP = ROOT / "app.py"
 PAGE = str(ROOT / "views" / "business_case.py")
 
 
-@pytest.fixture(autouse=True)
-def fresh_app(db_file, monkeypatch):
-    monkeypatch.setenv(store.DB_ENV_VAR, str(db_file))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_app")
 
 
 def _open(lang: str, params: dict[str, str] | None = None) -> AppTest:

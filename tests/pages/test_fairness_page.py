@@ -10,10 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
-
-from analytics import store
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -29,6 +26,9 @@ UCB = {
 }
 
 
+pytestmark = pytest.mark.usefixtures("fresh_app")
+
+
 def _ucb_csv() -> bytes:
     lines = ["gender;admit;dept"]
     for dept, ((ma, mr), (fa, fr)) in UCB.items():
@@ -40,16 +40,6 @@ def _ucb_csv() -> bytes:
         ):
             lines += [f"{gender};{admit};{dept}"] * n
     return ("\n".join(lines) + "\n").encode()
-
-
-@pytest.fixture(autouse=True)
-def fresh_app(db_file, monkeypatch):
-    monkeypatch.setenv(store.DB_ENV_VAR, str(db_file))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def _open(lang: str) -> AppTest:

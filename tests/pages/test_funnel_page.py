@@ -8,25 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from analytics import store
 from analytics.i18n import t
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 PAGE = "views/funnel.py"
 
 
-@pytest.fixture(autouse=True)
-def fresh_app(db_file, monkeypatch):
-    """A demo database of its own and empty Streamlit caches (they outlive a test, PITFALLS.md)."""
-    monkeypatch.setenv(store.DB_ENV_VAR, str(db_file))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_app")
 
 
 def _open(lang: str) -> AppTest:

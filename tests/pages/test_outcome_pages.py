@@ -10,10 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from analytics import demo, store
 from analytics.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,24 +20,7 @@ OFFERS = str(ROOT / "views" / "offers.py")
 QUALITY = str(ROOT / "views" / "quality.py")
 
 
-@pytest.fixture(scope="module")
-def db_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("db") / "aivshi.duckdb"
-    con = store.connect(path)
-    demo.build(con, 4000, seed=5)
-    con.close()
-    return path
-
-
-@pytest.fixture(autouse=True)
-def fresh_app(db_file, monkeypatch):
-    """A demo database of its own and empty Streamlit caches (they outlive a test, PITFALLS.md)."""
-    monkeypatch.setenv(store.DB_ENV_VAR, str(db_file))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_app")
 
 
 def _open(page: str, lang: str) -> AppTest:

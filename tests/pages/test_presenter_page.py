@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from analytics import slides, store
@@ -18,14 +17,7 @@ APP = ROOT / "app.py"
 PRESENTER = str(ROOT / "views" / "presenter.py")
 
 
-@pytest.fixture(autouse=True)
-def fresh_app(db_file, monkeypatch):
-    monkeypatch.setenv(store.DB_ENV_VAR, str(db_file))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_app")
 
 
 @pytest.fixture(scope="module")

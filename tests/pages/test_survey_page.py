@@ -29,24 +29,7 @@ SID = demo.DEMO_SURVEY_ID
 sys.path.insert(0, str(ROOT / "data" / "samples"))
 import make_survey_samples as samples  # noqa: E402
 
-
-@pytest.fixture(scope="module")
-def db_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("db") / "aivshi.duckdb"
-    con = store.connect(path)
-    demo.build(con, 4000, seed=5)
-    con.close()
-    return path
-
-
-@pytest.fixture(autouse=True)
-def fresh_app(db_file, monkeypatch):
-    monkeypatch.setenv(store.DB_ENV_VAR, str(db_file))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_app")
 
 
 def _open(lang: str) -> AppTest:
