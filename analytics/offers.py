@@ -69,8 +69,23 @@ def add_rate(frame: pd.DataFrame, name: str, k: str, n: str) -> pd.DataFrame:
     return frame
 
 
-def _offers_sql(filters: Filters) -> tuple[str, dict]:
+def _offers_sql(cur: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[str, dict]:
+    """``FROM ... WHERE`` with the offers as ``o`` and their applications as ``a``. When the
+    load-time summary ``app_outcomes`` is current, it is read instead of joining every
+    application (it holds each offer with its application's columns; about 3x faster at 1M)."""
     where, params = filters.where("a")
+    if overview.outcomes_fresh(cur):
+        return (
+            f"""
+            FROM app_outcomes AS a,
+            LATERAL (
+                SELECT a.application_id, a.offered_on, a.decided_on, a.accepted, a.base_salary,
+                       a.comp_ratio, a.competing_offers, a.decline_reason
+            ) AS o
+            WHERE a.has_offer AND {where}
+            """,
+            params,
+        )
     return (
         f"""
         FROM offers AS o
@@ -101,7 +116,7 @@ class Acceptance:
 
 def acceptance(cur: duckdb.DuckDBPyConnection, filters: Filters) -> Acceptance:
     """Offer acceptance per pipeline with Wilson intervals, and the Newcombe difference."""
-    body, params = _offers_sql(filters)
+    body, params = _offers_sql(cur, filters)
     table = cur.execute(
         f"""
         SELECT a.pipeline,
@@ -140,7 +155,7 @@ def acceptance_adjusted(
     is shown, so small groups are never displayed."""
     if by not in DIMENSIONS:
         raise ValueError(f"by must be one of {DIMENSIONS}, not {by!r}")
-    body, params = _offers_sql(filters)
+    body, params = _offers_sql(cur, filters)
     frame = cur.execute(
         f"""
         SELECT a.pipeline,
@@ -162,7 +177,7 @@ def acceptance_adjusted(
 def decline_reasons(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Declined offers per reason per pipeline: pipeline, reason, n, declines, share (+ Wilson),
     suppressed (a pipeline with fewer than 5 declines, or a reason cell below 5, is not shown)."""
-    body, params = _offers_sql(filters)
+    body, params = _offers_sql(cur, filters)
     frame = cur.execute(
         f"""
         SELECT a.pipeline, coalesce(o.decline_reason, '(missing)') AS reason, count(*) AS n
@@ -186,7 +201,7 @@ def decline_reasons(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Data
 def decision_times(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Days from offer to decision per pipeline: pipeline, n, median, low, high (Price-Bonett),
     q1, q3; groups below the privacy threshold have no numbers."""
-    body, params = _offers_sql(filters)
+    body, params = _offers_sql(cur, filters)
     counts = cur.execute(
         f"""
         SELECT a.pipeline, date_diff('day', o.offered_on, o.decided_on) AS days, count(*) AS n
@@ -228,7 +243,7 @@ def acceptance_by_comp_ratio(cur: duckdb.DuckDBPyConnection, filters: Filters) -
     """Acceptance per pipeline per comp-ratio bin of width 0.05 (values below 0.85 and from 1.15
     up are pooled into the end bins): pipeline, bin (lower edge), mid, accepted, decided, rate
     (+ Wilson), suppressed."""
-    body, params = _offers_sql(filters)
+    body, params = _offers_sql(cur, filters)
     params = {
         **params,
         "w": COMP_BIN_WIDTH,
@@ -254,7 +269,7 @@ def acceptance_by_comp_ratio(cur: duckdb.DuckDBPyConnection, filters: Filters) -
 def acceptance_by_competing(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Acceptance per pipeline by number of competing offers (0, 1, 2, 3+): pipeline, competing,
     accepted, decided, rate (+ Wilson), suppressed."""
-    body, params = _offers_sql(filters)
+    body, params = _offers_sql(cur, filters)
     frame = cur.execute(
         f"""
         SELECT a.pipeline,
@@ -312,7 +327,7 @@ def ratio_delta(
 
 def premium_rows(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per decided offer of the two standard pipelines, only the regression's columns."""
-    body, params = _offers_sql(filters)
+    body, params = _offers_sql(cur, filters)
     return cur.execute(
         f"""
         SELECT CAST(o.accepted AS INTEGER) AS accepted,

@@ -98,7 +98,7 @@ class Overview:
     totals: dict[str, int] = field(default_factory=dict)
 
 
-def _derived(cur: duckdb.DuckDBPyConnection) -> bool:
+def outcomes_fresh(cur: duckdb.DuckDBPyConnection) -> bool:
     """Whether ``app_outcomes`` (built at load time, ``store.DERIVED_SQL``) is current."""
     try:
         return store.derived_fresh(cur, "app_outcomes")
@@ -111,7 +111,7 @@ def _rate_counts(
 ) -> pd.DataFrame:
     where, params = filters.where("a")
     stratum_sql = f"coalesce(a.{stratum}, '(missing)')" if stratum else "'all'"
-    if _derived(cur):
+    if outcomes_fresh(cur):
         # Same counts without joining every application to the offers: the offer counts come
         # from app_outcomes (applications with an offer or hire only).
         return cur.execute(
@@ -172,7 +172,7 @@ def _rate_counts(
 
 def _time_to_hire_counts(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     where, params = filters.where("a")
-    if _derived(cur):
+    if outcomes_fresh(cur):
         return cur.execute(
             f"""
             SELECT
@@ -216,7 +216,7 @@ def retention_counts(
     ``as_of``. Hires who have not started by ``as_of`` are left out."""
     where, params = filters.where("a")
     params = {**params, "as_of": as_of}
-    if _derived(cur):
+    if outcomes_fresh(cur):
         return cur.execute(
             f"""
             SELECT
