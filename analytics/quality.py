@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from analytics import grouped_stats, stats
+from analytics import grouped_stats, overview, stats
 from analytics.filters import Filters
 from analytics.offers import add_rate, ordered_pipelines
 from analytics.overview import PRIVACY_THRESHOLD, retention_counts
@@ -49,8 +49,22 @@ def scale_rating(x: float) -> float:
     return (x - 1.0) / 4.0 * 100.0
 
 
-def _hires_sql(filters: Filters) -> tuple[str, dict]:
+def _hires_sql(cur: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[str, dict]:
+    """``FROM ... WHERE`` with the hires as ``h`` and their applications as ``a``; reads the
+    load-time summary ``app_outcomes`` when it is current instead of joining every application."""
     where, params = filters.where("a")
+    if overview.outcomes_fresh(cur):
+        return (
+            f"""
+            FROM app_outcomes AS a,
+            LATERAL (
+                SELECT a.application_id, a.start_on, a.perf_6m, a.perf_12m,
+                       a.manager_satisfaction, a.ramp_days, a.left_on, a.exit_type
+            ) AS h
+            WHERE a.has_hire AND {where} AND h.start_on <= $as_of
+            """,
+            params,
+        )
     return (
         f"""
         FROM hires AS h
@@ -66,7 +80,7 @@ def component_counts(
 ) -> pd.DataFrame:
     """One row per pipeline: hires, perf_n/mean/var, mgr_n/mean/var, ramp_n/ramp_k,
     early_n/early_k (all on the raw 1-5 scales)."""
-    body, params = _hires_sql(filters)
+    body, params = _hires_sql(cur, filters)
     return cur.execute(
         f"""
         SELECT a.pipeline,
@@ -287,7 +301,7 @@ def composite(result: QualityResult, weights: Mapping[str, float]) -> pd.DataFra
 
 def ramp_times(cur: duckdb.DuckDBPyConnection, filters: Filters, as_of: dt.date) -> pd.DataFrame:
     """Median days to ramp up per pipeline among hires who did (Price-Bonett interval)."""
-    body, params = _hires_sql(filters)
+    body, params = _hires_sql(cur, filters)
     counts = cur.execute(
         f"""
         SELECT a.pipeline, h.ramp_days AS days, count(*) AS n
@@ -323,7 +337,7 @@ def rating_counts(
     """Ratings as a frequency table: pipeline, rating, n."""
     if column not in ("perf_6m", "perf_12m", "manager_satisfaction"):
         raise ValueError(f"unknown rating column {column!r}")
-    body, params = _hires_sql(filters)
+    body, params = _hires_sql(cur, filters)
     return cur.execute(
         f"""
         SELECT a.pipeline, h.{column} AS rating, count(*) AS n
