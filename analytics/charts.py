@@ -27,7 +27,15 @@ def pipeline_color(pipeline: str, index: int = 0) -> str:
 
 
 def base_layout(fig: go.Figure, *, title: str, footnote: str = "", height: int = 420) -> go.Figure:
-    """Shared look: transparent background (works in light and dark themes), title, footnote."""
+    """Shared look: transparent background (works in light and dark themes), title, footnote.
+
+    The legend sits in a row above the plot; on a figure with subplot titles (make_subplots) that
+    row would cover the titles, so there it goes on the right."""
+    legend = (
+        {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"}
+        if fig.layout.annotations
+        else {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"}
+    )
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
         font={"family": FONT, "size": 14},
@@ -42,7 +50,7 @@ def base_layout(fig: go.Figure, *, title: str, footnote: str = "", height: int =
             "t": 80 + 34 * (title.count("<br>") + 1),
             "b": 140 if footnote else 50,
         },
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"},
+        legend=legend,
     )
     if footnote:
         fig.add_annotation(
