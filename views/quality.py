@@ -91,20 +91,26 @@ with tabs[0]:
     take = oc.takeaway_components(result, comp_frame, lang)
     if sum(weights.values()) <= 0:
         st.warning(ctx.t("quality.weights.zero"), icon=":material/warning:")
-    block(
-        "composite",
-        oc.composite_chart(
-            comp_frame,
-            lang,
-            title=titled(take),
-            footnote=widgets.wrap(
-                ctx.t("quality.composite.no_ci") + " " + widgets.footnote(ctx), 150
+    if comp_frame.composite.isna().all():
+        # Nothing to draw: with zero weights the warning above says why, else the sentence does
+        # (too few hires).
+        if sum(weights.values()) > 0:
+            st.info(take, icon=":material/insights:")
+    else:
+        block(
+            "composite",
+            oc.composite_chart(
+                comp_frame,
+                lang,
+                title=titled(take),
+                footnote=widgets.wrap(
+                    ctx.t("quality.composite.no_ci") + " " + widgets.footnote(ctx), 150
+                ),
             ),
-        ),
-        take,
-        named(comp_frame),
-    )
-    st.caption(ctx.t("quality.composite.no_ci"))
+            take,
+            named(comp_frame),
+        )
+        st.caption(ctx.t("quality.composite.no_ci"))
     comps = result.components
     table = comps[~comps.suppressed.astype(bool)].drop(columns="suppressed")
     table = named(table).assign(

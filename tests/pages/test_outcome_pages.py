@@ -76,6 +76,8 @@ def test_quality_weights_and_ramp_target_are_editable():
     at.run()
     _assert_clean(at, "en")
     assert t("quality.weights.zero", "en") in _texts(at)
+    # No composite to draw and no misleading "too few" sentence: the warning says why.
+    assert not any(i.value.startswith("Too few") for i in at.info)
 
 
 def test_pages_with_filters_that_match_nothing():
