@@ -113,9 +113,8 @@ if info.is_demo:
     if page.url_path == "presenter":  # slides carry the demo label themselves: keep it short
         st.caption(t("demo.short", lang))
     else:
-        st.info(
-            t("demo.banner", lang, n=fmt_num(info.applications, lang)), icon=":material/science:"
-        )
+        banner = "demo.banner_readonly" if data.read_only() else "demo.banner"
+        st.info(t(banner, lang, n=fmt_num(info.applications, lang)), icon=":material/science:")
 
 set_page_context(PageContext(lang=lang, filters=active_filters, info=info))
 

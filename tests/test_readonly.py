@@ -169,6 +169,9 @@ def test_data_and_survey_pages_say_uploads_are_off(tmp_path, monkeypatch, clean_
         at = AppTest.from_file(APP, default_timeout=120)
         at.query_params["lang"] = lang
         at.run()
+        # The demo banner points to publishing, not to the (switched off) Data page upload.
+        banners = [i.value for i in at.info if "600" in i.value]
+        assert banners and all("publish" in b and "--kind applications" not in b for b in banners)
         at.switch_page(str(ROOT / "views" / "data.py")).run()
         assert not at.exception
         assert any(word in i.value for i in at.info)
