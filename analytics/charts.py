@@ -7,6 +7,8 @@ labels with units, intervals as error bars, and the n in the hover text and the 
 
 from __future__ import annotations
 
+import textwrap
+
 import plotly.graph_objects as go
 
 from analytics.i18n import fmt_num, fmt_pct, label, t
@@ -20,6 +22,11 @@ PIPELINE_COLORS = {
 }
 EXTRA_COLORS = ("#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442")
 FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
+
+
+def wrap(text: str, width: int) -> str:
+    """Break a long title or footnote into lines for plotly (which does not wrap)."""
+    return "<br>".join(textwrap.wrap(text, width=width))
 
 
 def pipeline_color(pipeline: str, index: int = 0) -> str:

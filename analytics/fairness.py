@@ -84,11 +84,7 @@ def group_sort_key(group: object) -> tuple:
     return tuple(natural_key(part) for part in str(group).split(SEPARATOR))
 
 
-def _fin(x: object) -> bool:
-    try:
-        return math.isfinite(float(x))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return False
+_fin = stats.finite
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics import stats
 from analytics.charts import EXTRA_COLORS, PIPELINE_COLORS, base_layout
 from analytics.fairness import (
     FOUR_FIFTHS,
@@ -35,11 +36,7 @@ SWITCHER_COLORS = {"switchers": "#009E73", "others": "#999999"}
 STEP_COLORS = ("#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#999999", "#6A3D9A")
 
 
-def _fin(x: object) -> bool:
-    try:
-        return math.isfinite(float(x))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return False
+_fin = stats.finite
 
 
 def group_label(column: str | tuple[str, ...], value: object, lang: str) -> str:

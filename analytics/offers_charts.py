@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from analytics import stats
 from analytics.change import ChangeResult
 from analytics.charts import EXTRA_COLORS, base_layout, pipeline_color
 from analytics.i18n import fmt_days, fmt_num, fmt_p, fmt_pct, fmt_points, label, t
@@ -22,12 +23,7 @@ from analytics.quality import COMPONENTS, QualityResult, Retention
 from analytics.stats import RankComparison
 from analytics.store import PIPELINES
 
-
-def _fin(x: object) -> bool:
-    try:
-        return math.isfinite(float(x))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return False
+_fin = stats.finite
 
 
 def _err(values: pd.Series, low: pd.Series, high: pd.Series, scale: float = 100.0) -> dict:

@@ -102,10 +102,7 @@ filters_text = findings.filters_text
 base_footnote = findings.cohort_footnote
 
 
-def _wrap(text: str, width: int) -> str:
-    import textwrap
-
-    return "<br>".join(textwrap.wrap(text, width=width))
+_wrap = charts.wrap
 
 
 def _fin(x: object) -> bool:

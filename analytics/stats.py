@@ -82,6 +82,14 @@ ALTERNATIVES: tuple[str, ...] = ("two-sided", "less", "greater")
 MIN_EXPECTED_FOR_CHI_SQUARE = 5.0
 
 
+def finite(x: object) -> bool:
+    """True for a number (Python or numpy, or numeric text) that is not NaN or infinite."""
+    try:
+        return math.isfinite(float(x))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
 class Interval(NamedTuple):
     """A confidence interval. ``low``/``high`` are NaN only where documented (undefined)."""
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import findings
+from analytics import charts, findings
 from analytics.export import to_csv_bytes
 from analytics.filters import DIMENSIONS
 from analytics.i18n import fmt_num, fmt_p, label, t
@@ -16,10 +14,7 @@ from analytics.overview import PRIVACY_THRESHOLD, MetricResult
 from ui import urlstate
 from ui.context import PageContext
 
-
-def wrap(text: str, width: int) -> str:
-    """Break a long title or footnote into lines for plotly (which does not wrap)."""
-    return "<br>".join(textwrap.wrap(text, width=width))
+wrap = charts.wrap
 
 
 def footnote(ctx: PageContext) -> str:
