@@ -14,11 +14,12 @@ from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlExcepti
 
 from analytics import store
 from analytics.i18n import fmt_date, fmt_num, t
-from ui import auth, data, filters
+from ui import auth, data, entry, filters
 from ui.context import PageContext, set_page_context
 
 log = logging.getLogger("aivshi")
 
+entry.leave_folder_mode()  # before anything is drawn: see ui/entry.py
 st.set_page_config(page_title="AI vs HI", page_icon=":material/diversity_3:", layout="wide")
 
 lang = filters.language_switch()
@@ -46,42 +47,42 @@ except duckdb.Error:
 pages = {
     t("nav.section.insights", lang): [
         st.Page(
-            "views/overview.py",
+            "pages/overview.py",
             title=t("nav.overview", lang),
             icon=":material/compare_arrows:",
         ),
         st.Page(
-            "views/funnel.py",
+            "pages/funnel.py",
             title=t("nav.funnel", lang),
             icon=":material/filter_alt:",
             url_path="funnel",
         ),
         st.Page(
-            "views/offers.py",
+            "pages/offers.py",
             title=t("nav.offers", lang),
             icon=":material/handshake:",
             url_path="offers",
         ),
         st.Page(
-            "views/quality.py",
+            "pages/quality.py",
             title=t("nav.quality", lang),
             icon=":material/workspace_premium:",
             url_path="quality",
         ),
         st.Page(
-            "views/business_case.py",
+            "pages/business_case.py",
             title=t("nav.business_case", lang),
             icon=":material/savings:",
             url_path="business_case",
         ),
         st.Page(
-            "views/fairness.py",
+            "pages/fairness.py",
             title=t("nav.fairness", lang),
             icon=":material/balance:",
             url_path="fairness",
         ),
         st.Page(
-            "views/survey.py",
+            "pages/survey.py",
             title=t("nav.survey", lang),
             icon=":material/quiz:",
             url_path="survey",
@@ -89,7 +90,7 @@ pages = {
     ],
     t("nav.section.meeting", lang): [
         st.Page(
-            "views/presenter.py",
+            "pages/presenter.py",
             title=t("nav.presenter", lang),
             icon=":material/co_present:",
             url_path="presenter",
@@ -97,7 +98,7 @@ pages = {
     ],
     t("nav.section.data", lang): [
         st.Page(
-            "views/data.py",
+            "pages/data.py",
             title=t("nav.data", lang),
             icon=":material/upload_file:",
             url_path="data",
@@ -119,7 +120,8 @@ if info.is_demo:
 set_page_context(PageContext(lang=lang, filters=active_filters, info=info))
 
 try:
-    page.run()
+    with entry.routed():
+        page.run()
 except ScriptControlException:
     raise
 except Exception:

@@ -39,9 +39,9 @@ import numpy as np
 import pandas as pd
 
 from analytics import store
-from analytics.filters import Filters
+from analytics.domain import Filters
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[1]
 APP = REPO_ROOT / "app.py"
 IMPORT_ROWS = 1_000_000  # the import is measured on (at most) a 1M-row applications CSV
 PAGES_FOR_APPTEST = (
@@ -77,8 +77,8 @@ def page_calls(cur: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, Call
 
     Pages whose analytics module has not landed are left out (``missing_pages`` names them).
     """
-    from analytics import change, funnel, offers, overview, quality
-    from analytics.quality import DEFAULT_RAMP_TARGET
+    from analytics.metrics import change, funnel, offers, overview, quality
+    from analytics.metrics.quality import DEFAULT_RAMP_TARGET
 
     info = store.dataset_info(cur)
     as_of = info.as_of
@@ -131,7 +131,7 @@ def missing_pages() -> list[str]:
 
 
 def _filter_options(cur: duckdb.DuckDBPyConnection) -> Any:
-    from analytics.filters import filter_options
+    from analytics.store import filter_options
 
     return filter_options(cur)
 
@@ -194,7 +194,7 @@ def task_apptest(db: str, runs: int) -> dict[str, Any]:
         first = time.perf_counter() - started
         if page != PAGES_FOR_APPTEST[0]:
             started = time.perf_counter()
-            at.switch_page(str(REPO_ROOT / "views" / f"{page}.py")).run()
+            at.switch_page(str(REPO_ROOT / "pages" / f"{page}.py")).run()
             first = time.perf_counter() - started
         errors = [str(e.value)[:200] for e in at.exception]
         uncached, cached = [], []

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import math
 
-from analytics.filters import Filters
+from analytics.domain import PIPELINES, DatasetInfo, Filters
 from analytics.i18n import fmt_date, fmt_days, fmt_num, fmt_pct, fmt_points, label, t
-from analytics.overview import MetricResult
-from analytics.store import PIPELINES, DatasetInfo
+from analytics.metrics.common import MetricResult
 
 MIN_N_FOR_FINDING = 30
 """Below this many observations in either pipeline a comparison is "too few to say"."""

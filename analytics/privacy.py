@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analytics.overview import PRIVACY_THRESHOLD
+from analytics.domain import PRIVACY_THRESHOLD
 
 
 @dataclass(frozen=True)

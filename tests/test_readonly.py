@@ -126,7 +126,7 @@ def test_publish_refuses_what_it_cannot_publish(tmp_path):
 
 
 def test_publish_cli(tmp_path, capsys):
-    from analytics.__main__ import main
+    from analytics.cli import main
 
     a = _build(tmp_path / "a.duckdb", 150, 1)
     assert main(["publish", str(a), str(tmp_path / "live.duckdb")]) == 0
@@ -172,11 +172,11 @@ def test_data_and_survey_pages_say_uploads_are_off(tmp_path, monkeypatch, clean_
         # The demo banner points to publishing, not to the (switched off) Data page upload.
         banners = [i.value for i in at.info if "600" in i.value]
         assert banners and all("publish" in b and "--kind applications" not in b for b in banners)
-        at.switch_page(str(ROOT / "views" / "data.py")).run()
+        at.switch_page(str(ROOT / "pages" / "data.py")).run()
         assert not at.exception
         assert any(word in i.value for i in at.info)
         assert not at.get("file_uploader")
-        at.switch_page(str(ROOT / "views" / "survey.py")).run()
+        at.switch_page(str(ROOT / "pages" / "survey.py")).run()
         assert not at.exception
         assert any("python -m analytics publish" in i.value for i in at.info)
         assert not at.get("file_uploader")

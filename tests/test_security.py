@@ -20,16 +20,16 @@ from streamlit.testing.v1 import AppTest
 
 import analytics
 from analytics import demo, ingest, store
-from analytics import survey_ingest as si
-from analytics.export import FORMULA_PREFIXES, escape_formula, to_csv_bytes
-from analytics.filters import DIMENSIONS, Filters
+from analytics.domain import DIMENSIONS, Filters
+from analytics.ingest import survey as si
+from analytics.report.export import FORMULA_PREFIXES, escape_formula, to_csv_bytes
 from tests.hostile.conftest import content_hash
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 SAMPLES = ROOT / "data" / "samples"
 INJECTIONS = ('x"; DROP TABLE applications; --', "' OR 1=1 --", "1); DELETE FROM meta; --")
-PAGES = sorted(re.findall(r'"(views/[a-z_]+\.py)"', (ROOT / "app.py").read_text()))
+PAGES = sorted(re.findall(r'"(pages/[a-z_]+\.py)"', (ROOT / "app.py").read_text()))
 
 
 @pytest.fixture(scope="module")
@@ -178,14 +178,18 @@ def _analytics_functions_with_filters():
     import pkgutil
 
     out = []
-    for mod_info in pkgutil.iter_modules(analytics.__path__):
-        module = importlib.import_module(f"analytics.{mod_info.name}")
+    for mod_info in pkgutil.walk_packages(analytics.__path__, prefix="analytics."):
+        if mod_info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(mod_info.name)
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if fn.__module__ != module.__name__ or name.startswith("_"):
                 continue
             params = inspect.signature(fn).parameters
             if "filters" in params and next(iter(params), None) in ("cur", "con"):
-                out.append(pytest.param(fn, id=f"{mod_info.name}.{name}"))
+                out.append(
+                    pytest.param(fn, id=f"{mod_info.name.removeprefix('analytics.')}.{name}")
+                )
     return out
 
 
@@ -273,7 +277,7 @@ def demo_file_copy(tmp_path):
 
 
 def _sources() -> list[Path]:
-    return [ROOT / "app.py", *sorted((ROOT / "views").glob("*.py")), *(ROOT / "ui").glob("*.py")]
+    return [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *(ROOT / "ui").glob("*.py")]
 
 
 def test_no_raw_html_with_user_data_in_the_app():

@@ -10,8 +10,8 @@ import datetime as dt
 
 import streamlit as st
 
-from analytics import business_case as bc
-from analytics.filters import Filters
+from analytics.domain import Filters
+from analytics.metrics import business_case as bc
 from ui.data import cursor
 
 

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from analytics.filters import Filters
+from analytics.domain import DatasetInfo, Filters
 from analytics.i18n import t
-from analytics.store import DatasetInfo
 
 _KEY = "_page_context"
 

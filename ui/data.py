@@ -15,8 +15,9 @@ from pathlib import Path
 import duckdb
 import streamlit as st
 
-from analytics import demo, overview, store
-from analytics.filters import FilterOptions, Filters, filter_options
+from analytics import demo, store
+from analytics.domain import DatasetInfo, FilterOptions, Filters
+from analytics.metrics import overview
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -93,7 +94,7 @@ def data_version() -> int:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def dataset_info(version: int) -> store.DatasetInfo:
+def dataset_info(version: int) -> DatasetInfo:
     del version  # the cache key
     cur = cursor()
     try:
@@ -107,7 +108,7 @@ def options(version: int) -> FilterOptions:
     del version
     cur = cursor()
     try:
-        return filter_options(cur)
+        return store.filter_options(cur)
     finally:
         cur.close()
 

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import demo, ingest, store
-from analytics.filters import DIMENSIONS
+from analytics.domain import DIMENSIONS, PIPELINES
 from analytics.i18n import fmt_num, t
 from ui import data
 from ui.filters import DATES_KEY
@@ -209,7 +209,7 @@ def rules_editor(lang: str) -> None:
             "pattern": st.column_config.TextColumn(t("ingest.rules.pattern", lang), required=True),
             "pipeline": st.column_config.SelectboxColumn(
                 t("ingest.rules.pipeline", lang),
-                options=list(store.PIPELINES),
+                options=list(PIPELINES),
                 required=True,
             ),
         },

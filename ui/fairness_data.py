@@ -14,9 +14,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from analytics import fairness
-from analytics.filters import Filters
+from analytics.domain import Filters
 from analytics.ingest import IngestError, read_upload
+from analytics.metrics import fairness
 from ui.data import cursor
 
 _UPLOAD_KEY = "_fair_upload"

@@ -11,7 +11,7 @@ import datetime as dt
 
 import streamlit as st
 
-from analytics.filters import DIMENSIONS, FilterOptions, Filters
+from analytics.domain import DIMENSIONS, FilterOptions, Filters
 from analytics.i18n import LANGUAGE_NAMES, LANGUAGES, label, t
 from ui import urlstate
 

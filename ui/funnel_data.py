@@ -11,8 +11,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from analytics import funnel
-from analytics.filters import Filters
+from analytics.domain import Filters
+from analytics.metrics import funnel
 from ui.data import cursor
 
 

@@ -12,9 +12,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from analytics import change, offers, quality, store
-from analytics.filters import Filters
-from analytics.overview import Adjustment
+from analytics import store
+from analytics.domain import Filters
+from analytics.metrics import change, offers, quality
+from analytics.metrics.common import Adjustment
 from ui.data import cursor
 
 

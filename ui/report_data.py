@@ -10,8 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics import report
-from analytics.filters import Filters
-from analytics.slides import Deck, build_deck
+from analytics.domain import Filters
+from analytics.report.slides import Deck, build_deck
 from ui.data import cursor
 
 EXPORTS = ("html", "pptx", "csv", "xlsx")

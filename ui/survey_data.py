@@ -7,8 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import survey
-from analytics.filters import Filters
+from analytics.domain import Filters
+from analytics.metrics import survey
 from ui.data import cursor
 
 

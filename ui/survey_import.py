@@ -8,8 +8,9 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from analytics import store, survey_ingest
+from analytics import store
 from analytics.i18n import fmt_date, fmt_num
+from analytics.ingest import survey as survey_ingest
 from ui import data
 from ui.context import PageContext
 

@@ -7,10 +7,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import charts, findings
-from analytics.export import to_csv_bytes
-from analytics.filters import DIMENSIONS
+from analytics.domain import DIMENSIONS, PRIVACY_THRESHOLD
 from analytics.i18n import fmt_num, fmt_p, label, t
-from analytics.overview import PRIVACY_THRESHOLD, MetricResult
+from analytics.metrics.common import MetricResult
+from analytics.report.export import to_csv_bytes
 from ui import urlstate
 from ui.context import PageContext
 

@@ -14,10 +14,11 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from analytics import bench, demo, funnel, overview, store
+from analytics import bench, demo, store
 from analytics import stats as astats
-from analytics.__main__ import main as cli_main
-from analytics.filters import Filters
+from analytics.cli import main as cli_main
+from analytics.domain import Filters
+from analytics.metrics import common, funnel, overview
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +167,7 @@ def test_derived_tables_give_the_same_overview(filters, adjust_by):
     parts = (
         overview._rate_counts(con, filters, adjust_by),
         overview._time_to_hire_counts(con, filters),
-        overview.retention_counts(con, filters, as_of),
+        common.retention_counts(con, filters, as_of),
     )
     _no_derived(con)
     slow = overview.headline(con, filters, as_of=as_of, adjust_by=adjust_by)
@@ -176,7 +177,7 @@ def test_derived_tables_give_the_same_overview(filters, adjust_by):
         (
             overview._rate_counts(con, filters, adjust_by),
             overview._time_to_hire_counts(con, filters),
-            overview.retention_counts(con, filters, as_of),
+            common.retention_counts(con, filters, as_of),
         ),
         strict=True,
     ):

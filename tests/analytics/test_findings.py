@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from analytics import findings
-from analytics.overview import Adjustment, GroupEstimate, MetricResult
+from analytics.metrics.common import Adjustment, GroupEstimate, MetricResult
 from analytics.stats import Interval
 
 
@@ -200,9 +200,8 @@ def test_cohort_footnote_names_filters_rules_and_demo(lang, demo_word):
     pipeline tagging rules when rules decided the pipeline, and the demo label."""
     import datetime as dt
 
-    from analytics.filters import Filters
+    from analytics.domain import DatasetInfo, Filters
     from analytics.i18n import fmt_date, label, t
-    from analytics.store import DatasetInfo
 
     info = DatasetInfo(3, dt.date(2025, 6, 30), True, 100, pipeline_rules="default:28")
     text = findings.cohort_footnote(Filters(role_family=("engineering",)), info, lang)

@@ -20,7 +20,7 @@ from .test_hostile_input import ATS_LOADS, SURVEY_LOADS
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
-DATA_PAGE = str(ROOT / "views" / "data.py")
+DATA_PAGE = str(ROOT / "pages" / "data.py")
 SURVEY_PAGE = str(ROOT / "tests" / "pages" / "survey_import_page.py")
 
 

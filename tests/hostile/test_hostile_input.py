@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analytics import ingest, store
-from analytics import survey_ingest as si
-from analytics.__main__ import main
+from analytics.cli import main
+from analytics.ingest import survey as si
 
 from .conftest import content_hash, file_hash
 from .corpus import INJECTION, QUOTE_INJECTION, ats_corpus, survey_corpus

@@ -12,12 +12,12 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from analytics import demo, ingest, store
-from analytics import survey_ingest as si
-from analytics.overview import PRIVACY_THRESHOLD
+from analytics.domain import PRIVACY_THRESHOLD
+from analytics.ingest import survey as si
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
-PAGES = sorted(re.findall(r'"(views/[a-z_]+\.py)"', (ROOT / "app.py").read_text()))
+PAGES = sorted(re.findall(r'"(pages/[a-z_]+\.py)"', (ROOT / "app.py").read_text()))
 
 # Columns that hold the size of a group (people in it); successes within a shown group (k) are
 # not group sizes.

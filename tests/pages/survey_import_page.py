@@ -10,7 +10,7 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from analytics import store  # noqa: E402
-from analytics.filters import Filters  # noqa: E402
+from analytics.domain import Filters  # noqa: E402
 from ui import data, survey_import  # noqa: E402
 from ui.context import PageContext, set_page_context  # noqa: E402
 

@@ -13,15 +13,15 @@ from analytics import store
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 PAGES = [
-    "views/overview.py",
-    "views/funnel.py",
-    "views/offers.py",
-    "views/quality.py",
-    "views/business_case.py",
-    "views/fairness.py",
-    "views/survey.py",
-    "views/presenter.py",
-    "views/data.py",
+    "pages/overview.py",
+    "pages/funnel.py",
+    "pages/offers.py",
+    "pages/quality.py",
+    "pages/business_case.py",
+    "pages/fairness.py",
+    "pages/survey.py",
+    "pages/presenter.py",
+    "pages/data.py",
 ]
 
 
@@ -122,7 +122,7 @@ def test_changing_filters_and_language_updates_url_and_numbers(app):
 def test_filters_persist_across_pages(app):
     at = app().run()
     at.multiselect(key="seniority").set_value(["senior"]).run()
-    at.switch_page(str(Path(APP).parent / "views/funnel.py")).run()
+    at.switch_page(str(Path(APP).parent / "pages/funnel.py")).run()
     assert not at.exception
     assert at.multiselect(key="seniority").value == ["senior"]
     assert at.session_state["_page_context"].filters.seniority == ("senior",)
@@ -148,3 +148,19 @@ def test_a_stale_date_range_is_clamped_not_a_crash(app):
     assert not at.exception
     low, high = at.date_input(key="dates").value
     assert low >= dt.date(2024, 11, 1) and high <= dt.date(2026, 10, 31)
+
+
+def test_reruns_after_a_page_switch_keep_the_router(app):
+    """AppTest reruns a switched-to page script on its own in folder mode (ui/entry.py): each rerun
+    must still draw the sidebar, keep the filters and apply a language change."""
+    at = app().run()
+    at.switch_page(str(Path(APP).parent / "pages/funnel.py")).run()
+    at.multiselect(key="region").set_value(["NL"]).run()
+    at.button_group(key="lang").set_value("nl").run()
+    assert not at.exception
+    assert at.query_params.get("lang") in ("nl", ["nl"])
+    assert at.session_state["_page_context"].filters.region == ("NL",)
+    assert at.sidebar.multiselect, "the sidebar filters are drawn"
+    assert at.title[0].value == "Wervingsfunnel"
+    at.run()
+    assert at.title[0].value == "Wervingsfunnel"

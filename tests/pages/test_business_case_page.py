@@ -15,7 +15,7 @@ from analytics.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
-PAGE = str(ROOT / "views" / "business_case.py")
+PAGE = str(ROOT / "pages" / "business_case.py")
 
 
 pytestmark = pytest.mark.usefixtures("fresh_app")

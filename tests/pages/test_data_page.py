@@ -12,7 +12,7 @@ from analytics import demo, ingest, store
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
-PAGE = str(ROOT / "views" / "data.py")
+PAGE = str(ROOT / "pages" / "data.py")
 SAMPLES = ROOT / "data" / "samples"
 
 

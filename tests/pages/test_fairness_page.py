@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
-PAGE = str(ROOT / "views" / "fairness.py")
+PAGE = str(ROOT / "pages" / "fairness.py")
 
 UCB = {
     "A": ((512, 313), (89, 19)),

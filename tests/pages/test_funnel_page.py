@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from analytics.i18n import t
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
-PAGE = "views/funnel.py"
+PAGE = "pages/funnel.py"
 
 
 pytestmark = pytest.mark.usefixtures("fresh_app")

@@ -16,8 +16,8 @@ from analytics.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
-OFFERS = str(ROOT / "views" / "offers.py")
-QUALITY = str(ROOT / "views" / "quality.py")
+OFFERS = str(ROOT / "pages" / "offers.py")
+QUALITY = str(ROOT / "pages" / "quality.py")
 
 
 pytestmark = pytest.mark.usefixtures("fresh_app")
@@ -94,7 +94,7 @@ def test_csv_downloads_are_marked_as_demo_data():
     ``_DEMO`` in the file name; formula escaping still applies; real data stay unchanged."""
     import pandas as pd
 
-    from analytics.export import to_csv_bytes
+    from analytics.report.export import to_csv_bytes
     from ui import widgets
 
     frame = pd.DataFrame({"pipeline": ["human_first"], "note": ["=1+1"]})

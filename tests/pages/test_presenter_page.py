@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import slides, store
-from analytics.filters import Filters
+from analytics import store
+from analytics.domain import Filters
 from analytics.i18n import t
+from analytics.report import slides
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
-PRESENTER = str(ROOT / "views" / "presenter.py")
+PRESENTER = str(ROOT / "pages" / "presenter.py")
 
 
 pytestmark = pytest.mark.usefixtures("fresh_app")

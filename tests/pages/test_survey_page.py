@@ -19,12 +19,12 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from analytics import demo, store
-from analytics import survey_ingest as si
 from analytics.i18n import t
+from analytics.ingest import survey as si
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
-SURVEY = str(ROOT / "views" / "survey.py")
+SURVEY = str(ROOT / "pages" / "survey.py")
 SID = demo.DEMO_SURVEY_ID
 sys.path.insert(0, str(ROOT / "data" / "samples"))
 import make_survey_samples as samples  # noqa: E402

@@ -1,0 +1,179 @@
+"""What the metric modules share, so that siblings never import each other: the result types of a
+two-pipeline comparison, the Mantel-Haenszel adjustment, rate columns with Wilson intervals, the
+retention counts (Overview and Quality) and the load-time summary check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analytics import stats, store
+from analytics.domain import PIPELINES, PRIVACY_THRESHOLD, Filters
+from analytics.stats import Interval
+
+RETENTION_DAYS = 365
+
+
+@dataclass(frozen=True)
+class GroupEstimate:
+    """One pipeline's value of a metric. ``k`` and ``n`` are the numerator and denominator of a
+    rate, or ``n`` the number of observations of a time metric."""
+
+    pipeline: str
+    n: int
+    value: float | None
+    ci: Interval | None = None
+    k: int | None = None
+    q1: float | None = None
+    q3: float | None = None
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """Mantel-Haenszel answer for a rate, stratified by one dimension, next to the crude one."""
+
+    by: str
+    odds_ratio: float
+    ci: Interval
+    p_value: float
+    crude_odds_ratio: float
+    reversal: bool
+    strata: int
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    key: str
+    kind: str  # "count" | "rate" | "median" | "survival"
+    groups: dict[str, GroupEstimate]
+    diff: float | None = None
+    diff_ci: Interval | None = None
+    p_value: float | None = None
+    test: str | None = None
+    risk_ratio: float | None = None
+    cohens_h: float | None = None
+    adjustment: Adjustment | None = None
+
+    @property
+    def comparable(self) -> bool:
+        return self.diff is not None and self.diff_ci is not None
+
+    @property
+    def clear(self) -> bool:
+        """The interval of the difference excludes zero."""
+        if not self.comparable:
+            return False
+        assert self.diff_ci is not None
+        return self.diff_ci.low > 0 or self.diff_ci.high < 0
+
+
+def outcomes_fresh(cur: duckdb.DuckDBPyConnection) -> bool:
+    """Whether ``app_outcomes`` (built at load time, ``store.DERIVED_SQL``) is current."""
+    try:
+        return store.derived_fresh(cur, "app_outcomes")
+    except duckdb.Error:
+        return False
+
+
+def retention_counts(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, as_of: dt.date
+) -> pd.DataFrame:
+    """Hires' follow-up in days since start: (pipeline, days, events, censored), censored at
+    ``as_of``. Hires who have not started by ``as_of`` are left out."""
+    where, params = filters.where("a")
+    params = {**params, "as_of": as_of}
+    if outcomes_fresh(cur):
+        return cur.execute(
+            f"""
+            SELECT
+                a.pipeline,
+                date_diff('day', a.start_on, least(coalesce(a.left_on, $as_of), $as_of)) AS days,
+                count(*) FILTER (WHERE a.left_on IS NOT NULL AND a.left_on <= $as_of) AS events,
+                count(*) FILTER (WHERE a.left_on IS NULL OR a.left_on > $as_of) AS censored
+            FROM app_outcomes AS a
+            WHERE {where}
+                AND a.has_hire
+                AND a.start_on <= $as_of
+            GROUP BY ALL
+            ORDER BY ALL
+            """,
+            params,
+        ).df()
+    return cur.execute(
+        f"""
+        SELECT
+            a.pipeline,
+            date_diff('day', h.start_on, least(coalesce(h.left_on, $as_of), $as_of)) AS days,
+            count(*) FILTER (WHERE h.left_on IS NOT NULL AND h.left_on <= $as_of) AS events,
+            count(*) FILTER (WHERE h.left_on IS NULL OR h.left_on > $as_of) AS censored
+        FROM applications AS a
+        JOIN hires AS h
+            ON h.application_id = a.application_id
+        WHERE {where}
+            AND h.start_on <= $as_of
+        GROUP BY ALL
+        ORDER BY ALL
+        """,
+        params,
+    ).df()
+
+
+def mh_adjustment(strata: pd.DataFrame, num: str, den: str, by: str) -> Adjustment | None:
+    """Mantel-Haenszel odds ratio (first vs second pipeline) of ``num`` out of ``den`` over the
+    groups in ``strata`` (columns stratum, pipeline, num, den); None below two usable groups."""
+    first, second = PIPELINES
+    tables = []
+    for _, part in strata.groupby("stratum", sort=True):
+        rows = part.set_index("pipeline")
+        if first not in rows.index or second not in rows.index:
+            continue
+        k1, n1 = int(rows.at[first, num]), int(rows.at[first, den])
+        k2, n2 = int(rows.at[second, num]), int(rows.at[second, den])
+        if n1 == 0 or n2 == 0:
+            continue
+        tables.append([[k1, n1 - k1], [k2, n2 - k2]])
+    if len(tables) < 2:
+        return None
+    mh = stats.mantel_haenszel(tables)
+    return Adjustment(
+        by=by,
+        odds_ratio=mh.odds_ratio,
+        ci=mh.ci,
+        p_value=mh.p_value,
+        crude_odds_ratio=mh.crude_odds_ratio,
+        reversal=bool(mh.reversal),
+        strata=len(tables),
+    )
+
+
+def add_rate(frame: pd.DataFrame, name: str, k: str, n: str) -> pd.DataFrame:
+    """Add ``name``, ``name_low``, ``name_high`` (Wilson) and ``suppressed`` (n below the privacy
+    threshold: no rate shown) to ``frame`` in place and return it."""
+    rows = []
+    for kk, nn in zip(frame[k], frame[n], strict=True):
+        kk, nn = int(kk), int(nn)
+        if nn < PRIVACY_THRESHOLD:
+            rows.append((math.nan, math.nan, math.nan))
+        else:
+            ci = stats.proportion_ci(kk, nn)
+            rows.append((kk / nn, ci.low, ci.high))
+    arr = np.array(rows, dtype=float).reshape(-1, 3)
+    frame[name] = arr[:, 0]
+    frame[f"{name}_low"] = arr[:, 1]
+    frame[f"{name}_high"] = arr[:, 2]
+    frame["suppressed"] = frame[n].astype(int) < PRIVACY_THRESHOLD
+    return frame
+
+
+DEFAULT_RAMP_TARGET = 90
+
+
+def scale_rating(x: float) -> float:
+    """A 1-5 rating on 0-100: (x - 1) / 4 x 100."""
+    return (x - 1.0) / 4.0 * 100.0

@@ -1,0 +1,410 @@
+"""Offers: acceptance by pipeline, decline reasons, time to decide, and the "human premium".
+
+Metric definitions (DESIGN.md, shown in the page's help text):
+
+- offer acceptance = accepted / decided offers (``offers.accepted`` not NULL); pending offers are
+  excluded; the offers table holds the latest offer per application; cohort by application date
+  through the shared filters;
+- decline reasons: declined offers per ``decline_reason`` as shares of each pipeline's declines;
+- time to decide = decided_on - offered_on in days, decided offers only (median, IQR);
+- the human premium: a logistic regression of accepted on human-first (1/0), comp ratio, the
+  number of competing offers and role family and seniority as fixed effects, on decided offers of
+  the two standard pipelines. The premium is beta_human / beta_comp_ratio: the rise in comp ratio
+  (offer / band midpoint) that moves the odds of acceptance as much as a human-first process does
+  (x 100 = per cent of the band midpoint), with a delta-method interval.
+
+Every rate is aggregated in DuckDB. The regression needs one row per decided offer (offers are a
+small table; only the six columns it needs are selected).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from analytics import stats
+from analytics.domain import DIMENSIONS, PIPELINES, PRIVACY_THRESHOLD, Filters, ordered_pipelines
+from analytics.metrics import common
+from analytics.metrics.common import Adjustment, add_rate
+from analytics.privacy import suppress_in_groups
+from analytics.stats import Interval
+from analytics.stats import grouped as grouped_stats
+
+COMP_BIN_WIDTH = 0.05
+COMP_BIN_LOW = 0.85
+COMP_BIN_HIGH = 1.15
+COMPETING_CAP = 3
+"""Competing offers of this number or more are counted together ("3+")."""
+
+
+def _offers_sql(cur: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[str, dict]:
+    """``FROM ... WHERE`` with the offers as ``o`` and their applications as ``a``. When the
+    load-time summary ``app_outcomes`` is current, it is read instead of joining every
+    application (it holds each offer with its application's columns; about 3x faster at 1M)."""
+    where, params = filters.where("a")
+    if common.outcomes_fresh(cur):
+        return (
+            f"""
+            FROM app_outcomes AS a,
+            LATERAL (
+                SELECT a.application_id, a.offered_on, a.decided_on, a.accepted, a.base_salary,
+                       a.comp_ratio, a.competing_offers, a.decline_reason
+            ) AS o
+            WHERE a.has_offer AND {where}
+            """,
+            params,
+        )
+    return (
+        f"""
+        FROM offers AS o
+        JOIN applications AS a ON a.application_id = o.application_id
+        WHERE {where}
+        """,
+        params,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Acceptance by pipeline
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """``table``: pipeline, offers, pending, decided, accepted, rate (+ _low/_high, Wilson),
+    suppressed. ``comparison``: first minus second pipeline (None when either is suppressed)."""
+
+    table: pd.DataFrame
+    comparison: stats.ProportionComparison | None
+
+    @property
+    def decided(self) -> int:
+        return int(self.table.decided.sum()) if not self.table.empty else 0
+
+
+def acceptance(cur: duckdb.DuckDBPyConnection, filters: Filters) -> Acceptance:
+    """Offer acceptance per pipeline with Wilson intervals, and the Newcombe difference."""
+    body, params = _offers_sql(cur, filters)
+    table = cur.execute(
+        f"""
+        SELECT a.pipeline,
+               count(*) AS offers,
+               count(*) FILTER (WHERE o.accepted IS NULL) AS pending,
+               count(o.accepted) AS decided,
+               count(*) FILTER (WHERE o.accepted) AS accepted
+        {body}
+        GROUP BY ALL
+        """,
+        params,
+    ).df()
+    order = {p: i for i, p in enumerate(ordered_pipelines(table.pipeline))}
+    table = table.sort_values("pipeline", key=lambda s: s.map(order), ignore_index=True)
+    add_rate(table, "rate", "accepted", "decided")
+    rows = table.set_index("pipeline")
+    first, second = PIPELINES
+    comparison = None
+    if first in rows.index and second in rows.index:
+        a, b = rows.loc[first], rows.loc[second]
+        if not a.suppressed and not b.suppressed:
+            comparison = stats.compare_proportions(
+                int(a.accepted), int(a.decided), int(b.accepted), int(b.decided)
+            )
+    return Acceptance(table=table, comparison=comparison)
+
+
+def acceptance_adjusted(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, by: str
+) -> Adjustment | None:
+    """Offer acceptance, human-first vs automation-first, adjusted for ``by`` (a filter
+    dimension) with the Mantel-Haenszel odds ratio over its groups (missing values form their own
+    group), next to the crude odds ratio; ``reversal`` flags a Simpson's-paradox disagreement
+    (``stats.mantel_haenszel``). None when fewer than two groups hold offers of both pipelines or
+    either pipeline has fewer decided offers than the privacy threshold. Only the pooled answer
+    is shown, so small groups are never displayed."""
+    if by not in DIMENSIONS:
+        raise ValueError(f"by must be one of {DIMENSIONS}, not {by!r}")
+    body, params = _offers_sql(cur, filters)
+    frame = cur.execute(
+        f"""
+        SELECT a.pipeline,
+               coalesce(CAST(a.{by} AS VARCHAR), '(missing)') AS stratum,
+               count(o.accepted) AS decided,
+               count(*) FILTER (WHERE o.accepted) AS accepted
+        {body} AND o.accepted IS NOT NULL AND a.pipeline = ANY($pipes)
+        GROUP BY ALL
+        """,
+        {**params, "pipes": list(PIPELINES)},
+    ).df()
+    first, second = PIPELINES
+    totals = frame.groupby("pipeline").decided.sum()
+    if min(int(totals.get(first, 0)), int(totals.get(second, 0))) < PRIVACY_THRESHOLD:
+        return None
+    return common.mh_adjustment(frame, "accepted", "decided", by)
+
+
+def decline_reasons(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Declined offers per reason per pipeline: pipeline, reason, n, declines, share (+ Wilson),
+    suppressed (a pipeline with fewer than 5 declines, or a reason cell below 5, is not shown)."""
+    body, params = _offers_sql(cur, filters)
+    frame = cur.execute(
+        f"""
+        SELECT a.pipeline, coalesce(o.decline_reason, '(missing)') AS reason, count(*) AS n
+        {body} AND o.accepted = FALSE
+        GROUP BY ALL
+        ORDER BY a.pipeline, n DESC, reason
+        """,
+        params,
+    ).df()
+    frame["declines"] = frame.groupby("pipeline").n.transform("sum")
+    add_rate(frame, "share", "n", "declines")
+    # Declines per pipeline are shown, so one small reason would be total minus the rest:
+    # complementary suppression hides the next smallest reason too (analytics/privacy.py).
+    small = suppress_in_groups(frame.n, frame.pipeline) if len(frame) else frame.n < 0
+    frame.loc[small, ["share", "share_low", "share_high"]] = math.nan
+    frame["suppressed"] = frame.suppressed | small
+    frame["n"] = frame.n.where(~frame.suppressed)
+    return frame
+
+
+def decision_times(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Days from offer to decision per pipeline: pipeline, n, median, low, high (Price-Bonett),
+    q1, q3; groups below the privacy threshold have no numbers."""
+    body, params = _offers_sql(cur, filters)
+    counts = cur.execute(
+        f"""
+        SELECT a.pipeline, date_diff('day', o.offered_on, o.decided_on) AS days, count(*) AS n
+        {body} AND o.accepted IS NOT NULL AND o.decided_on IS NOT NULL
+        GROUP BY ALL
+        """,
+        params,
+    ).df()
+    rows = []
+    for pipe in ordered_pipelines(counts.pipeline):
+        part = counts[counts.pipeline == pipe]
+        n = int(part.n.sum())
+        row: dict[str, object] = {"pipeline": pipe, "n": n}
+        summary = (
+            grouped_stats.median_summary(part.days.to_numpy(float), part.n.to_numpy(np.int64))
+            if n >= PRIVACY_THRESHOLD
+            else None
+        )
+        if summary is not None:
+            row.update(
+                median=summary.median,
+                low=summary.ci.low,
+                high=summary.ci.high,
+                q1=summary.q1,
+                q3=summary.q3,
+            )
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=["pipeline", "n", "median", "low", "high", "q1", "q3"])
+    out["suppressed"] = out.n < PRIVACY_THRESHOLD
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Acceptance against comp ratio and competing offers
+# ---------------------------------------------------------------------------------------------
+
+
+def acceptance_by_comp_ratio(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Acceptance per pipeline per comp-ratio bin of width 0.05 (values below 0.85 and from 1.15
+    up are pooled into the end bins): pipeline, bin (lower edge), mid, accepted, decided, rate
+    (+ Wilson), suppressed."""
+    body, params = _offers_sql(cur, filters)
+    params = {
+        **params,
+        "w": COMP_BIN_WIDTH,
+        "lo": COMP_BIN_LOW,
+        "hi": COMP_BIN_HIGH - COMP_BIN_WIDTH,
+    }
+    frame = cur.execute(
+        f"""
+        SELECT a.pipeline,
+               round(least(greatest(floor(o.comp_ratio / $w) * $w, $lo), $hi), 2) AS bin,
+               count(*) FILTER (WHERE o.accepted) AS accepted,
+               count(*) AS decided
+        {body} AND o.accepted IS NOT NULL AND o.comp_ratio IS NOT NULL
+        GROUP BY ALL
+        ORDER BY a.pipeline, bin
+        """,
+        params,
+    ).df()
+    frame["mid"] = frame["bin"] + COMP_BIN_WIDTH / 2
+    return add_rate(frame, "rate", "accepted", "decided")
+
+
+def acceptance_by_competing(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Acceptance per pipeline by number of competing offers (0, 1, 2, 3+): pipeline, competing,
+    accepted, decided, rate (+ Wilson), suppressed."""
+    body, params = _offers_sql(cur, filters)
+    frame = cur.execute(
+        f"""
+        SELECT a.pipeline,
+               least(o.competing_offers, $cap) AS competing,
+               count(*) FILTER (WHERE o.accepted) AS accepted,
+               count(*) AS decided
+        {body} AND o.accepted IS NOT NULL AND o.competing_offers IS NOT NULL
+        GROUP BY ALL
+        ORDER BY a.pipeline, competing
+        """,
+        {**params, "cap": COMPETING_CAP},
+    ).df()
+    frame["competing"] = frame.competing.astype(int)
+    return add_rate(frame, "rate", "accepted", "decided")
+
+
+# ---------------------------------------------------------------------------------------------
+# The human premium (logistic regression + delta method)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Premium:
+    """The human premium in comp-ratio units (0.07 = 7% of the band midpoint) with its
+    delta-method interval, the odds ratio of human-first with its Wald interval, and the fit."""
+
+    premium: float
+    premium_se: float
+    premium_ci: Interval
+    odds_ratio: float
+    odds_ratio_ci: Interval
+    odds_ratio_p: float
+    beta_human: float
+    beta_comp: float
+    beta_competing: float
+    n: int
+    n_human: int
+    n_automation: int
+    fixed_effects: tuple[str, ...]
+
+
+def ratio_delta(
+    b_num: float, b_den: float, var_num: float, var_den: float, cov: float, conf: float = 0.95
+) -> tuple[float, float, Interval]:
+    """The ratio b_num / b_den with its delta-method standard error and normal interval:
+    gradient g = (1 / b_den, -b_num / b_den^2), var = g' Sigma g (Oehlert 1992, The American
+    Statistician 46:27-29)."""
+    ratio = b_num / b_den
+    g = np.array([1.0 / b_den, -b_num / b_den**2])
+    sigma = np.array([[var_num, cov], [cov, var_den]])
+    se = float(math.sqrt(max(float(g @ sigma @ g), 0.0)))
+    z = float(sps.norm.ppf(0.5 + conf / 2))
+    return ratio, se, Interval(ratio - z * se, ratio + z * se)
+
+
+def premium_rows(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """One row per decided offer of the two standard pipelines, only the regression's columns."""
+    body, params = _offers_sql(cur, filters)
+    return cur.execute(
+        f"""
+        SELECT CAST(o.accepted AS INTEGER) AS accepted,
+               CAST(a.pipeline = $first AS INTEGER) AS human_first,
+               o.comp_ratio,
+               o.competing_offers,
+               coalesce(a.role_family, '(missing)') AS role_family,
+               coalesce(a.seniority, '(missing)') AS seniority
+        {body} AND o.accepted IS NOT NULL AND o.comp_ratio IS NOT NULL
+               AND o.competing_offers IS NOT NULL AND a.pipeline = ANY($pipes)
+        """,
+        {**params, "first": PIPELINES[0], "pipes": list(PIPELINES)},
+    ).df()
+
+
+MIN_PREMIUM_ROWS = 50
+
+
+def fit_premium(rows: pd.DataFrame, conf: float = 0.95) -> Premium | None:
+    """Fit the acceptance model on ``rows`` (columns of :func:`premium_rows`) with statsmodels'
+    Logit; None when there are too few offers, either pipeline is below the privacy threshold,
+    or the model cannot be fitted (separation, no variation)."""
+    import statsmodels.api as sm
+
+    if len(rows) < MIN_PREMIUM_ROWS:
+        return None
+    n_h = int(rows.human_first.sum())
+    n_a = len(rows) - n_h
+    if min(n_h, n_a) < PRIVACY_THRESHOLD or rows.accepted.nunique() < 2:
+        return None
+    fixed = tuple(c for c in ("role_family", "seniority") if rows[c].nunique() > 1)
+    x = rows[["human_first", "comp_ratio", "competing_offers"]].astype(float)
+    if fixed:
+        dummies = pd.get_dummies(rows[list(fixed)].astype(str), drop_first=True, dtype=float)
+        x = pd.concat([x, dummies], axis=1)
+    x = sm.add_constant(x, has_constant="add")
+    try:
+        with warnings.catch_warnings():
+            # Non-convergence and separation are checked below and answered with None.
+            warnings.simplefilter("ignore")
+            fit = sm.Logit(rows.accepted.astype(float), x).fit(disp=0, maxiter=100)
+    except Exception:  # perfect separation or a singular matrix: no answer rather than a crash
+        return None
+    if not fit.mle_retvals.get("converged", True):
+        return None
+    params, cov = fit.params, fit.cov_params()
+    b_h, b_c = float(params["human_first"]), float(params["comp_ratio"])
+    if not (math.isfinite(b_h) and math.isfinite(b_c)) or b_c == 0:
+        return None
+    ratio, se, ci = ratio_delta(
+        b_h,
+        b_c,
+        float(cov.loc["human_first", "human_first"]),
+        float(cov.loc["comp_ratio", "comp_ratio"]),
+        float(cov.loc["human_first", "comp_ratio"]),
+        conf,
+    )
+    z = float(sps.norm.ppf(0.5 + conf / 2))
+    se_h = float(math.sqrt(cov.loc["human_first", "human_first"]))
+    return Premium(
+        premium=ratio,
+        premium_se=se,
+        premium_ci=ci,
+        odds_ratio=math.exp(b_h),
+        odds_ratio_ci=Interval(math.exp(b_h - z * se_h), math.exp(b_h + z * se_h)),
+        odds_ratio_p=float(fit.pvalues["human_first"]),
+        beta_human=b_h,
+        beta_comp=b_c,
+        beta_competing=float(params["competing_offers"]),
+        n=len(rows),
+        n_human=n_h,
+        n_automation=n_a,
+        fixed_effects=fixed,
+    )
+
+
+def human_premium(cur: duckdb.DuckDBPyConnection, filters: Filters) -> Premium | None:
+    """The human premium on the filtered decided offers (see :func:`fit_premium`)."""
+    return fit_premium(premium_rows(cur, filters))
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables for display and export
+# ---------------------------------------------------------------------------------------------
+
+
+def acceptance_table(result: Acceptance, lang: str = "en") -> pd.DataFrame:
+    """Acceptance per pipeline for display / CSV (suppressed groups show no numbers)."""
+    from analytics.i18n import label, t
+
+    rows = []
+    for r in result.table.itertuples():
+        shown = not r.suppressed
+        rows.append(
+            {
+                t("offers.col.pipeline", lang): label("pipeline", r.pipeline, lang),
+                t("offers.col.decided", lang): int(r.decided) if shown else None,
+                t("offers.col.accepted", lang): int(r.accepted) if shown else None,
+                t("offers.col.pending", lang): int(r.pending) if shown else None,
+                t("offers.col.rate", lang): round(100 * r.rate, 2) if shown else None,
+                t("offers.col.ci", lang): (
+                    f"{100 * r.rate_low:.1f} – {100 * r.rate_high:.1f}" if shown else None
+                ),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,106 @@
+"""Statistical primitives for AI vs HI: intervals, tests, effect sizes, corrections, power.
+
+Why this module exists: every number the app shows about a difference between pipelines carries an
+interval, a p-value and an effect size, and those must be right at the edges (0/n, n/n, tiny groups,
+huge groups) where textbook formulas and some library defaults are wrong. The conventions are fixed
+in DESIGN.md ("Statistics conventions"):
+
+- rates: Wilson score interval (Wilson 1927; Newcombe 1998a, method 3);
+- differences: Newcombe hybrid score interval (Newcombe 1998b, method 10);
+- p-values: Pearson chi-square without continuity correction, Fisher's exact test when an expected
+  count is below 5;
+- stratified comparisons: Mantel-Haenszel with the Robins-Breslow-Greenland variance;
+- many comparisons: Holm by default, Benjamini-Hochberg as an option.
+
+Where scipy or statsmodels implement something correctly we call them and say so; where they are
+wrong or missing (statsmodels' Miettinen-Nurminen "score" interval, statsmodels issue 10269; scipy's
+default Yates correction on 2x2 tables) we implement the published formula and cite it.
+
+This module never imports streamlit: it is a plain library, tested against published values.
+"""
+
+from __future__ import annotations
+
+from analytics.stats.base import (  # noqa: F401
+    ADJUST_METHODS,
+    ALTERNATIVES,
+    DIFF_METHODS,
+    MIN_EXPECTED_FOR_CHI_SQUARE,
+    PROPORTION_METHODS,
+    AdjustMethod,
+    Alternative,
+    DiffMethod,
+    Interval,
+    ProportionMethod,
+    _column_label,
+    finite,
+)
+from analytics.stats.means import (  # noqa: F401
+    RankComparison,
+    mean_ci,
+    rank_compare,
+    welch,
+)
+from analytics.stats.multiplicity import (  # noqa: F401
+    adjust_pvalues,
+)
+from analytics.stats.proportions import (  # noqa: F401
+    _proportion_ci_float,
+    diff_ci,
+    power_two_proportions,
+    proportion_ci,
+    sample_size_two_proportions,
+)
+from analytics.stats.survey import (  # noqa: F401
+    NpsResult,
+    design_effect,
+    kish_effective_n,
+    nps,
+    weighted_proportion_ci,
+)
+from analytics.stats.survival import (  # noqa: F401
+    KM_COLUMNS,
+    LogrankResult,
+    _logrank_k_sample,
+    kaplan_meier,
+    logrank,
+    median_survival,
+    survival_at,
+)
+from analytics.stats.tables import (  # noqa: F401
+    CrosstabResult,
+    MantelHaenszelResult,
+    ProportionComparison,
+    column_letters,
+    compare_proportions,
+    crosstab_test,
+    mantel_haenszel,
+)
+
+__all__ = [
+    "CrosstabResult",
+    "Interval",
+    "LogrankResult",
+    "MantelHaenszelResult",
+    "NpsResult",
+    "ProportionComparison",
+    "RankComparison",
+    "adjust_pvalues",
+    "column_letters",
+    "compare_proportions",
+    "crosstab_test",
+    "design_effect",
+    "diff_ci",
+    "kaplan_meier",
+    "kish_effective_n",
+    "logrank",
+    "mantel_haenszel",
+    "median_survival",
+    "nps",
+    "power_two_proportions",
+    "proportion_ci",
+    "rank_compare",
+    "sample_size_two_proportions",
+    "survival_at",
+    "weighted_proportion_ci",
+]

@@ -1,0 +1,175 @@
+"""Offers: acceptance by pipeline, why offers are declined, time to decide, the human premium."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from analytics.charts import offers as oc
+from analytics.domain import PRIVACY_THRESHOLD
+from analytics.i18n import fmt_num, fmt_p, fmt_pct, label
+from analytics.metrics.offers import acceptance_table
+from ui import entry, outcomes_data, widgets
+
+ctx = entry.start()
+lang = ctx.lang
+footnote = widgets.wrap(widgets.footnote(ctx), 150)
+
+
+def block(name: str, fig: go.Figure, takeaway: str, table: pd.DataFrame) -> None:
+    widgets.chart_block(ctx, "offers", name, fig, takeaway, table)
+
+
+def titled(text: str) -> str:
+    return widgets.wrap(text, 95)
+
+
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """Only groups above the privacy threshold leave the page."""
+    out = frame[~frame.suppressed.astype(bool)].drop(columns="suppressed")
+    if "pipeline" in out:
+        out = out.assign(pipeline=[label("pipeline", p, lang) for p in out.pipeline])
+    return out
+
+
+st.title(ctx.t("offers.title"))
+st.caption(ctx.t("offers.intro"))
+with st.expander(ctx.t("offers.definitions.title"), icon=":material/help:"):
+    st.markdown(ctx.t("offers.definitions"))
+
+acc = outcomes_data.acceptance(ctx.version, ctx.filters)
+if acc.table.empty:
+    st.warning(ctx.t("offers.empty"), icon=":material/filter_alt:")
+    st.stop()
+pending = int(acc.table.pending.sum())
+st.info(ctx.t("offers.rule", n=fmt_num(pending, lang)), icon=":material/rule:")
+
+tabs = st.tabs(
+    [
+        ctx.t("offers.tab.acceptance"),
+        ctx.t("offers.tab.premium"),
+        ctx.t("offers.tab.declines"),
+    ]
+)
+
+with tabs[0]:
+    adjust_by = widgets.adjust_selector(
+        ctx,
+        key="offers_adjust",
+        label_key="offers.adjust",
+        none_key="offers.adjust.none",
+        help_key="offers.adjust.help",
+    )
+    take = oc.takeaway_acceptance(acc, lang)
+    block(
+        "acceptance",
+        oc.acceptance_chart(acc, lang, title=titled(take), footnote=footnote),
+        take,
+        acceptance_table(acc, lang),
+    )
+    c = acc.comparison
+    if c is not None:
+        st.caption(
+            ctx.t(
+                "offers.effects",
+                rr=fmt_num(c.risk_ratio, lang, 2),
+                rrlow=fmt_num(c.risk_ratio_ci.low, lang, 2),
+                rrhigh=fmt_num(c.risk_ratio_ci.high, lang, 2),
+                h=fmt_num(c.cohens_h, lang, 2),
+                test=ctx.t(f"test.{c.test}"),
+            )
+        )
+    if adjust_by is not None:
+        adj = outcomes_data.acceptance_adjusted(ctx.version, ctx.filters, adjust_by)
+        by = ctx.t(f"dim.{adjust_by}").lower()
+        if adj is None:
+            st.caption(ctx.t("offers.adjusted.none", by=by))
+        else:
+            st.caption(
+                ctx.t(
+                    "offers.adjusted",
+                    by=by,
+                    strata=adj.strata,
+                    **{
+                        "or": fmt_num(adj.odds_ratio, lang, 2),
+                        "low": fmt_num(adj.ci.low, lang, 2),
+                        "high": fmt_num(adj.ci.high, lang, 2),
+                        "crude": fmt_num(adj.crude_odds_ratio, lang, 2),
+                        "p": fmt_p(adj.p_value, lang),
+                    },
+                )
+            )
+            if adj.reversal:
+                st.warning(ctx.t("offers.reversal", by=by), icon=":material/warning:")
+    times = outcomes_data.decision_times(ctx.version, ctx.filters)
+    take = oc.takeaway_times(times, lang)
+    block(
+        "decision_time",
+        oc.decision_time_chart(times, lang, title=titled(take), footnote=footnote),
+        take,
+        shown(times),
+    )
+
+with tabs[1]:
+    premium = outcomes_data.human_premium(ctx.version, ctx.filters)
+    take = oc.takeaway_premium(premium, lang)
+    st.subheader(ctx.t("offers.premium.header"))
+    if premium is not None:
+        m1, m2, m3 = st.columns(3)
+        m1.metric(ctx.t("offers.premium.metric"), fmt_pct(premium.premium, lang))
+        m1.caption(
+            ctx.t(
+                "offers.ci",
+                low=fmt_pct(premium.premium_ci.low, lang),
+                high=fmt_pct(premium.premium_ci.high, lang),
+            )
+        )
+        m2.metric(ctx.t("offers.premium.odds"), fmt_num(premium.odds_ratio, lang, 2))
+        m2.caption(
+            ctx.t(
+                "offers.ci",
+                low=fmt_num(premium.odds_ratio_ci.low, lang, 2),
+                high=fmt_num(premium.odds_ratio_ci.high, lang, 2),
+            )
+            + " · "
+            + ctx.t("offers.p", p=fmt_p(premium.odds_ratio_p, lang))
+        )
+        m3.metric(ctx.t("offers.premium.n"), fmt_num(premium.n, lang))
+        m3.caption(
+            f"{label('pipeline', 'human_first', lang)} {fmt_num(premium.n_human, lang)} · "
+            f"{label('pipeline', 'automation_first', lang)} {fmt_num(premium.n_automation, lang)}"
+        )
+    st.markdown(f":material/insights: {take}")
+    st.caption(ctx.t("offers.premium.method"))
+    comp = outcomes_data.acceptance_by_comp_ratio(ctx.version, ctx.filters)
+    take = oc.takeaway_comp(comp, lang)
+    block(
+        "comp_ratio",
+        oc.comp_ratio_chart(comp, lang, title=titled(take), footnote=footnote),
+        take,
+        shown(comp),
+    )
+    competing = outcomes_data.acceptance_by_competing(ctx.version, ctx.filters)
+    take = oc.takeaway_competing(competing, lang)
+    block(
+        "competing",
+        oc.competing_chart(competing, lang, title=titled(take), footnote=footnote),
+        take,
+        shown(competing),
+    )
+
+with tabs[2]:
+    reasons = outcomes_data.decline_reasons(ctx.version, ctx.filters)
+    take = oc.takeaway_reasons(reasons, lang)
+    table = shown(reasons)
+    table["reason"] = [label("offers.reason", r, lang) for r in table.reason]
+    block(
+        "decline_reasons",
+        oc.reasons_chart(reasons, lang, title=titled(take), footnote=footnote),
+        take,
+        table,
+    )
+    st.caption(ctx.t("offers.suppressed", k=PRIVACY_THRESHOLD))
+
+st.caption(ctx.t("offers.tests"))
