@@ -16,7 +16,21 @@ Where scipy or statsmodels implement something correctly we call them and say so
 wrong or missing (statsmodels' Miettinen-Nurminen "score" interval, statsmodels issue 10269; scipy's
 default Yates correction on 2x2 tables) we implement the published formula and cite it.
 
-This module never imports streamlit: it is a plain library, tested against published values.
+The package, by formula family (each module cites its sources at every formula):
+
+- ``base``: the ``Interval`` type, method names, input checks;
+- ``proportions``: one proportion, the difference of two, power, sample size, detectable rate;
+- ``tables``: the 2x2 comparison, r x c crosstabs, column letters, Mantel-Haenszel;
+- ``means``: t and Welch intervals, Mann-Whitney and Brunner-Munzel;
+- ``multiplicity``: Holm, Benjamini-Hochberg, Bonferroni;
+- ``survey``: NPS, Kish effective n, design effect, weighted proportions;
+- ``weights``: raking and trimming of survey weights;
+- ``survival``: Kaplan-Meier, log-rank (from raw durations);
+- ``grouped``: the same answers from SQL frequency tables (Kaplan-Meier, medians);
+- ``wald``: normal-theory intervals and p-values, the delta method, difference-in-differences;
+- ``bootstrap``: parametric bootstrap draws and percentile intervals.
+
+This package never imports streamlit: it is a plain library, tested against published values.
 """
 
 from __future__ import annotations
@@ -35,6 +49,12 @@ from analytics.stats.base import (  # noqa: F401
     _column_label,
     finite,
 )
+from analytics.stats.bootstrap import (  # noqa: F401
+    binomial_rate_draws,
+    multinomial_ratio_draws,
+    normal_share_draws,
+    percentile_interval,
+)
 from analytics.stats.means import (  # noqa: F401
     RankComparison,
     mean_ci,
@@ -46,6 +66,7 @@ from analytics.stats.multiplicity import (  # noqa: F401
 )
 from analytics.stats.proportions import (  # noqa: F401
     _proportion_ci_float,
+    detectable_proportion,
     diff_ci,
     power_two_proportions,
     proportion_ci,
@@ -76,31 +97,56 @@ from analytics.stats.tables import (  # noqa: F401
     crosstab_test,
     mantel_haenszel,
 )
+from analytics.stats.wald import (  # noqa: F401
+    DidEstimate,
+    RatioEstimate,
+    binomial_variance,
+    difference_in_differences,
+    odds_ratio_from_logit,
+    ratio_delta,
+    se_from_interval,
+    wald_interval,
+    wald_p_value,
+)
 
 __all__ = [
     "CrosstabResult",
+    "DidEstimate",
     "Interval",
     "LogrankResult",
     "MantelHaenszelResult",
     "NpsResult",
     "ProportionComparison",
     "RankComparison",
+    "RatioEstimate",
     "adjust_pvalues",
+    "binomial_rate_draws",
+    "binomial_variance",
     "column_letters",
     "compare_proportions",
     "crosstab_test",
     "design_effect",
+    "detectable_proportion",
     "diff_ci",
+    "difference_in_differences",
     "kaplan_meier",
     "kish_effective_n",
     "logrank",
     "mantel_haenszel",
     "median_survival",
+    "multinomial_ratio_draws",
+    "normal_share_draws",
     "nps",
+    "odds_ratio_from_logit",
+    "percentile_interval",
     "power_two_proportions",
     "proportion_ci",
     "rank_compare",
+    "ratio_delta",
     "sample_size_two_proportions",
+    "se_from_interval",
     "survival_at",
+    "wald_interval",
+    "wald_p_value",
     "weighted_proportion_ci",
 ]

@@ -1,4 +1,5 @@
-"""Ordinal and continuous comparisons: Mann-Whitney U and Brunner-Munzel with P(X > Y).
+"""Means and ordinal comparisons: the t interval for a mean, Welch's difference of two means,
+Mann-Whitney U and Brunner-Munzel with P(X > Y).
 
 Sources are cited at each formula; tested against published values (tests/analytics/stats).
 """
@@ -11,7 +12,6 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
-from scipy import stats as sps
 
 from analytics.stats.base import ALTERNATIVES, Alternative, Interval, _check_conf, _check_method
 
@@ -114,22 +114,25 @@ def _sm_alternative(alternative: str) -> str:
 
 
 def mean_ci(n: int, mean: float, var: float, conf: float = 0.95) -> Interval:
-    """Student's t interval for a mean from its n, mean and sample variance (NaN for n < 2)."""
+    """Student's t interval for a mean from its n, mean and sample variance (NaN for n < 2):
+    mean +/- t_{n-1, 1-alpha/2} sqrt(var / n) (Student 1908, Biometrika 6:1-25)."""
     if n < 2 or mean is None or not math.isfinite(mean):
         return Interval(math.nan, math.nan)
-    half = float(sps.t.ppf(0.5 + conf / 2, n - 1)) * math.sqrt(var / n)
+    half = float(stats.t.ppf(0.5 + conf / 2, n - 1)) * math.sqrt(var / n)
     return Interval(mean - half, mean + half)
 
 
 def welch(
     n1: int, m1: float, v1: float, n2: int, m2: float, v2: float, conf: float = 0.95
 ) -> tuple[float, Interval, float]:
-    """Difference of means m1 - m2 with Welch's interval and two-sided p-value (Welch 1947)."""
+    """Difference of means m1 - m2 with Welch's interval and two-sided p-value: se^2 = v1/n1 +
+    v2/n2, Welch-Satterthwaite df = se^4 / ((v1/n1)^2/(n1-1) + (v2/n2)^2/(n2-1)) (Welch 1947,
+    Biometrika 34:28-35; Satterthwaite 1946). Zero variance: a zero-width interval and NaN p."""
     se2 = v1 / n1 + v2 / n2
     diff = m1 - m2
     if se2 <= 0:
         return diff, Interval(diff, diff), math.nan
     df = se2**2 / ((v1 / n1) ** 2 / (n1 - 1) + (v2 / n2) ** 2 / (n2 - 1))
-    half = float(sps.t.ppf(0.5 + conf / 2, df)) * math.sqrt(se2)
-    p = float(2 * sps.t.sf(abs(diff) / math.sqrt(se2), df))
+    half = float(stats.t.ppf(0.5 + conf / 2, df)) * math.sqrt(se2)
+    p = float(2 * stats.t.sf(abs(diff) / math.sqrt(se2), df))
     return diff, Interval(diff - half, diff + half), p

@@ -329,3 +329,35 @@ def sample_size_two_proportions(
     if power <= alpha / 2.0:
         raise ValueError(f"power ({power}) must exceed alpha/2 ({alpha / 2.0})")
     return max(2, math.ceil(_n_two_proportions(p1, p2, alpha, power, strict=strict) - 1e-9))
+
+
+def detectable_proportion(
+    p1: float, n_per_group: float, *, alpha: float, power: float, direction: str = "up"
+) -> float | None:
+    """The rate p2 (above p1 for ``direction="up"``, below for ``"down"``) that a two-sided
+    two-proportion test with ``n_per_group`` per group detects with the given power; None when
+    no rate in that direction can be.
+
+    Like R ``power.prop.test(n, p1, power)``, which solves :func:`power_two_proportions`
+    (``strict = FALSE``) for p2 in (p1, 1) with ``uniroot``; here brentq to 1e-12. R docs:
+    power.prop.test(n = 50, p1 = .5, power = .90) -> p2 = 0.8026.
+    """
+    if direction not in ("up", "down"):
+        raise ValueError(f"direction must be 'up' or 'down', not {direction!r}")
+    power_two_proportions(p1, 0.5 if p1 != 0.5 else 0.6, n_per_group, alpha)  # validates
+    if not 0 < power < 1:
+        raise ValueError(f"power must be between 0 and 1, got {power!r}")
+    end = 1.0 if direction == "up" else 0.0
+    if p1 == end:
+        return None
+    eps = 1e-10
+    start = p1 + eps if direction == "up" else p1 - eps
+
+    def gap(p2: float) -> float:
+        return power_two_proportions(p1, p2, n_per_group, alpha) - power
+
+    if gap(end) < 0:
+        return None
+    if gap(start) >= 0:
+        return start
+    return float(optimize.brentq(gap, min(start, end), max(start, end), xtol=1e-12))

@@ -406,6 +406,49 @@ def _breslow_day_tarone(strata: np.ndarray, odds_ratio: float) -> float:
     return float(stats.chi2.sf(total_stat, informative - 1))
 
 
+def _mh_odds_ratio(strata: np.ndarray, z: float) -> tuple[float, Interval]:
+    """OR_MH = sum(a d / n) / sum(b c / n) (Mantel & Haenszel 1959) with the Robins, Breslow &
+    Greenland (1986) interval on the log scale; 0, infinite or NaN (no interval) when a sum is 0."""
+    a, b, c, d = strata[:, 0, 0], strata[:, 0, 1], strata[:, 1, 0], strata[:, 1, 1]
+    n = a + b + c + d
+    r_ad = a * d / n
+    s_bc = b * c / n
+    r_sum = float(r_ad.sum())
+    s_sum = float(s_bc.sum())
+    if r_sum > 0 and s_sum > 0:
+        odds_ratio = r_sum / s_sum
+        p_ = (a + d) / n
+        q_ = (b + c) / n
+        var_log = (
+            float((p_ * r_ad).sum()) / (2 * r_sum**2)
+            + float((p_ * s_bc + q_ * r_ad).sum()) / (2 * r_sum * s_sum)
+            + float((q_ * s_bc).sum()) / (2 * s_sum**2)
+        )
+        return odds_ratio, _log_ratio_ci(math.log(odds_ratio), math.sqrt(var_log), z)
+    if r_sum > 0:
+        return math.inf, _NAN_INTERVAL
+    if s_sum > 0:
+        return 0.0, _NAN_INTERVAL
+    return math.nan, _NAN_INTERVAL
+
+
+def _cmh_test(strata: np.ndarray, correction: bool) -> tuple[float, float]:
+    """The Cochran-Mantel-Haenszel chi-square (df 1) with R's ``mantelhaen.test`` continuity
+    rule (formula in :func:`mantel_haenszel`); (nan, nan) without variance."""
+    a, b, c, d = strata[:, 0, 0], strata[:, 0, 1], strata[:, 1, 0], strata[:, 1, 1]
+    n = a + b + c + d
+    r1, r2, c1, c2 = a + b, c + d, a + c, b + d
+    expected_a = r1 * c1 / n
+    var_a = r1 * r2 * c1 * c2 / (n**2 * (n - 1))
+    delta = float((a - expected_a).sum())
+    var_sum = float(var_a.sum())
+    if var_sum <= 0:
+        return math.nan, math.nan
+    yates = 0.5 if correction and abs(delta) >= 0.5 else 0.0
+    statistic = (abs(delta) - yates) ** 2 / var_sum
+    return statistic, float(stats.chi2.sf(statistic, 1))
+
+
 def mantel_haenszel(
     tables: Iterable[ArrayLike] | np.ndarray, correction: bool = True, *, conf: float = 0.95
 ) -> MantelHaenszelResult:
@@ -430,47 +473,8 @@ def mantel_haenszel(
     totals = strata.sum(axis=(1, 2))
     strata = strata[totals >= 2]
     z = _z(conf)
-
-    a = strata[:, 0, 0]
-    b = strata[:, 0, 1]
-    c = strata[:, 1, 0]
-    d = strata[:, 1, 1]
-    n = a + b + c + d
-    r_ad = a * d / n
-    s_bc = b * c / n
-    r_sum = float(r_ad.sum())
-    s_sum = float(s_bc.sum())
-    if r_sum > 0 and s_sum > 0:
-        odds_ratio = r_sum / s_sum
-        p_ = (a + d) / n
-        q_ = (b + c) / n
-        var_log = (
-            float((p_ * r_ad).sum()) / (2 * r_sum**2)
-            + float((p_ * s_bc + q_ * r_ad).sum()) / (2 * r_sum * s_sum)
-            + float((q_ * s_bc).sum()) / (2 * s_sum**2)
-        )
-        ci = _log_ratio_ci(math.log(odds_ratio), math.sqrt(var_log), z)
-    elif r_sum > 0:
-        odds_ratio, ci = math.inf, _NAN_INTERVAL
-    elif s_sum > 0:
-        odds_ratio, ci = 0.0, _NAN_INTERVAL
-    else:
-        odds_ratio, ci = math.nan, _NAN_INTERVAL
-
-    r1 = a + b
-    r2 = c + d
-    c1 = a + c
-    c2 = b + d
-    expected_a = r1 * c1 / n
-    var_a = r1 * r2 * c1 * c2 / (n**2 * (n - 1))
-    delta = float((a - expected_a).sum())
-    var_sum = float(var_a.sum())
-    if var_sum > 0:
-        yates = 0.5 if correction and abs(delta) >= 0.5 else 0.0
-        statistic = (abs(delta) - yates) ** 2 / var_sum
-        p_value = float(stats.chi2.sf(statistic, 1))
-    else:
-        statistic, p_value = math.nan, math.nan
+    odds_ratio, ci = _mh_odds_ratio(strata, z)
+    statistic, p_value = _cmh_test(strata, correction)
 
     homogeneity_p = _breslow_day_tarone(strata, odds_ratio)
 

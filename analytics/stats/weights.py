@@ -180,6 +180,66 @@ def _codes(
     return codes, target
 
 
+_Margin = tuple[Hashable, np.ndarray, np.ndarray]
+"""(column, level index of every row, target share of every level)."""
+
+
+def _check_rake_args(frame: pd.DataFrame, *, max_iter: int, tol: float) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError("frame must be a pandas DataFrame")
+    if len(frame) == 0:
+        raise RakingError("the data have no rows to weight")
+    if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:
+        raise ValueError(f"max_iter must be a positive whole number, got {max_iter!r}")
+    if not (isinstance(tol, int | float) and math.isfinite(tol) and tol > 0):
+        raise ValueError(f"tol must be a positive number, got {tol!r}")
+
+
+def _start_weights(frame: pd.DataFrame, base_weights: pd.Series | ArrayLike | None) -> np.ndarray:
+    """The design weights raking starts from (ones without any), checked and copied."""
+    if base_weights is None:
+        return np.ones(len(frame))
+    if isinstance(base_weights, pd.Series):
+        aligned = base_weights.reindex(frame.index)
+        if aligned.isna().any():
+            raise RakingError("base_weights do not cover every row of the frame (by index)")
+        w = aligned.to_numpy(dtype=float)
+    else:
+        w = np.asarray(base_weights, dtype=float).ravel()
+    if w.size != len(frame):
+        raise RakingError(f"base_weights ({w.size}) and frame ({len(frame)} rows) differ")
+    if not np.isfinite(w).all() or (w <= 0).any():
+        raise RakingError("base_weights must be positive finite numbers")
+    return w.copy()
+
+
+def _rake_pass(w: np.ndarray, margins: list[_Margin]) -> np.ndarray:
+    """One pass of iterative proportional fitting: each margin in turn scaled to its target."""
+    for _column, codes, target in margins:
+        total = float(w.sum())
+        current = np.bincount(codes, weights=w, minlength=target.size)
+        # Levels with target share 0 have no rows (checked), so the 0/0 never reaches w.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            factor = np.where(current > 0, target * total / current, 0.0)
+        w = w * factor[codes]
+    return w
+
+
+def _worst_gap(
+    weights: np.ndarray, margins: list[_Margin], levels: dict[Hashable, list[Hashable]]
+) -> tuple[float, Hashable, Hashable]:
+    """The largest |weighted share - target| over all margins, with its column and level."""
+    total = float(weights.sum())
+    worst: tuple[float, Hashable, Hashable] = (0.0, None, None)
+    for column, codes, target in margins:
+        current = np.bincount(codes, weights=weights, minlength=target.size) / total
+        gaps = np.abs(current - target)
+        i = int(gaps.argmax())
+        if gaps[i] > worst[0]:
+            worst = (float(gaps[i]), column, levels[column][i])
+    return worst
+
+
 def rake(
     frame: pd.DataFrame,
     targets: Mapping[Hashable, Any],
@@ -202,63 +262,23 @@ def rake(
     absent from the targets, a target level has no respondents, or the margins do not converge
     within ``max_iter`` passes (e.g. bounds too tight).
     """
-    if not isinstance(frame, pd.DataFrame):
-        raise ValueError("frame must be a pandas DataFrame")
-    if len(frame) == 0:
-        raise RakingError("the data have no rows to weight")
-    if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:
-        raise ValueError(f"max_iter must be a positive whole number, got {max_iter!r}")
-    if not (isinstance(tol, int | float) and math.isfinite(tol) and tol > 0):
-        raise ValueError(f"tol must be a positive number, got {tol!r}")
+    _check_rake_args(frame, max_iter=max_iter, tol=tol)
     trim = _check_bounds(bounds) if bounds is not None else None
-
-    if base_weights is None:
-        w = np.ones(len(frame))
-    else:
-        if isinstance(base_weights, pd.Series):
-            aligned = base_weights.reindex(frame.index)
-            if aligned.isna().any():
-                raise RakingError("base_weights do not cover every row of the frame (by index)")
-            w = aligned.to_numpy(dtype=float)
-        else:
-            w = np.asarray(base_weights, dtype=float).ravel()
-        if w.size != len(frame):
-            raise RakingError(f"base_weights ({w.size}) and frame ({len(frame)} rows) differ")
-        if not np.isfinite(w).all() or (w <= 0).any():
-            raise RakingError("base_weights must be positive finite numbers")
-        w = w.copy()
-
+    w = _start_weights(frame, base_weights)
     shares = _normalised_targets(targets)
     margins = [
         (column, *_codes(frame, column, level_shares, w)) for column, level_shares in shares.items()
     ]
     levels = {column: list(level_shares) for column, level_shares in shares.items()}
 
-    def worst_gap(weights: np.ndarray) -> tuple[float, Hashable, Hashable]:
-        total = float(weights.sum())
-        worst: tuple[float, Hashable, Hashable] = (0.0, None, None)
-        for column, codes, target in margins:
-            current = np.bincount(codes, weights=weights, minlength=target.size) / total
-            gaps = np.abs(current - target)
-            i = int(gaps.argmax())
-            if gaps[i] > worst[0]:
-                worst = (float(gaps[i]), column, levels[column][i])
-        return worst
-
     for _ in range(max_iter):
-        for _column, codes, target in margins:
-            total = float(w.sum())
-            current = np.bincount(codes, weights=w, minlength=target.size)
-            # Levels with target share 0 have no rows (checked), so the 0/0 never reaches w.
-            with np.errstate(divide="ignore", invalid="ignore"):
-                factor = np.where(current > 0, target * total / current, 0.0)
-            w = w * factor[codes]
+        w = _rake_pass(w, margins)
         if trim is not None:
             w = _trim_array(w, *trim)
-        if worst_gap(w)[0] <= tol:
+        if _worst_gap(w, margins, levels)[0] <= tol:
             break
     else:
-        gap, column, level = worst_gap(w)
+        gap, column, level = _worst_gap(w, margins, levels)
         hint = f" with bounds {trim}" if trim is not None else ""
         raise RakingError(
             f"raking did not converge in {max_iter} passes{hint}: column {column!r}, level "
