@@ -1,4 +1,10 @@
-"""Plotly figure builders: results in, figure out. They never query.
+"""Plotly figure builders: results in, figure out. They never query and never compute a statistic
+(every interval they draw comes with the result), so they import neither analytics.stats nor
+analytics.store.
+
+This package module holds the shared look (colours, ``base_layout``, ``wrap``, error bars, the
+median dot chart, the verdict words); one module per page holds its figures and takeaways
+(overview, offers, quality, change, funnel, fairness, survey, business_case).
 
 One colour per pipeline everywhere, from the Okabe-Ito colour-blind-safe palette, in one order
 (human-first, then automation-first). Every figure has a title that states the finding, axis
@@ -7,12 +13,14 @@ labels with units, intervals as error bars, and the n in the hover text and the 
 
 from __future__ import annotations
 
+import math
 import textwrap
 
+import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.i18n import fmt_num, fmt_pct, label, t
-from analytics.metrics.overview import Overview
+from analytics.findings import verdict_key
+from analytics.i18n import fmt_days, fmt_num, label, t
 
 # Okabe & Ito (2008), Color Universal Design: blue and orange stay distinct for all common
 # colour-vision deficiencies; vermillion, green and purple for further pipelines.
@@ -78,43 +86,84 @@ def base_layout(fig: go.Figure, *, title: str, footnote: str = "", height: int =
     return fig
 
 
-def headline_rates(
-    overview: Overview, lang: str = "en", *, title: str, footnote: str = ""
+def finite(x: object) -> bool:
+    """True for a number that is not NaN or infinite (charts read results; a missing value is
+    None or NaN). Same rule as ``analytics.stats.finite``, kept here because charts do not import
+    the statistics package."""
+    try:
+        return math.isfinite(float(x))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
+def error_bars(values: pd.Series, low: pd.Series, high: pd.Series, scale: float = 100.0) -> dict:
+    """Plotly asymmetric error bars from an estimate and its interval (``scale`` 100: shares
+    drawn as per cent)."""
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": (scale * (high - values)).to_numpy(float),
+        "arrayminus": (scale * (values - low)).to_numpy(float),
+    }
+
+
+def rgba(color: str, alpha: float) -> str:
+    """``#RRGGBB`` with transparency, for interval bands."""
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def pipeline_name(pipe: str, lang: str) -> str:
+    return label("pipeline", pipe, lang)
+
+
+def verdict(low: float, high: float, lang: str) -> str:
+    """ "clear difference" / "no clear difference" / "too few to say" from an interval; the rule
+    is ``analytics.findings.verdict_key`` (the one home of "clear difference")."""
+    return t(f"offers.verdict.{verdict_key(low, high)}", lang)
+
+
+def median_chart(
+    times: pd.DataFrame, axis: str, lang: str, *, title: str, footnote: str
 ) -> go.Figure:
-    """Dot-and-whisker chart of every rate metric by pipeline (value with its 95% interval)."""
-    keys = ("withdrawal", "hire_rate", "offer_acceptance", "retention_12m")
+    """Medians per pipeline as dots with their interval (columns pipeline, n, median, low, high,
+    q1, q3, optionally suppressed)."""
+    shown = times[~times.suppressed.astype(bool)] if "suppressed" in times else times
+    shown = shown[shown["median"].notna()]
     fig = go.Figure()
-    for i, pipe in enumerate(overview.pipelines):
-        xs, ys, lo, hi, hover = [], [], [], [], []
-        for key in keys:
-            metric = overview.metrics[key]
-            g = metric.groups.get(pipe)
-            if g is None or g.value is None or g.ci is None:
-                continue
-            name = t(f"metric.{key}", lang)
-            xs.append(100 * g.value)
-            ys.append(name)
-            lo.append(100 * (g.value - g.ci.low))
-            hi.append(100 * (g.ci.high - g.value))
-            hover.append(
-                f"{label('pipeline', pipe, lang)} · {name}: {fmt_pct(g.value, lang)} "
-                f"({fmt_pct(g.ci.low, lang)}–{fmt_pct(g.ci.high, lang)}), "
-                f"n = {fmt_num(g.n, lang)}"
-            )
+    for i, r in enumerate(shown.itertuples()):
+        name = pipeline_name(r.pipeline, lang)
         fig.add_trace(
             go.Scatter(
-                x=xs,
-                y=ys,
+                x=[r.median],
+                y=[name],
                 mode="markers",
-                name=label("pipeline", pipe, lang),
-                marker={"color": pipeline_color(pipe, i), "size": 12},
-                error_x={"type": "data", "symmetric": False, "array": hi, "arrayminus": lo},
-                hovertext=hover,
+                name=f"{name} (n = {fmt_num(int(r.n), lang)})",
+                marker={"color": pipeline_color(r.pipeline, i), "size": 13},
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [r.high - r.median],
+                    "arrayminus": [r.median - r.low],
+                },
+                hovertext=t(
+                    "offers.hover.median",
+                    lang,
+                    name=name,
+                    median=fmt_days(r.median, lang),
+                    low=fmt_num(r.low, lang, 1),
+                    high=fmt_num(r.high, lang, 1),
+                    q1=fmt_num(r.q1, lang),
+                    q3=fmt_num(r.q3, lang),
+                    n=fmt_num(int(r.n), lang),
+                ),
                 hoverinfo="text",
-                offsetgroup=pipe,
             )
         )
-    fig.update_layout(scattermode="group")
-    fig.update_xaxes(title_text=t("overview.chart.axis", lang), range=[0, 100], ticksuffix="%")
-    fig.update_yaxes(autorange="reversed", ticklabelstandoff=8)
-    return base_layout(fig, title=title, footnote=footnote)
+    fig.update_xaxes(title_text=axis, rangemode="tozero")
+    fig.update_yaxes(autorange="reversed")
+    return base_layout(fig, title=title, footnote=footnote, height=320)
+
+
+# The overview chart lives in charts/overview.py; re-exported for callers of charts.headline_rates.
+from analytics.charts.overview import headline_rates  # noqa: E402, F401

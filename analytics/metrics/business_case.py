@@ -14,8 +14,9 @@ Everything is counted per 100 hires of each pipeline (human-first minus automati
 - **12-month retention** (failed hires avoided): 100 x (retained_human - retained_automation)
   x ``failed_hire_cost``.
 
-The rates are the ones of the Overview (``analytics.overview.headline``: offer acceptance,
-withdrawal, hire rate, Kaplan-Meier 12-month retention), so the pages never disagree.
+The rates are the ones of the Overview (``analytics.metrics.overview.headline``, passed in by the
+caller: offer acceptance, withdrawal, hire rate, Kaplan-Meier 12-month retention), so the pages
+never disagree.
 
 Uncertainty: a seeded **parametric bootstrap** over the measured rates. Each draw takes accepted
 offers ~ Binomial(decided offers, acceptance), (withdrawn, hired, other) ~ Multinomial(decided
@@ -25,25 +26,26 @@ formulas and the 2.5% / 97.5% percentiles give the 95% interval (Efron & Tibshir
 and 13). Interview hours are treated as known (thousands of touchpoints; their error is small
 next to the rates').
 
+The draws and the percentile interval are ``analytics.stats.bootstrap``'s; the standard error of
+retention is read back from the Overview's interval (``stats.se_from_interval``).
+
 The pilot planner uses ``stats.sample_size_two_proportions`` (R ``power.prop.test``) and, for a
-given pilot size, finds the smallest detectable difference by root finding on
-``stats.power_two_proportions``, as R's ``power.prop.test(n, p1, power)`` does with ``uniroot``.
+given pilot size, the smallest detectable difference (``stats.detectable_proportion``, as R's
+``power.prop.test(n, p1, power)``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from dataclasses import dataclass, field, replace
 
 import duckdb
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from analytics import stats
 from analytics.domain import PIPELINES, PRIVACY_THRESHOLD, Filters
-from analytics.metrics import overview
+from analytics.metrics.common import Overview
 from analytics.stats import Interval
 
 DEFAULT_MINUTES: dict[str, float] = {
@@ -201,18 +203,16 @@ class Measured:
     retention: dict[str, tuple[float, float] | None]
     touchpoints: pd.DataFrame
     hires: dict[str, int]
-    headline: overview.Overview | None = field(default=None, compare=False)
+    headline: Overview | None = field(default=None, compare=False)
 
 
-def _se_from_ci(ci: Interval | None) -> float:
-    if ci is None or not (math.isfinite(ci.low) and math.isfinite(ci.high)):
-        return math.nan
-    return (ci.high - ci.low) / (2 * 1.959963984540054)
+def measure(cur: duckdb.DuckDBPyConnection, filters: Filters, *, headline: Overview) -> Measured:
+    """The Overview's rates (same definitions and privacy rule) plus the touchpoint counts.
 
-
-def measure(cur: duckdb.DuckDBPyConnection, filters: Filters, as_of: dt.date) -> Measured:
-    """The Overview's rates (same definitions and privacy rule) plus the touchpoint counts."""
-    head = overview.headline(cur, filters, as_of=as_of)
+    ``headline`` is the Overview result for the same ``filters`` (``overview.headline``, no
+    adjustment), passed in by the caller so that this module does not import its sibling and the
+    page reuses the Overview it may already hold."""
+    head = headline
     acc: dict[str, tuple[int, int] | None] = {}
     out: dict[str, tuple[int, int, int] | None] = {}
     ret: dict[str, tuple[float, float] | None] = {}
@@ -225,7 +225,7 @@ def measure(cur: duckdb.DuckDBPyConnection, filters: Filters, as_of: dt.date) ->
         out[pipe] = (w.k, h.k, w.n) if ok and h.k and h.k > 0 else None  # type: ignore[union-attr]
         r = head.metrics["retention_12m"].groups.get(pipe)
         ok = r is not None and not r.suppressed and r.value is not None
-        ret[pipe] = (float(r.value), _se_from_ci(r.ci)) if ok else None  # type: ignore[union-attr, arg-type]
+        ret[pipe] = (float(r.value), stats.se_from_interval(r.ci)) if ok else None  # type: ignore[union-attr, arg-type]
     return Measured(
         acceptance=acc,
         outcomes=out,
@@ -308,36 +308,27 @@ def _draw_inputs(measured: Measured, point: dict, draws: int, seed: int) -> dict
     """Parametric bootstrap draws of the measured rates (see the module docstring)."""
     rng = np.random.default_rng(seed)
     h, a = PIPELINES
+    # The draws are taken in this order (acceptance, withdrawals, retention; human-first first)
+    # so that a seed gives the same interval as it always has.
     out: dict[str, object] = {"hours": point["hours"]}
+    out["acceptance"] = None
     if point["acceptance"] is not None:
-        pair = []
-        for pipe in (h, a):
-            k, n = measured.acceptance[pipe]  # type: ignore[misc]
-            # a draw with no acceptance would mean infinitely many offers: floor at half an offer
-            pair.append(np.maximum(rng.binomial(n, k / n, draws), 0.5) / n)
-        out["acceptance"] = tuple(pair)
-    else:
-        out["acceptance"] = None
+        out["acceptance"] = tuple(
+            stats.binomial_rate_draws(*measured.acceptance[pipe], draws=draws, rng=rng)  # type: ignore[misc]
+            for pipe in (h, a)
+        )
+    out["withdrawals_per_hire"] = None
     if point["withdrawals_per_hire"] is not None:
-        pair = []
-        for pipe in (h, a):
-            w, hired, n = measured.outcomes[pipe]  # type: ignore[misc]
-            shares = [w / n, hired / n, max(0.0, 1.0 - (w + hired) / n)]
-            shares = [s / sum(shares) for s in shares]
-            draw = rng.multinomial(n, shares, draws)
-            pair.append(draw[:, 0] / np.maximum(draw[:, 1], 0.5))
-        out["withdrawals_per_hire"] = tuple(pair)
-    else:
-        out["withdrawals_per_hire"] = None
+        out["withdrawals_per_hire"] = tuple(
+            stats.multinomial_ratio_draws(*measured.outcomes[pipe], draws=draws, rng=rng)  # type: ignore[misc]
+            for pipe in (h, a)
+        )
+    out["retention"] = None
     if point["retention"] is not None:
-        pair = []
-        for pipe in (h, a):
-            value, se = measured.retention[pipe]  # type: ignore[misc]
-            se = se if math.isfinite(se) else 0.0
-            pair.append(np.clip(rng.normal(value, se, draws), 0.0, 1.0))
-        out["retention"] = tuple(pair)
-    else:
-        out["retention"] = None
+        out["retention"] = tuple(
+            stats.normal_share_draws(*measured.retention[pipe], draws=draws, rng=rng)  # type: ignore[misc]
+            for pipe in (h, a)
+        )
     return out
 
 
@@ -369,8 +360,7 @@ def business_case(
     total = np.zeros(draws)
     for value in sampled.values():  # recruiter cost is a scalar, the rest arrays of draws
         total = total + np.asarray(value, dtype=float)
-    tail = (1 - conf) / 2 * 100
-    ci = Interval(float(np.percentile(total, tail)), float(np.percentile(total, 100 - tail)))
+    ci = stats.percentile_interval(total, conf)
     verdict = "pays" if ci.low > 0 else ("costs" if ci.high < 0 else "unclear")
     rows = []
     for item in TORNADO_ITEMS:
@@ -454,22 +444,4 @@ def minimal_detectable(
     Like R ``power.prop.test(n, p1, power)`` (which solves for p2 in (p1, 1) with uniroot and
     ``strict = FALSE``): R docs, power.prop.test(n = 50, p1 = .5, power = .90) -> p2 = 0.8026.
     """
-    if direction not in ("up", "down"):
-        raise ValueError(f"direction must be 'up' or 'down', not {direction!r}")
-    stats.power_two_proportions(p1, 0.5 if p1 != 0.5 else 0.6, n_per_arm, alpha)  # validates
-    if not 0 < power < 1:
-        raise ValueError(f"power must be between 0 and 1, got {power!r}")
-    end = 1.0 if direction == "up" else 0.0
-    if p1 == end:
-        return None
-    eps = 1e-10
-    start = p1 + eps if direction == "up" else p1 - eps
-
-    def gap(p2: float) -> float:
-        return stats.power_two_proportions(p1, p2, n_per_arm, alpha) - power
-
-    if gap(end) < 0:
-        return None
-    if gap(start) >= 0:
-        return start
-    return float(optimize.brentq(gap, min(start, end), max(start, end), xtol=1e-12))
+    return stats.detectable_proportion(p1, n_per_arm, alpha=alpha, power=power, direction=direction)

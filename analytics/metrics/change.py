@@ -13,7 +13,8 @@ of the "after" period may not have been followed for 12 months yet: then "too fe
 
 Difference-in-differences on proportions: DiD = (p_after_T - p_before_T) - (p_after_C -
 p_before_C), SE = sqrt of the sum of the four variances (p(1 - p) / n for rates, Greenwood's
-variance for Kaplan-Meier), normal 95% interval and two-sided p-value. It estimates the effect of
+variance for Kaplan-Meier), normal 95% interval and two-sided p-value
+(``stats.difference_in_differences``). It estimates the effect of
 the change only if the groups would have moved in parallel without it (the usual DiD assumption).
 """
 
@@ -26,7 +27,6 @@ from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
-from scipy import stats as sps
 
 from analytics import stats
 from analytics.domain import PRIVACY_THRESHOLD, Filters
@@ -111,29 +111,19 @@ def _rate_cell(k: int, n: int) -> dict:
             "low": math.nan,
             "high": math.nan,
         }
-    p = k / n
     ci = stats.proportion_ci(k, n)
-    return {"k": k, "n": n, "value": p, "var": p * (1 - p) / n, "low": ci.low, "high": ci.high}
+    value, var = k / n, stats.binomial_variance(k, n)
+    return {"k": k, "n": n, "value": value, "var": var, "low": ci.low, "high": ci.high}
 
 
 def did(cells: pd.DataFrame, conf: float = 0.95) -> tuple[float, float, float, Interval, float]:
     """(change treated, change control, DiD, interval, p-value) from the four cells of one metric
-    (columns group, period, value, var)."""
+    (columns group, period, value, var), by ``stats.difference_in_differences``."""
     c = cells.set_index(["group", "period"])
-    try:
-        vals = {key: float(c.at[key, "value"]) for key in c.index}
-        var = {key: float(c.at[key, "var"]) for key in c.index}
-        dt_ = vals[("treated", "after")] - vals[("treated", "before")]
-        dc = vals[("control", "after")] - vals[("control", "before")]
-        se = math.sqrt(sum(var[(g, p)] for g in GROUPS for p in PERIODS))
-    except KeyError:
-        nan = math.nan
-        return nan, nan, nan, Interval(nan, nan), nan
-    d = dt_ - dc
-    if not (math.isfinite(d) and math.isfinite(se)) or se == 0:
-        return dt_, dc, d, Interval(math.nan, math.nan), math.nan
-    z = float(sps.norm.ppf(0.5 + conf / 2))
-    return dt_, dc, d, Interval(d - z * se, d + z * se), float(2 * sps.norm.sf(abs(d) / se))
+    values = {key: float(c.at[key, "value"]) for key in c.index}
+    variances = {key: float(c.at[key, "var"]) for key in c.index}
+    est = stats.difference_in_differences(values, variances, conf)
+    return est.change_treated, est.change_control, est.did, est.ci, est.p_value
 
 
 def process_change(

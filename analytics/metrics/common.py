@@ -1,12 +1,13 @@
 """What the metric modules share, so that siblings never import each other: the result types of a
-two-pipeline comparison, the Mantel-Haenszel adjustment, rate columns with Wilson intervals, the
+two-pipeline comparison and the Overview result (the Business case reads it), the
+Mantel-Haenszel adjustment, rate columns with Wilson intervals, the
 retention counts (Overview and Quality) and the load-time summary check."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
@@ -71,6 +72,18 @@ class MetricResult:
             return False
         assert self.diff_ci is not None
         return self.diff_ci.low > 0 or self.diff_ci.high < 0
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The headline comparison (``overview.headline``). Defined here, not in overview.py, because
+    the Business case takes it as an argument and metric modules never import each other."""
+
+    metrics: dict[str, MetricResult]
+    pipelines: tuple[str, ...]
+    as_of: dt.date
+    adjust_by: str | None = None
+    totals: dict[str, int] = field(default_factory=dict)
 
 
 def outcomes_fresh(cur: duckdb.DuckDBPyConnection) -> bool:

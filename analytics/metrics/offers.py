@@ -11,7 +11,8 @@ Metric definitions (DESIGN.md, shown in the page's help text):
   number of competing offers and role family and seniority as fixed effects, on decided offers of
   the two standard pipelines. The premium is beta_human / beta_comp_ratio: the rise in comp ratio
   (offer / band midpoint) that moves the odds of acceptance as much as a human-first process does
-  (x 100 = per cent of the band midpoint), with a delta-method interval.
+  (x 100 = per cent of the band midpoint), with a delta-method interval
+  (``stats.ratio_delta``; the odds ratio's interval from ``stats.odds_ratio_from_logit``).
 
 Every rate is aggregated in DuckDB. The regression needs one row per decided offer (offers are a
 small table; only the six columns it needs are selected).
@@ -20,20 +21,18 @@ small table; only the six columns it needs are selected).
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 
 import duckdb
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from analytics import stats
 from analytics.domain import DIMENSIONS, PIPELINES, PRIVACY_THRESHOLD, Filters, ordered_pipelines
 from analytics.metrics import common
 from analytics.metrics.common import Adjustment, add_rate
 from analytics.privacy import suppress_in_groups
-from analytics.stats import Interval
+from analytics.stats import Interval, regression
 from analytics.stats import grouped as grouped_stats
 
 COMP_BIN_WIDTH = 0.05
@@ -285,20 +284,6 @@ class Premium:
     fixed_effects: tuple[str, ...]
 
 
-def ratio_delta(
-    b_num: float, b_den: float, var_num: float, var_den: float, cov: float, conf: float = 0.95
-) -> tuple[float, float, Interval]:
-    """The ratio b_num / b_den with its delta-method standard error and normal interval:
-    gradient g = (1 / b_den, -b_num / b_den^2), var = g' Sigma g (Oehlert 1992, The American
-    Statistician 46:27-29)."""
-    ratio = b_num / b_den
-    g = np.array([1.0 / b_den, -b_num / b_den**2])
-    sigma = np.array([[var_num, cov], [cov, var_den]])
-    se = float(math.sqrt(max(float(g @ sigma @ g), 0.0)))
-    z = float(sps.norm.ppf(0.5 + conf / 2))
-    return ratio, se, Interval(ratio - z * se, ratio + z * se)
-
-
 def premium_rows(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per decided offer of the two standard pipelines, only the regression's columns."""
     body, params = _offers_sql(cur, filters)
@@ -321,56 +306,45 @@ MIN_PREMIUM_ROWS = 50
 
 
 def fit_premium(rows: pd.DataFrame, conf: float = 0.95) -> Premium | None:
-    """Fit the acceptance model on ``rows`` (columns of :func:`premium_rows`) with statsmodels'
-    Logit; None when there are too few offers, either pipeline is below the privacy threshold,
-    or the model cannot be fitted (separation, no variation)."""
-    import statsmodels.api as sm
-
+    """Fit the acceptance model on ``rows`` (columns of :func:`premium_rows`) with
+    ``stats.regression.fit_logit``; None when there are too few offers, either pipeline is below
+    the privacy threshold, or the model cannot be fitted (separation, no variation)."""
     if len(rows) < MIN_PREMIUM_ROWS:
         return None
     n_h = int(rows.human_first.sum())
     n_a = len(rows) - n_h
     if min(n_h, n_a) < PRIVACY_THRESHOLD or rows.accepted.nunique() < 2:
         return None
-    fixed = tuple(c for c in ("role_family", "seniority") if rows[c].nunique() > 1)
-    x = rows[["human_first", "comp_ratio", "competing_offers"]].astype(float)
-    if fixed:
-        dummies = pd.get_dummies(rows[list(fixed)].astype(str), drop_first=True, dtype=float)
-        x = pd.concat([x, dummies], axis=1)
-    x = sm.add_constant(x, has_constant="add")
-    try:
-        with warnings.catch_warnings():
-            # Non-convergence and separation are checked below and answered with None.
-            warnings.simplefilter("ignore")
-            fit = sm.Logit(rows.accepted.astype(float), x).fit(disp=0, maxiter=100)
-    except Exception:  # perfect separation or a singular matrix: no answer rather than a crash
+    fixed = regression.varying_columns(rows, ("role_family", "seniority"))
+    fit = regression.fit_logit(
+        rows.accepted,
+        rows[["human_first", "comp_ratio", "competing_offers"]],
+        fixed_effects=rows[list(fixed)] if fixed else None,
+    )
+    if fit is None:
         return None
-    if not fit.mle_retvals.get("converged", True):
-        return None
-    params, cov = fit.params, fit.cov_params()
-    b_h, b_c = float(params["human_first"]), float(params["comp_ratio"])
+    b_h, b_c = fit.coefficient("human_first"), fit.coefficient("comp_ratio")
     if not (math.isfinite(b_h) and math.isfinite(b_c)) or b_c == 0:
         return None
-    ratio, se, ci = ratio_delta(
+    ratio = stats.ratio_delta(
         b_h,
         b_c,
-        float(cov.loc["human_first", "human_first"]),
-        float(cov.loc["comp_ratio", "comp_ratio"]),
-        float(cov.loc["human_first", "comp_ratio"]),
-        conf,
+        var_num=fit.variance("human_first"),
+        var_den=fit.variance("comp_ratio"),
+        cov=fit.variance("human_first", "comp_ratio"),
+        conf=conf,
     )
-    z = float(sps.norm.ppf(0.5 + conf / 2))
-    se_h = float(math.sqrt(cov.loc["human_first", "human_first"]))
+    odds_ratio, odds_ratio_ci = stats.odds_ratio_from_logit(b_h, fit.se("human_first"), conf)
     return Premium(
-        premium=ratio,
-        premium_se=se,
-        premium_ci=ci,
-        odds_ratio=math.exp(b_h),
-        odds_ratio_ci=Interval(math.exp(b_h - z * se_h), math.exp(b_h + z * se_h)),
+        premium=ratio.ratio,
+        premium_se=ratio.se,
+        premium_ci=ratio.ci,
+        odds_ratio=odds_ratio,
+        odds_ratio_ci=odds_ratio_ci,
         odds_ratio_p=float(fit.pvalues["human_first"]),
         beta_human=b_h,
         beta_comp=b_c,
-        beta_competing=float(params["competing_offers"]),
+        beta_competing=fit.coefficient("competing_offers"),
         n=len(rows),
         n_human=n_h,
         n_automation=n_a,

@@ -16,7 +16,6 @@ All counting happens in SQL; Python receives one row per pipeline (and stratum) 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
@@ -28,6 +27,7 @@ from analytics.metrics.common import (
     RETENTION_DAYS,
     GroupEstimate,
     MetricResult,
+    Overview,
     mh_adjustment,
     outcomes_fresh,
     retention_counts,
@@ -36,15 +36,6 @@ from analytics.stats import grouped as grouped_stats
 
 RATE_METRICS = ("hire_rate", "withdrawal", "offer_acceptance")
 METRICS = ("applications", *RATE_METRICS, "time_to_hire", "retention_12m")
-
-
-@dataclass(frozen=True)
-class Overview:
-    metrics: dict[str, MetricResult]
-    pipelines: tuple[str, ...]
-    as_of: dt.date
-    adjust_by: str | None = None
-    totals: dict[str, int] = field(default_factory=dict)
 
 
 def _rate_counts(

@@ -40,6 +40,10 @@ DEFAULT_WEIGHTS = {"performance": 0.4, "ramp": 0.2, "retention": 0.4, "manager":
 RETENTION_DAYS = (182, 365)
 EARLY_DAYS = 182
 
+RankComparison = stats.RankComparison
+"""The result type of :func:`compare_ratings` (named here for the charts, which read it but do
+not import the statistics package)."""
+
 
 def _hires_sql(cur: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[str, dict]:
     """``FROM ... WHERE`` with the hires as ``h`` and their applications as ``a``; reads the
@@ -191,6 +195,25 @@ def quality(
         columns=["component", "pipeline", "n", "value", "low", "high"],
     )
     comps["suppressed"] = comps.value.isna()
+    differences = _differences(counts, ret)
+    early = counts[["pipeline", "early_k", "early_n"]].rename(
+        columns={"early_k": "k", "early_n": "n"}
+    )
+    add_rate(early, "rate", "k", "n")
+    return QualityResult(
+        components=comps,
+        differences=differences,
+        early_exits=early.reset_index(drop=True),
+        ramp_times=ramp_times(cur, filters, as_of),
+        pipelines=pipelines,
+        hires={str(r.pipeline): int(r.hires) for r in counts.itertuples()},
+        ramp_target=int(ramp_target),
+    )
+
+
+def _differences(counts: pd.DataFrame, ret: Retention) -> pd.DataFrame:
+    """First minus second pipeline per component on the 0-100 scale: Welch for the ratings,
+    Newcombe (``compare_proportions``) for ramp, the Kaplan-Meier Wald difference for retention."""
     diffs = []
     first, second = PIPELINES
     rows = counts.set_index("pipeline")
@@ -238,22 +261,7 @@ def quality(
                 "test": "km-wald",
             }
         )
-    differences = pd.DataFrame(
-        diffs, columns=["component", "diff", "low", "high", "p_value", "test"]
-    )
-    early = counts[["pipeline", "early_k", "early_n"]].rename(
-        columns={"early_k": "k", "early_n": "n"}
-    )
-    add_rate(early, "rate", "k", "n")
-    return QualityResult(
-        components=comps,
-        differences=differences,
-        early_exits=early.reset_index(drop=True),
-        ramp_times=ramp_times(cur, filters, as_of),
-        pipelines=pipelines,
-        hires={str(r.pipeline): int(r.hires) for r in counts.itertuples()},
-        ramp_target=int(ramp_target),
-    )
+    return pd.DataFrame(diffs, columns=["component", "diff", "low", "high", "p_value", "test"])
 
 
 def composite(result: QualityResult, weights: Mapping[str, float]) -> pd.DataFrame:
@@ -339,6 +347,21 @@ def rating_table(counts: pd.DataFrame) -> pd.DataFrame:
     frame["share"] = (frame.n / frame.total).where(~frame.suppressed)
     frame["n"] = frame.n.astype("Int64").mask(frame.suppressed)
     return frame[["pipeline", "rating", "n", "share", "suppressed"]].reset_index(drop=True)
+
+
+def rating_shares(counts: pd.DataFrame) -> pd.DataFrame:
+    """The ratings frequency table with each rating's share of its pipeline and the share's Wilson
+    interval, for the ratings chart: pipeline, rating, n, total, share, share_low, share_high,
+    suppressed. Pipelines with fewer ratings than the privacy threshold are left out; a rating
+    given fewer times than it has no share (its share x n would reveal the count)."""
+    frame = counts.copy()
+    frame["total"] = frame.groupby("pipeline").n.transform("sum")
+    add_rate(frame, "share", "n", "total")
+    frame = frame[frame.total >= PRIVACY_THRESHOLD].copy()
+    small = frame.n < PRIVACY_THRESHOLD
+    frame.loc[small, ["share", "share_low", "share_high"]] = math.nan
+    frame["suppressed"] = frame.suppressed | small
+    return frame.reset_index(drop=True)
 
 
 def compare_ratings(counts: pd.DataFrame) -> stats.RankComparison | None:

@@ -1,5 +1,5 @@
-"""Quality of hire against a hand-computed fixture in a real DuckDB, the process-change
-difference-in-differences by hand, demo invariants, and the figures."""
+"""Quality of hire against a hand-computed fixture in a real DuckDB and demo invariants (the
+figures: tests/analytics/charts/test_quality.py; the process change: test_change.py)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,12 @@ import math
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import pytest
 from scipy import stats as sps
 
 from analytics import demo, stats, store
-from analytics.charts import offers as offers_charts
 from analytics.domain import Filters
-from analytics.metrics import change, common, quality
+from analytics.metrics import common, quality
 
 D = dt.date
 AS_OF = D(2026, 1, 1)
@@ -193,30 +191,6 @@ def test_exits_before_start_are_left_out(fx):
     assert ret.n == {"human_first": 5, "automation_first": 4}
 
 
-def test_did_by_hand():
-    cells = pd.DataFrame(
-        {
-            "group": ["treated", "treated", "control", "control"],
-            "period": ["before", "after", "before", "after"],
-            "value": [0.20, 0.10, 0.15, 0.14],
-            "var": [0.0004, 0.0003, 0.0001, 0.0001],
-        }
-    )
-    ch_t, ch_c, d, ci, p = change.did(cells)
-    assert ch_t == pytest.approx(-0.10) and ch_c == pytest.approx(-0.01)
-    assert d == pytest.approx(-0.09)
-    se = math.sqrt(0.0009)
-    assert ci.low == pytest.approx(-0.09 - 1.959963984540054 * se)
-    assert p == pytest.approx(2 * sps.norm.sf(0.09 / se))
-
-
-def test_parse_setting():
-    assert change.parse_setting("engineering:2025-11-01") == ("engineering", D(2025, 11, 1))
-    assert change.parse_setting(None) is None
-    assert change.parse_setting("engineering") is None
-    assert change.parse_setting("engineering:someday") is None
-
-
 @pytest.fixture(scope="module")
 def demo5k():
     con = store.connect(":memory:")
@@ -243,64 +217,12 @@ def test_demo_invariants(demo5k):
         assert s6 is not None and s12 is not None and s12.survival <= s6.survival
 
 
-def test_demo_process_change(demo_con):
-    info = store.dataset_info(demo_con)
-    setting = store.get_meta(demo_con)["process_change"]
-    result = change.process_change(demo_con, Filters(role_family=("sales",)), info.as_of, setting)
-    assert result is not None and result.role_family == "engineering"
-    did = result.did.set_index("metric")
-    # The demo's engineering change lowers withdrawal clearly more than elsewhere.
-    assert did.at["withdrawal", "did"] < 0 and did.at["withdrawal", "high"] < 0
-    assert change.process_change(demo_con, Filters(), info.as_of, None) is None
-    for lang in ("en", "nl"):
-        take = offers_charts.takeaway_change(result, lang)
-        assert ("clear difference" in take) if lang == "en" else ("duidelijk verschil" in take)
-        fig = offers_charts.change_chart(result, lang, title=take)
-        assert len(fig.data) == 6  # 3 metrics x (changed, other) role families
-        assert fig.data[0].error_y.array is not None
-        # The legend sits right of the panels, not in the row of the panels' titles.
-        assert fig.layout.legend.orientation == "v" and fig.layout.legend.x > 1
-
-
-@pytest.mark.parametrize("lang", ["en", "nl"])
-def test_figures_and_takeaways(demo5k, lang):
-    info = store.dataset_info(demo5k)
-    f = Filters()
-    q = quality.quality(demo5k, f, info.as_of)
-    comp = quality.composite(q, quality.DEFAULT_WEIGHTS)
-    take = offers_charts.takeaway_components(q, comp, lang)
-    assert "n = " in take
-    fig = offers_charts.composite_chart(comp, lang, title=take)
-    assert isinstance(fig, go.Figure) and len(fig.data) == 2
-    fig = offers_charts.components_chart(q, lang, title="t")
-    assert len(fig.data) == 2 and fig.data[0].error_x.array is not None
-    assert fig.data[0].marker.color == "#0072B2"
-    counts = quality.rating_counts(demo5k, f, info.as_of)
-    assert offers_charts.takeaway_ratings(quality.compare_ratings(counts), lang)
-    fig = offers_charts.ratings_chart(counts, lang, title="t")
-    assert len(fig.data) == 2 and fig.layout.yaxis.ticksuffix == "%"
-    ret = quality.retention(demo5k, f, info.as_of)
-    take = offers_charts.takeaway_retention(ret, lang)
-    fig = offers_charts.retention_chart(ret, lang, title=take)
-    assert len(fig.data) == 4  # a band and a line per pipeline
-    assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
-    fig = offers_charts.early_exit_chart(q.early_exits, lang, title="t")
-    assert len(fig.data) == 2
-    fig = offers_charts.ramp_time_chart(q.ramp_times, lang, title="t")
-    assert len(fig.data) == 2
-    assert offers_charts.takeaway_early(q.early_exits, lang)
-    assert offers_charts.takeaway_ramp(q.ramp_times, lang)
-
-
 def test_empty_database(con):
     q = quality.quality(con, Filters(), AS_OF)
     assert q.hires == {} and q.components.empty
-    comp = quality.composite(q, quality.DEFAULT_WEIGHTS)
-    assert offers_charts.takeaway_components(q, comp, "en").startswith("Too few")
     ret = quality.retention(con, Filters(), AS_OF)
     assert ret.logrank is None
-    offers_charts.retention_chart(ret, "en", title="t")
-    assert offers_charts.takeaway_retention(ret, "en").startswith("Too few")
+    # The takeaways and figures of empty results: tests/analytics/charts/test_quality.py.
 
 
 def test_rating_table_suppresses_small_cells():
@@ -322,6 +244,9 @@ def test_rating_table_suppresses_small_cells():
     assert hf.at[4.0, "share"] == pytest.approx(10 / 20)
     af = table[table.pipeline == "automation_first"]
     assert not af.suppressed.any()
-    fig = offers_charts.ratings_chart(counts, "en", title="t")
-    bar = fig.data[0]  # human-first
-    assert math.isnan(list(bar.y)[0]) and list(bar.y)[1] == pytest.approx(50.0)
+    shares = quality.rating_shares(counts)
+    hf = shares[shares.pipeline == "human_first"].set_index("rating")
+    assert math.isnan(hf.at[3.0, "share"]) and hf.at[4.0, "share"] == pytest.approx(0.5)
+    assert hf.at[4.0, "share_low"] < 0.5 < hf.at[4.0, "share_high"]
+    assert "other" not in set(shares.pipeline)
+    # The figure drawn from it: tests/analytics/charts/test_quality.py.
