@@ -12,15 +12,16 @@ import streamlit as st
 
 from analytics.domain import Filters
 from analytics.metrics import business_case as bc
-from ui.data import cursor
+from ui.data import cursor, headline
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def measured(version: int, filters: Filters, as_of: dt.date) -> bc.Measured:
-    del version  # the cache key
+    # The Overview's own cached result (same key as the Overview page), so no query runs twice.
+    head = headline(version, filters, as_of, None)
     cur = cursor()
     try:
-        return bc.measure(cur, filters, as_of)
+        return bc.measure(cur, filters, headline=head)
     finally:
         cur.close()
 

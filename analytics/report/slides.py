@@ -562,7 +562,8 @@ def business_case_slide(
     """The business case with the page's default assumptions (value per 100 hires)."""
     bc = importlib.import_module("analytics.metrics.business_case")
     bcc = importlib.import_module("analytics.charts.business_case")
-    measured = bc.measure(cur, filters, info.as_of)
+    ov = importlib.import_module("analytics.metrics.overview")
+    measured = bc.measure(cur, filters, headline=ov.headline(cur, filters, as_of=info.as_of))
     case = bc.business_case(measured, bc.Assumptions())
     if not case.components:
         return None
