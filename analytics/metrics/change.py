@@ -122,7 +122,7 @@ def did(cells: pd.DataFrame, conf: float = 0.95) -> tuple[float, float, float, I
     c = cells.set_index(["group", "period"])
     values = {key: float(c.at[key, "value"]) for key in c.index}
     variances = {key: float(c.at[key, "var"]) for key in c.index}
-    est = stats.difference_in_differences(values, variances, conf)
+    est = stats.difference_in_differences(values, variances, conf=conf)
     return est.change_treated, est.change_control, est.did, est.ci, est.p_value
 
 

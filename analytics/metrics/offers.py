@@ -334,7 +334,7 @@ def fit_premium(rows: pd.DataFrame, conf: float = 0.95) -> Premium | None:
         cov=fit.variance("human_first", "comp_ratio"),
         conf=conf,
     )
-    odds_ratio, odds_ratio_ci = stats.odds_ratio_from_logit(b_h, fit.se("human_first"), conf)
+    odds_ratio, odds_ratio_ci = stats.odds_ratio_from_logit(b_h, fit.se("human_first"), conf=conf)
     return Premium(
         premium=ratio.ratio,
         premium_se=ratio.se,

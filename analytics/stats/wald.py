@@ -22,7 +22,7 @@ from analytics.stats.base import Interval, _check_conf, _z
 _NAN = math.nan
 
 
-def wald_interval(estimate: float, se: float, conf: float = 0.95) -> Interval:
+def wald_interval(estimate: float, se: float, *, conf: float = 0.95) -> Interval:
     """estimate +/- z_{1-alpha/2} se (the Wald interval; e.g. Agresti 2013, Categorical Data
     Analysis, 3rd ed., section 1.3.3). NaN when the estimate or se is not finite."""
     conf = _check_conf(conf)
@@ -32,7 +32,7 @@ def wald_interval(estimate: float, se: float, conf: float = 0.95) -> Interval:
     return Interval(estimate - half, estimate + half)
 
 
-def wald_p_value(estimate: float, se: float, null: float = 0.0) -> float:
+def wald_p_value(estimate: float, se: float, *, null: float = 0.0) -> float:
     """Two-sided p-value of z = (estimate - null) / se against the standard normal; NaN when
     se is zero or either value is not finite."""
     from scipy import stats
@@ -42,11 +42,11 @@ def wald_p_value(estimate: float, se: float, null: float = 0.0) -> float:
     return float(2 * stats.norm.sf(abs(estimate - null) / se))
 
 
-def odds_ratio_from_logit(beta: float, se: float, conf: float = 0.95) -> tuple[float, Interval]:
+def odds_ratio_from_logit(beta: float, se: float, *, conf: float = 0.95) -> tuple[float, Interval]:
     """A logistic-regression coefficient as an odds ratio exp(beta) with the exponentiated Wald
     interval exp(beta +/- z se) (Hosmer, Lemeshow & Sturdivant 2013, Applied Logistic Regression,
     3rd ed., eq. 3.5)."""
-    ci = wald_interval(beta, se, conf)
+    ci = wald_interval(beta, se, conf=conf)
     return math.exp(beta), Interval(math.exp(ci.low), math.exp(ci.high))
 
 
@@ -75,7 +75,7 @@ def ratio_delta(
     g = np.array([1.0 / b_den, -b_num / b_den**2])
     sigma = np.array([[var_num, cov], [cov, var_den]])
     se = float(math.sqrt(max(float(g @ sigma @ g), 0.0)))
-    return RatioEstimate(ratio, se, wald_interval(ratio, se, conf))
+    return RatioEstimate(ratio, se, wald_interval(ratio, se, conf=conf))
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,7 @@ class DidEstimate:
 def difference_in_differences(
     values: Mapping[tuple[str, str], float],
     variances: Mapping[tuple[str, str], float],
+    *,
     conf: float = 0.95,
 ) -> DidEstimate:
     """DiD = (after_T - before_T) - (after_C - before_C) of four independent estimates keyed
@@ -112,7 +113,7 @@ def difference_in_differences(
     d = change_t - change_c
     if not (math.isfinite(d) and math.isfinite(se)) or se == 0:
         return DidEstimate(change_t, change_c, d, Interval(_NAN, _NAN), _NAN)
-    return DidEstimate(change_t, change_c, d, wald_interval(d, se, conf), wald_p_value(d, se))
+    return DidEstimate(change_t, change_c, d, wald_interval(d, se, conf=conf), wald_p_value(d, se))
 
 
 def se_from_interval(ci: Interval | None, conf: float = 0.95) -> float:
