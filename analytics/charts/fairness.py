@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics import stats
 from analytics.charts import EXTRA_COLORS, PIPELINE_COLORS, base_layout
 from analytics.i18n import fmt_num, fmt_p, fmt_pct, label, t
 from analytics.metrics.fairness import (
@@ -36,7 +35,13 @@ SWITCHER_COLORS = {"switchers": "#009E73", "others": "#999999"}
 STEP_COLORS = ("#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#999999", "#6A3D9A")
 
 
-_fin = stats.finite
+def _fin(x: object) -> bool:
+    """A number that is not NaN or infinite (the same test as ``stats.finite``; charts do not
+    import the statistics layer)."""
+    try:
+        return math.isfinite(float(x))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
 
 
 def group_label(column: str | tuple[str, ...], value: object, lang: str) -> str:
@@ -317,8 +322,6 @@ def two_group_chart(
     """Outcome rate of both groups (overall and, when stratified, per stratum) with intervals.
     ``colors``: the pipeline colours when the groups are pipelines; otherwise two Okabe-Ito
     colours that are not the pipelines' (so a group is never mistaken for a pipeline)."""
-    from analytics import stats  # local: figures only need it for per-stratum intervals
-
     c = result.comparison
     fig = go.Figure()
     cats = [t("fair.two.all_rows", lang)] + [r.stratum for r in result.strata]
@@ -326,14 +329,16 @@ def two_group_chart(
     for side, name, color in (("a", names[0], col_a), ("b", names[1], col_b)):
         ks = [c.k1 if side == "a" else c.k2] + [getattr(r, f"k_{side}") for r in result.strata]
         ns = [c.n1 if side == "a" else c.n2] + [getattr(r, f"n_{side}") for r in result.strata]
+        # Wilson intervals from the result: overall ci_a / ci_b, per stratum the rows' own.
+        cis = [result.ci_a if side == "a" else result.ci_b]
+        cis += [getattr(r, f"ci_{side}") for r in result.strata]
         rate, low, high = [], [], []
-        for k, n in zip(ks, ns, strict=True):
-            if n == 0:
+        for k, n, ci in zip(ks, ns, cis, strict=True):
+            if n == 0 or ci is None:
                 rate.append(np.nan)
                 low.append(np.nan)
                 high.append(np.nan)
                 continue
-            ci = stats.proportion_ci(k, n)
             rate.append(k / n)
             low.append(ci.low)
             high.append(ci.high)

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from analytics import charts
 from analytics.i18n import fmt_num, fmt_p, fmt_pct, t
-from analytics.metrics.survey import TOTAL, Banner, proportion_interval
+from analytics.metrics.survey import TOTAL, Banner
 
 TOTAL_COLOR = "#5A5A5A"
 # ColorBrewer BrBG (colour-blind safe), negative -> positive.
@@ -42,6 +42,23 @@ def _palette(k: int) -> tuple[str, ...]:
     return tuple(charts.EXTRA_COLORS[i % len(charts.EXTRA_COLORS)] for i in range(k))
 
 
+def _likert_bases(banner: Banner, cols: list[str], i: int) -> list[float]:
+    """Where category ``i``'s bar starts, per column (in per cent): the categories between it and
+    the middle, plus half the neutral category on odd scales; negative below the middle."""
+    cats = banner.categories
+    k = len(cats)
+    mid = k // 2
+    inner_range = range(i + 1, mid) if i < mid else range(mid + 1 if k % 2 == 1 else mid, i)
+    sign = -1.0 if i < mid else 1.0
+    bases = []
+    for c in cols:
+        inner = sum(float(banner.shares.at[cats[j], c]) for j in inner_range)
+        if k % 2 == 1:
+            inner += float(banner.shares.at[cats[mid], c]) / 2
+        bases.append(sign * inner * 100)
+    return bases
+
+
 def likert_chart(
     banner: Banner, names: dict[str, str], lang: str, *, title: str, footnote: str
 ) -> go.Figure:
@@ -53,65 +70,29 @@ def likert_chart(
     mid = k // 2
     fig = go.Figure()
     ylabels = [f"{names[c]} (n={fmt_num(banner.summaries[c].n, lang)})" for c in cols]
-    # Negative side: categories below the middle, drawn outward from zero (closest first), and
-    # half of the neutral category.
     for i, cat in enumerate(cats):
         shares = [float(banner.shares.at[cat, c]) for c in cols]
-        neutral = k % 2 == 1 and i == mid
-        if neutral:
+        common = {
+            "y": ylabels,
+            "orientation": "h",
+            "name": cat,
+            "marker_color": palette[i],
+            "legendgroup": cat,
+            "customdata": [fmt_pct(s, lang) for s in shares],
+            "hovertemplate": f"{cat}: %{{customdata}}<extra></extra>",
+        }
+        if k % 2 == 1 and i == mid:
+            # The neutral category, split in halves on both sides of zero.
             halves = [s / 2 for s in shares]
+            fig.add_bar(x=[-h * 100 for h in halves], base=[0] * len(cols), **common)
             fig.add_bar(
-                y=ylabels,
-                x=[-h * 100 for h in halves],
-                base=[0] * len(cols),
-                orientation="h",
-                name=cat,
-                marker_color=palette[i],
-                legendgroup=cat,
-                customdata=[fmt_pct(s, lang) for s in shares],
-                hovertemplate=f"{cat}: %{{customdata}}<extra></extra>",
-            )
-            fig.add_bar(
-                y=ylabels,
-                x=[h * 100 for h in halves],
-                base=[0] * len(cols),
-                orientation="h",
-                name=cat,
-                marker_color=palette[i],
-                legendgroup=cat,
-                showlegend=False,
-                customdata=[fmt_pct(s, lang) for s in shares],
-                hovertemplate=f"{cat}: %{{customdata}}<extra></extra>",
+                x=[h * 100 for h in halves], base=[0] * len(cols), showlegend=False, **common
             )
             continue
-        if i < mid:
-            # base: the neutral half plus the categories between this one and the middle
-            bases = []
-            for c in cols:
-                inner = sum(float(banner.shares.at[cats[j], c]) for j in range(i + 1, mid))
-                if k % 2 == 1:
-                    inner += float(banner.shares.at[cats[mid], c]) / 2
-                bases.append(-inner * 100)
-            x = [-s * 100 for s in shares]
-        else:
-            start = mid + 1 if k % 2 == 1 else mid
-            bases = []
-            for c in cols:
-                inner = sum(float(banner.shares.at[cats[j], c]) for j in range(start, i))
-                if k % 2 == 1:
-                    inner += float(banner.shares.at[cats[mid], c]) / 2
-                bases.append(inner * 100)
-            x = [s * 100 for s in shares]
+        # Below the middle: drawn outward from zero to the left (closest first).
+        sign = -1.0 if i < mid else 1.0
         fig.add_bar(
-            y=ylabels,
-            x=x,
-            base=bases,
-            orientation="h",
-            name=cat,
-            marker_color=palette[i],
-            legendgroup=cat,
-            customdata=[fmt_pct(s, lang) for s in shares],
-            hovertemplate=f"{cat}: %{{customdata}}<extra></extra>",
+            x=[sign * s * 100 for s in shares], base=_likert_bases(banner, cols, i), **common
         )
     fig.update_layout(barmode="overlay", legend_traceorder="normal")
     fig.update_yaxes(autorange="reversed")
@@ -137,9 +118,12 @@ def shares_chart(
     fig = go.Figure()
     cats = banner.categories
     for idx, c in enumerate(cols):
-        n_eff = banner.summaries[c].n_eff
         shares = [float(banner.shares.at[cat, c]) for cat in cats]
-        cis = [proportion_interval(s, n_eff) for s in shares]
+        # the intervals come with the banner (Wilson with the column's n_eff)
+        cis = [
+            (float(banner.shares_low.at[cat, c]), float(banner.shares_high.at[cat, c]))
+            for cat in cats
+        ]
         fig.add_bar(
             y=cats,
             x=[s * 100 for s in shares],
@@ -149,14 +133,14 @@ def shares_chart(
             error_x={
                 "type": "data",
                 "symmetric": False,
-                "array": [(ci.high - s) * 100 for s, ci in zip(shares, cis, strict=True)],
-                "arrayminus": [(s - ci.low) * 100 for s, ci in zip(shares, cis, strict=True)],
+                "array": [(hi - s) * 100 for s, (_, hi) in zip(shares, cis, strict=True)],
+                "arrayminus": [(s - lo) * 100 for s, (lo, _) in zip(shares, cis, strict=True)],
                 "thickness": 1.2,
                 "color": "#999999",
             },
             customdata=[
-                f"{fmt_pct(s, lang)} ({fmt_pct(ci.low, lang)} – {fmt_pct(ci.high, lang)})"
-                for s, ci in zip(shares, cis, strict=True)
+                f"{fmt_pct(s, lang)} ({fmt_pct(lo, lang)} – {fmt_pct(hi, lang)})"
+                for s, (lo, hi) in zip(shares, cis, strict=True)
             ],
             hovertemplate="%{y}: %{customdata}<extra>" + names[c] + "</extra>",
         )

@@ -11,7 +11,6 @@ import math
 import duckdb
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import pytest
 from scipy import stats as sps
 from statsmodels.stats.contingency_tables import StratifiedTable
@@ -639,30 +638,3 @@ def test_demo_tables_have_no_small_groups(demo_con):
     assert table[table.suppressed].rate.isna().all()
     audit = fairness.audit_table(table, fairness.missing_by_step(counts))
     assert len(audit) == len(shown)
-
-
-@pytest.mark.parametrize("lang", ["en", "nl"])
-def test_figures_and_takeaways(demo_con, lang):
-    counts = fairness.step_counts(demo_con, Filters(), ["gender"])
-    table = fairness.adverse_impact(counts)
-    fig = fc.impact_chart(table, "gender", lang, title="t", footnote="f")
-    assert isinstance(fig, go.Figure) and len(fig.data) == table.stage.nunique() + 2
-    assert any(s.y0 == 0.8 for s in fig.layout.shapes)  # the four-fifths line
-    assert all(tr.error_y.array is not None for tr in fig.data)
-    pooled = fairness.adverse_impact(fairness.pooled_by_touchpoint(counts))
-    fig = fc.touchpoint_chart(pooled, "gender", lang, title="t")
-    assert [tr.marker.color for tr in fig.data] == ["#E69F00", "#0072B2"]
-    both = fairness.adverse_impact(
-        fairness.step_counts(demo_con, Filters(), ["gender", "age_band"])
-    )
-    one = both[(both.stage == "screen") & (both.touchpoint == "automated")]
-    heat = fc.intersection_chart(one, ("gender", "age_band"), lang, title="t")
-    assert np.asarray(heat.data[0].z).shape == (3, 4)
-    words = {"en": ("four-fifths", "woman"), "nl": ("four-fifths", "vrouw")}[lang]
-    text = fc.takeaway_impact(table, "gender", lang) + fc.group_label("gender", "woman", lang)
-    assert all(w in text for w in words)
-    assert fc.group_label(("gender", "age_band"), "non_binary × 50+", lang).endswith("× 50+")
-    sw = fairness.switcher_pass_rates(
-        fairness.step_counts(demo_con, Filters(), ["career_switcher"])
-    )
-    assert len(fc.switcher_chart(sw, lang, title="t").data) == 2

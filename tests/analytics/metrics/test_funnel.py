@@ -1,10 +1,8 @@
-"""Funnel analytics on a hand-made fixture (every expected number counted by hand below) and
-invariants on the demo data; figure builders tested directly (AppTest cannot read plotly charts).
-"""
+"""Funnel analytics on a hand-made fixture (every expected number counted by hand in
+``funnel_fixture``) and invariants on the demo data. The figures: tests/analytics/charts."""
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 import numpy as np
@@ -12,133 +10,14 @@ import pandas as pd
 import pytest
 
 from analytics import demo, store
-from analytics.charts import funnel as fc
 from analytics.domain import Filters
-from analytics.i18n import label
 from analytics.metrics import funnel
-
-D = dt.date
-AS_OF = D(2025, 6, 30)
-STAGES = pd.DataFrame(
-    {
-        "stage": ["screen", "assessment", "interview", "offer"],
-        "stage_order": [1, 2, 3, 4],
-        "label_en": ["First screen", "Assessment", "Interview", "Offer"],
-        "label_nl": ["Eerste selectie", "Assessment", "Gesprek", "Aanbod"],
-    }
-)
-ORDER = dict(zip(STAGES.stage, STAGES.stage_order, strict=True))
-FORMAT = {
-    ("human_first", "screen"): ("recruiter_call", "human"),
-    ("automation_first", "screen"): ("ai_cv_screen", "automated"),
-    ("human_first", "assessment"): ("engineer_call", "human"),
-    ("automation_first", "assessment"): ("auto_coding_test", "automated"),
-}
-
-# id, pipeline, applied_on, role_family, status, first_human_step, events [(stage, result, reason)]
-APPS = [
-    # Human-first: H2 skips the assessment, H5 re-enters the screen (rejected, then advanced).
-    ("H1", "human_first", D(2025, 1, 2), "engineering", "hired", 1,
-     [("screen", "advanced"), ("assessment", "advanced"), ("interview", "advanced"),
-      ("offer", "advanced")]),
-    ("H2", "human_first", D(2025, 1, 5), "engineering", "rejected", 1,
-     [("screen", "advanced"), ("interview", "rejected")]),
-    ("H3", "human_first", D(2025, 1, 9), "engineering", "withdrawn", 1,
-     [("screen", "advanced"), ("assessment", "withdrawn", "process_too_long")]),
-    ("H4", "human_first", D(2025, 1, 20), "engineering", "rejected", 1,
-     [("screen", "rejected")]),
-    ("H5", "human_first", D(2025, 3, 1), "engineering", "rejected", 1,
-     [("screen", "rejected"), ("screen", "advanced"), ("assessment", "rejected")]),
-    ("H6", "human_first", D(2025, 3, 3), "engineering", "withdrawn", 1,
-     [("screen", "withdrawn", "no_human_contact")]),
-    ("H7", "human_first", D(2025, 3, 10), "engineering", "offer_declined", 1,
-     [("screen", "advanced"), ("assessment", "advanced"), ("interview", "advanced"),
-      ("offer", "withdrawn")]),
-    ("H8", "human_first", D(2025, 3, 12), "sales", "rejected", 1,
-     [("screen", "rejected")]),
-    ("H9", "human_first", D(2025, 6, 1), "engineering", "open", 1,
-     [("screen", "advanced"), ("assessment", "pending")]),
-    # Automation-first.
-    ("A1", "automation_first", D(2025, 1, 3), "sales", "hired", 3,
-     [("screen", "advanced"), ("assessment", "advanced"), ("interview", "advanced"),
-      ("offer", "advanced")]),
-    ("A2", "automation_first", D(2025, 1, 4), "sales", "withdrawn", None,
-     [("screen", "withdrawn", "no_human_contact")]),
-    ("A3", "automation_first", D(2025, 1, 6), "engineering", "withdrawn", None,
-     [("screen", "withdrawn", "no_human_contact")]),
-    ("A4", "automation_first", D(2025, 2, 1), "sales", "rejected", None,
-     [("screen", "rejected")]),
-    ("A5", "automation_first", D(2025, 2, 2), "sales", "withdrawn", None,
-     [("screen", "advanced"), ("assessment", "withdrawn", "process_too_long")]),
-    ("A6", "automation_first", D(2025, 2, 3), "sales", "rejected", None,
-     [("screen", "advanced"), ("assessment", "rejected")]),
-    ("A7", "automation_first", D(2025, 3, 4), "sales", "rejected", 3,
-     [("screen", "advanced"), ("assessment", "advanced"), ("interview", "rejected")]),
-    ("A8", "automation_first", D(2025, 3, 5), "engineering", "rejected", None,
-     [("screen", "rejected")]),
-    ("A9", "automation_first", D(2025, 6, 2), "sales", "open", None,
-     [("screen", "pending")]),
-]  # fmt: skip
-
-
-def _tables() -> dict[str, pd.DataFrame]:
-    apps, events, offers = [], [], []
-    for app_id, pipe, applied, role, status, step, evs in APPS:
-        apps.append(
-            {
-                "application_id": app_id,
-                "applied_on": applied,
-                "role_family": role,
-                "seniority": "medior",
-                "region": "NL",
-                "source": "linkedin",
-                "pipeline": pipe,
-                "first_human_step": step,
-                "status": status,
-            }
-        )
-        day = applied
-        for ev in evs:
-            stage, result = ev[0], ev[1]
-            fmt, tp = FORMAT.get((pipe, stage), ("panel", "human"))
-            exited = None if result == "pending" else day + dt.timedelta(days=3)
-            events.append(
-                {
-                    "application_id": app_id,
-                    "stage": stage,
-                    "stage_order": ORDER[stage],
-                    "entered_on": day,
-                    "exited_on": exited,
-                    "result": result,
-                    "touchpoint": tp,
-                    "format": fmt,
-                    "withdrawal_reason": ev[2] if len(ev) > 2 else None,
-                }
-            )
-            if stage == "offer":
-                offers.append(
-                    {
-                        "application_id": app_id,
-                        "offered_on": day,
-                        "decided_on": exited,
-                        "accepted": result == "advanced",
-                    }
-                )
-            day = day + dt.timedelta(days=4)
-    apps_frame = pd.DataFrame(apps)
-    apps_frame["first_human_step"] = apps_frame.first_human_step.astype("Int16")
-    return {
-        "stages": STAGES,
-        "applications": apps_frame,
-        "stage_events": pd.DataFrame(events),
-        "offers": pd.DataFrame(offers),
-    }
+from tests.analytics.metrics.funnel_fixture import AS_OF, STAGES, D, _tables, connect_fixture
 
 
 @pytest.fixture(scope="module")
 def cur():
-    con = store.connect(":memory:")
-    store.load_tables(con, _tables(), meta={"as_of": AS_OF.isoformat()})
+    con = connect_fixture()
     c = con.cursor()
     yield c
     c.close()
@@ -349,49 +228,14 @@ def test_tables_for_export(cur):
     assert "Adjusted odds ratio" in comp.columns
 
 
-def test_figures(cur):
+def test_overall_withdrawal_comes_with_the_result(cur):
+    # Withdrawn anywhere: 3 of 8 in both pipelines; the comparison is computed by the metric.
     result = funnel.funnel(cur, Filters())
-    fig = fc.funnel_chart(result, "en", title="T", footnote="F")
-    assert len(fig.data) == 2 and fig.layout.title.text == "T"
-    assert fig.data[0].name == label("pipeline", "human_first", "en")
-    assert list(fig.data[0].y) == ["First screen", "Assessment", "Interview", "Offer"]
-    assert fig.data[0].x[0] == pytest.approx(100.0)
-    assert fig.data[0].marker.color == "#0072B2"
-    fig = fc.pass_through_chart(result, "nl", title="P")
-    assert len(fig.data) == 2 and len(fig.data[0].y) == 3
-    fig = fc.dropoff_chart(result, "en", title="D")
-    assert len(fig.data) == 4
-    reasons = funnel.withdrawal_reasons(cur, Filters())
-    assert len(fc.reasons_chart(reasons, "en", title="R").data) == 2
-    contact = funnel.first_human_contact(cur, Filters())
-    assert len(fc.first_contact_chart(contact, "en", title="C").data) == 2
-    labels = fc.stage_labels(result, "nl")
-    assert labels["screen"] == "Eerste selectie"
-    formats = funnel.touchpoint_formats(cur, Filters())
-    assert len(fc.formats_chart(formats, labels, "en", title="Fm").data) == 2
-    times = funnel.stage_times(cur, Filters())
-    assert len(fc.stage_time_chart(times, labels, "en", title="Ti").data) == 2
-    tto = funnel.time_to_offer(cur, Filters(), AS_OF)
-    km = fc.km_chart(tto, "en", title="K")
-    assert len(km.data) == 4 and km.layout.title.text == "K"
-    table = funnel.breakdown(cur, Filters(), "role_family")
-    fig = fc.breakdown_chart(table, {}, "axis", "en", title="B")
-    assert len(fig.data) == 2 and list(fig.data[0].x) == ["engineering", "sales"]
-
-
-def test_takeaways_name_the_n(cur):
-    result = funnel.funnel(cur, Filters())
-    assert "n = 8 and 8" in fc.takeaway_funnel(result, "en")
-    assert "n = 8 en 8" in fc.takeaway_funnel(result, "nl")
-    assert "n = 16" in fc.takeaway_pass(result, "en")
-    # Withdrawn anywhere: 3 of 8 in both pipelines (screen, assessment, declined offer / 2 + 1).
-    assert "37.5% of human-first vs 37.5%" in fc.takeaway_dropoff(result, "en")
-    for text in (
-        fc.takeaway_reasons(funnel.withdrawal_reasons(cur, Filters()), "nl"),
-        fc.takeaway_contact(funnel.first_human_contact(cur, Filters()), "en"),
-        fc.takeaway_km(funnel.time_to_offer(cur, Filters(), AS_OF), "en"),
-    ):
-        assert "n = " in text
+    assert result.withdrawal is not None
+    assert result.withdrawal.counts == {"human_first": (3, 8), "automation_first": (3, 8)}
+    cmp = result.withdrawal.comparison
+    assert cmp is not None and cmp.diff == pytest.approx(0.0)
+    assert cmp.ci.low < 0 < cmp.ci.high
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats as sps
-from statsmodels.stats.nonparametric import rank_compare_2indep
 
 from analytics import stats, store
 from analytics.charts import survey as sc
@@ -27,66 +26,7 @@ REPO = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO / "data" / "samples"))
 import make_survey_samples as samples  # noqa: E402
 
-LIKERT = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
-
-
-def _load(con, questions: list[tuple[str, str, list[str] | None]], rows: list[dict]) -> str:
-    """A survey 's1' from rows {"pipeline": ..., qid: answer text or number}."""
-    sid = "s1"
-    con.execute("INSERT INTO surveys VALUES (?, 'Test', 'test.csv', now(), ?)", [sid, len(rows)])
-    for pos, (qid, kind, labels) in enumerate(questions, start=1):
-        con.execute(
-            "INSERT INTO survey_questions VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [sid, qid, pos, f"Question {qid}", kind, len(labels) if labels else None, labels],
-        )
-    answers = []
-    for i, row in enumerate(rows):
-        rid = f"R{i:05d}"
-        con.execute(
-            "INSERT INTO survey_respondents VALUES (?, ?, NULL, ?, NULL)",
-            [sid, rid, row.get("pipeline")],
-        )
-        for qid, kind, labels in questions:
-            value = row.get(qid)
-            if value is None:
-                continue
-            if kind == "likert":
-                answers.append((sid, rid, qid, float(labels.index(value) + 1), value))
-            elif kind in ("nps", "numeric"):
-                answers.append((sid, rid, qid, float(value), str(value)))
-            elif kind == "binary":
-                answers.append((sid, rid, qid, float(labels.index(value)), value))
-            else:
-                answers.append((sid, rid, qid, None, value))
-    frame = pd.DataFrame(
-        answers, columns=["survey_id", "respondent_id", "question_id", "value_num", "value_text"]
-    )
-    con.register("answers_frame", frame)
-    con.execute("INSERT INTO survey_answers SELECT * FROM answers_frame")
-    con.unregister("answers_frame")
-    return sid
-
-
-def _rows(table: dict[str, dict[str, int]], qid: str) -> list[dict]:
-    """Respondent rows from a table {pipeline: {answer: count}}."""
-    out = []
-    for pipe, counts in table.items():
-        for answer, k in counts.items():
-            out.extend({"pipeline": pipe, qid: answer} for _ in range(k))
-    return out
-
-
-def _banner(con, sid, qid, *, weights=None, banner="pipeline"):
-    frame = sv.respondent_frame(
-        con,
-        sid,
-        Filters(),
-        tuple(q.question_id for q in sv.questions(con, sid) if q.kind in sv.BANNER_KINDS),
-    )
-    groups, order = sv.group_frame(frame, banner, weights)
-    q = sv.question(con, sid, qid)
-    return sv.banner_table(con, sid, q, groups, order, banner=banner, weighted=weights is not None)
-
+from tests.analytics.metrics.survey_fixture import LIKERT, _banner, _load, _rows  # noqa: E402
 
 SINGLE = {
     "human_first": {"Recruiter": 30, "Team": 15, "Offer": 5},
@@ -133,64 +73,6 @@ def test_two_by_two_banner_has_no_yates_correction():
     hf = b.summaries["human_first"]
     assert hf.top_box == pytest.approx(12 / 20)
     assert hf.top_box_ci == pytest.approx(stats.proportion_ci(12, 20))
-
-
-def test_holm_letters_match_a_hand_example():
-    # One row, three columns: shares 0.60, 0.45, 0.30, each column n = 150.
-    shares = np.array([[0.60, 0.45, 0.30]])
-    letters = sv.holm_letters(shares, np.array([150.0, 150.0, 150.0]))
-
-    def p(a, b):  # pooled two-proportion z-test, equal n
-        pooled = (a + b) / 2
-        z = (a - b) / math.sqrt(pooled * (1 - pooled) * (2 / 150))
-        return 2 * sps.norm.sf(abs(z))
-
-    p_ab, p_ac, p_bc = p(0.60, 0.45), p(0.60, 0.30), p(0.45, 0.30)
-    # By hand: z_AB = 0.15 / sqrt(0.525 x 0.475 x 2/150) = 2.601 (p 0.0093),
-    # z_BC = 0.15 / sqrt(0.375 x 0.625 x 2/150) = 2.683 (p 0.0073), z_AC = 5.222.
-    assert p_ab == pytest.approx(0.00929, abs=1e-4) and p_bc == pytest.approx(0.00729, abs=1e-4)
-    # Holm: smallest p_AC x 3 (< 0.01), then p_BC x 2 = 0.0146, then max(p_AB x 1, 0.0146)
-    assert 3 * p_ac < 0.01
-    assert 0.01 < 2 * p_bc < 0.05 and p_ab < 2 * p_bc
-    # A > C at 0.01 (capital), A > B and B > C at 0.05 only (lowercase)
-    assert list(letters[0]) == ["bC", "c", ""]
-    # Bonferroni would give the same letters but all capital-blind; Holm's letters always
-    # include Bonferroni's (next test).
-
-
-def test_holm_letters_include_every_bonferroni_letter():
-    rng = np.random.default_rng(3)
-    for _ in range(50):
-        counts = rng.integers(1, 60, size=(4, 4))
-        bonf = stats.column_letters(counts)
-        shares = counts / counts.sum(0)
-        holm = sv.holm_letters(shares, counts.sum(0).astype(float))
-        for i in range(4):
-            for j in range(4):
-                assert set(bonf[i, j]) <= set(holm[i, j].upper())
-
-
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_grouped_brunner_munzel_equals_scipy_and_statsmodels(seed):
-    rng = np.random.default_rng(seed)
-    x_counts = rng.integers(0, 30, 5)
-    y_counts = rng.integers(0, 30, 5)
-    x_counts[2] += 3
-    y_counts[1] += 3
-    x = np.repeat(np.arange(1, 6), x_counts)
-    y = np.repeat(np.arange(1, 6), y_counts)
-    ours = sv.brunner_munzel_counts(x_counts, y_counts)
-    ref = sps.brunnermunzel(x, y)
-    assert ours.statistic == pytest.approx(-ref.statistic)  # sign as stats.rank_compare
-    assert ours.p_value == pytest.approx(ref.pvalue)
-    sm = rank_compare_2indep(x, y)
-    assert ours.prob_superiority == pytest.approx(sm.prob1)
-    low, high = sm.conf_int(alpha=0.05)
-    assert ours.prob_superiority_ci.low == pytest.approx(max(low, 0.0))
-    assert ours.prob_superiority_ci.high == pytest.approx(min(high, 1.0))
-    # and the engine's rank_compare agrees
-    rc = stats.rank_compare(x, y)
-    assert ours.p_value == pytest.approx(rc.brunner_munzel_p_value)
 
 
 def test_likert_banner_rank_test_and_summaries_match_the_engine():
@@ -481,36 +363,3 @@ def test_headline_rows_holm_over_questions():
     )
     assert out[0].values["human_first"] == pytest.approx(33 / 50)
     assert {r.verdict for r in out} <= {"clear", "none"}
-
-
-def test_chart_builders_centre_neutral_and_draw_intervals():
-    table = {
-        "human_first": dict(zip(LIKERT, [2, 5, 10, 20, 13], strict=True)),
-        "automation_first": dict(zip(LIKERT, [6, 12, 14, 10, 8], strict=True)),
-    }
-    con = store.connect()
-    sid = _load(con, [("l", "likert", LIKERT)], _rows(table, "l"))
-    b = _banner(con, sid, "l")
-    names = {sv.TOTAL: "Total", "human_first": "Human-first", "automation_first": "Automation"}
-    fig = sc.likert_chart(b, names, "en", title="t", footnote="f")
-    neutral = [tr for tr in fig.data if tr.name == "Neutral"]
-    assert len(neutral) == 2  # split around zero
-    np.testing.assert_allclose(np.abs(neutral[0].x), np.abs(neutral[1].x))
-    # human-first: Neutral 10/50 -> 10 points each side; Disagree starts at -10 and is 10 long
-    hf = 1  # row order: Total, human-first, automation-first
-    assert neutral[1].x[hf] == pytest.approx(10.0)
-    disagree = next(tr for tr in fig.data if tr.name == "Disagree")
-    assert disagree.base[hf] == pytest.approx(-10.0) and disagree.x[hf] == pytest.approx(-10.0)
-    agree = next(tr for tr in fig.data if tr.name == "Agree")
-    assert agree.base[hf] == pytest.approx(10.0) and agree.x[hf] == pytest.approx(40.0)
-    assert "n=50" in fig.data[0].y[hf]
-    summary = sc.summary_chart(b, names, "en", title="t", footnote="f")
-    bar = summary.data[0]
-    ci = b.summaries["human_first"].top_box_ci
-    assert bar.y[1] == pytest.approx(66.0)
-    assert bar.error_y.array[1] == pytest.approx((ci.high - 0.66) * 100)
-    shares = sc.shares_chart(b, names, "en", title="t", footnote="f")
-    assert len(shares.data) == 3  # one trace per column, each with its Wilson interval
-    proportion = b.shares.at["Agree", "human_first"]
-    low = sv.proportion_interval(proportion, 50).low
-    assert shares.data[1].error_x.arrayminus[3] == pytest.approx((proportion - low) * 100)

@@ -1,0 +1,185 @@
+"""Where candidates are lost, drawn: the funnel per pipeline, pass-through per stage with the
+pipeline difference, drop-off split into withdrawal and rejection, and withdrawal reasons."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from analytics.charts import base_layout, pipeline_color
+from analytics.charts.funnel.labels import (
+    _err,
+    _finite,
+    _hover_rate,
+    stage_labels,
+)
+from analytics.domain import ordered_pipelines
+from analytics.i18n import fmt_num, fmt_pct, label, t
+from analytics.metrics.funnel import FunnelResult
+
+
+def funnel_chart(result: FunnelResult, lang: str, *, title: str, footnote: str = "") -> go.Figure:
+    """Side-by-side funnels: cumulative conversion per stage per pipeline (bars with Wilson
+    intervals), the number reached written on each bar."""
+    labels = stage_labels(result, lang)
+    fig = go.Figure()
+    for i, pipe in enumerate(result.pipelines):
+        part = result.stages[result.stages.pipeline == pipe].sort_values("stage_order")
+        name = label("pipeline", pipe, lang)
+        ys = [labels[str(s)] for s in part.stage]
+        text = [
+            fmt_num(int(r), lang) if not sup else "–"
+            for r, sup in zip(part.reached, part.suppressed, strict=True)
+        ]
+        hover = [
+            f"{name} · {y}: "
+            + _hover_rate(t("funnel.col.cum", lang), r.cum, r.cum_low, r.cum_high, r.reached, lang)
+            for y, r in zip(ys, part.itertuples(), strict=True)
+        ]
+        fig.add_trace(
+            go.Bar(
+                x=100 * part.cum.to_numpy(float),
+                y=ys,
+                orientation="h",
+                name=name,
+                marker={"color": pipeline_color(pipe, i)},
+                error_x=_err(part.cum, part.cum_low, part.cum_high),
+                text=text,
+                textposition="auto",
+                hovertext=hover,
+                hoverinfo="text",
+            )
+        )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(title_text=t("funnel.chart.funnel.axis", lang), range=[0, 105], ticksuffix="%")
+    fig.update_yaxes(autorange="reversed")
+    return base_layout(fig, title=title, footnote=footnote, height=480)
+
+
+def pass_through_chart(
+    result: FunnelResult, lang: str, *, title: str, footnote: str = ""
+) -> go.Figure:
+    """Pass-through per stage per pipeline (dots with Wilson intervals); stages with a clear
+    (adjusted p < 0.05) difference carry a star and the words "clear difference"."""
+    labels = stage_labels(result, lang)
+    clear = set()
+    if not result.comparison.empty:
+        clear = set(result.comparison.loc[result.comparison.clear.astype(bool), "stage"])
+
+    def stage_name(stage: str) -> str:
+        base = labels[stage]
+        return f"★ {base} ({t('funnel.marked', lang)})" if stage in clear else base
+
+    fig = go.Figure()
+    for i, pipe in enumerate(result.pipelines):
+        part = result.stages[(result.stages.pipeline == pipe) & ~result.stages.is_last]
+        part = part.sort_values("stage_order")
+        name = label("pipeline", pipe, lang)
+        ys = [stage_name(str(s)) for s in part.stage]
+        hover = [
+            f"{name} · {labels[str(r.stage)]}: "
+            + _hover_rate(
+                t("funnel.col.pass", lang), r.pass_, r.pass_low, r.pass_high, r.reached, lang
+            )
+            for r in part.rename(columns={"pass": "pass_"}).itertuples()
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=100 * part["pass"].to_numpy(float),
+                y=ys,
+                mode="markers",
+                name=name,
+                marker={"color": pipeline_color(pipe, i), "size": 12},
+                error_x=_err(part["pass"], part.pass_low, part.pass_high),
+                hovertext=hover,
+                hoverinfo="text",
+                offsetgroup=pipe,
+            )
+        )
+    fig.update_layout(scattermode="group")
+    fig.update_xaxes(title_text=t("funnel.chart.pass.axis", lang), range=[0, 100], ticksuffix="%")
+    fig.update_yaxes(autorange="reversed")
+    return base_layout(fig, title=title, footnote=footnote)
+
+
+def dropoff_chart(result: FunnelResult, lang: str, *, title: str, footnote: str = "") -> go.Figure:
+    """Drop-off per stage: candidate withdrawal (left, the headline) and company rejection (right),
+    as shares of those who reached the stage, per pipeline, with Wilson intervals."""
+    labels = stage_labels(result, lang)
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        subplot_titles=(t("funnel.chart.withdrawal", lang), t("funnel.chart.rejection", lang)),
+        horizontal_spacing=0.04,
+    )
+    for col, key in ((1, "withdrawal"), (2, "rejection")):
+        for i, pipe in enumerate(result.pipelines):
+            part = result.stages[result.stages.pipeline == pipe].sort_values("stage_order")
+            name = label("pipeline", pipe, lang)
+            fig.add_trace(
+                go.Bar(
+                    x=100 * part[key].to_numpy(float),
+                    y=[labels[str(s)] for s in part.stage],
+                    orientation="h",
+                    name=name,
+                    legendgroup=pipe,
+                    showlegend=col == 1,
+                    marker={"color": pipeline_color(pipe, i)},
+                    error_x=_err(part[key], part[f"{key}_low"], part[f"{key}_high"]),
+                    hovertext=[
+                        f"{name} · {labels[str(r.stage)]}: "
+                        + _hover_rate(
+                            t(f"funnel.col.{key}", lang),
+                            getattr(r, key),
+                            getattr(r, f"{key}_low"),
+                            getattr(r, f"{key}_high"),
+                            r.reached,
+                            lang,
+                        )
+                        for r in part.itertuples()
+                    ],
+                    hoverinfo="text",
+                ),
+                row=1,
+                col=col,
+            )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(title_text=t("funnel.chart.dropoff.axis", lang), ticksuffix="%")
+    fig.update_yaxes(autorange="reversed")
+    return base_layout(fig, title=title, footnote=footnote, height=480)
+
+
+def reasons_chart(reasons: pd.DataFrame, lang: str, *, title: str, footnote: str = "") -> go.Figure:
+    """Withdrawal reasons: share of each pipeline's withdrawals, with Wilson intervals."""
+    fig = go.Figure()
+    order = (
+        reasons.groupby("reason").n.sum().sort_values(ascending=False).index.tolist()
+        if not reasons.empty
+        else []
+    )
+    names = [label("funnel.reason", r, lang) for r in order]
+    for i, pipe in enumerate(ordered_pipelines(reasons.pipeline)):
+        part = reasons[reasons.pipeline == pipe].set_index("reason").reindex(order)
+        name = label("pipeline", pipe, lang)
+        fig.add_trace(
+            go.Bar(
+                x=100 * part.share.to_numpy(float),
+                y=names,
+                orientation="h",
+                name=name,
+                marker={"color": pipeline_color(pipe, i)},
+                error_x=_err(part.share, part.share_low, part.share_high),
+                hovertext=[
+                    f"{name} · {rn}: {fmt_num(n if _finite(n) else None, lang)} "
+                    f"({fmt_pct(s, lang)})"
+                    for rn, n, s in zip(names, part.n, part.share, strict=True)
+                ],
+                hoverinfo="text",
+            )
+        )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(title_text=t("funnel.chart.reasons.axis", lang), ticksuffix="%")
+    fig.update_yaxes(autorange="reversed")
+    return base_layout(fig, title=title, footnote=footnote)

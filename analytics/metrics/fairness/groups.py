@@ -1,0 +1,155 @@
+"""Which groups and steps the fairness views count: the group columns, their natural order,
+and applicants and selected per step (stage x touchpoint) and group, counted in SQL."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from typing import Literal
+
+import duckdb
+import pandas as pd
+
+from analytics import stats
+from analytics.domain import AivshiError, Filters
+
+# Categorical columns of ``applications`` a fairness view may group by (a fixed list: column
+# names go into SQL as identifiers, so they only ever come from here).
+GROUP_COLUMNS = (
+    "gender",
+    "age_band",
+    "career_switcher",
+    "region",
+    "source",
+    "role_family",
+    "seniority",
+    "pipeline",
+)
+FOUR_FIFTHS = 0.8
+ALPHA = 0.05
+SEPARATOR = " × "
+Comparison = Literal["best", "rest"]
+COMPARISONS: tuple[Comparison, ...] = ("best", "rest")
+RETENTION_DAYS = 365
+
+
+class FairnessError(AivshiError, ValueError):
+    """Bad input to a fairness view (unknown column, unreadable outcome): the message says why."""
+
+
+def natural_key(value: object) -> tuple[int, float, str]:
+    """Sort "<30", "30-39", "50+" by their numbers (bands below a bound first), text after."""
+    text = str(value)
+    digits = re.match(r"\D*?(\d+(?:\.\d+)?)", text) if text[:1] in "<>0123456789" else None
+    if digits is None:
+        return (2, 0.0, text)
+    return (0 if text.startswith("<") else 1, float(digits.group(1)), text)
+
+
+def group_sort_key(group: object) -> tuple:
+    """Groups in a natural order (intersections part by part); missing last."""
+    if group is None or (isinstance(group, float) and math.isnan(group)):
+        return ((3, 0.0, ""),)
+    return tuple(natural_key(part) for part in str(group).split(SEPARATOR))
+
+
+_fin = stats.finite
+
+
+# ---------------------------------------------------------------------------------------------
+# Counting (SQL)
+# ---------------------------------------------------------------------------------------------
+
+
+def available_columns(cur: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
+    """The group columns present in ``applications`` with at least one value, in a fixed order."""
+    present = {
+        r[0]
+        for r in cur.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'applications'"
+        ).fetchall()
+    }
+    out = []
+    for col in GROUP_COLUMNS:
+        if col not in present:
+            continue
+        n = cur.execute(f'SELECT count("{col}") FROM applications').fetchall()[0][0]
+        if n:
+            out.append(col)
+    return tuple(out)
+
+
+def _check_columns(columns: Sequence[str]) -> tuple[str, ...]:
+    cols = tuple(columns)
+    if not 1 <= len(cols) <= 2:
+        raise FairnessError("Choose one group column, or two for the intersectional view.")
+    for col in cols:
+        if col not in GROUP_COLUMNS:
+            raise FairnessError(f"Unknown group column {col!r}; choose one of {GROUP_COLUMNS}.")
+    if len(cols) == 2 and cols[0] == cols[1]:
+        raise FairnessError("Choose two different columns for the intersectional view.")
+    return cols
+
+
+def step_counts(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, columns: Sequence[str]
+) -> pd.DataFrame:
+    """Applicants and selected per step (stage x touchpoint) and group, counted in SQL.
+
+    Columns: stage, stage_order, touchpoint, label_en, label_nl, group (text; None when a group
+    column is missing for the application), applicants, selected. With two columns the group is
+    ``"value1 × value2"`` and is missing when either value is. Steps nobody was rejected at are
+    dropped (not selection steps).
+    """
+    cols = _check_columns(columns)
+    where, params = filters.where("a")
+    parts = [f'CAST(a."{c}" AS VARCHAR)' for c in cols]
+    if len(parts) == 1:
+        group_sql = parts[0]
+    else:
+        group_sql = (
+            f"CASE WHEN {parts[0]} IS NULL OR {parts[1]} IS NULL THEN NULL "
+            f"ELSE {parts[0]} || '{SEPARATOR}' || {parts[1]} END"
+        )
+    frame = cur.execute(
+        f"""
+        WITH decided AS (
+            SELECT e.stage,
+                   e.stage_order,
+                   coalesce(e.touchpoint, 'unknown') AS touchpoint,
+                   {group_sql} AS grp,
+                   e.result
+            FROM stage_events AS e
+            JOIN applications AS a ON a.application_id = e.application_id
+            WHERE {where}
+              AND e.result IN ('advanced', 'rejected')
+        ),
+        steps AS (
+            SELECT stage, touchpoint
+            FROM decided
+            GROUP BY ALL
+            HAVING count(*) FILTER (WHERE result = 'rejected') > 0
+        )
+        SELECT d.stage,
+               min(d.stage_order) AS stage_order,
+               d.touchpoint,
+               coalesce(any_value(s.label_en), d.stage) AS label_en,
+               coalesce(any_value(s.label_nl), d.stage) AS label_nl,
+               d.grp AS "group",
+               count(*) AS applicants,
+               count(*) FILTER (WHERE d.result = 'advanced') AS selected
+        FROM decided AS d
+        JOIN steps USING (stage, touchpoint)
+        LEFT JOIN stages AS s ON s.stage = d.stage
+        GROUP BY d.stage, d.touchpoint, d.grp
+        ORDER BY stage_order, d.touchpoint, d.grp NULLS LAST
+        """,
+        params,
+    ).df()
+    frame["applicants"] = frame["applicants"].astype(int)
+    frame["selected"] = frame["selected"].astype(int)
+    frame["group"] = frame["group"].astype(object).where(frame["group"].notna(), None)
+    frame["_key"] = [group_sort_key(g) for g in frame["group"]]
+    frame = frame.sort_values(["stage_order", "touchpoint", "_key"], kind="stable")
+    return frame.drop(columns="_key").reset_index(drop=True)

@@ -1,0 +1,89 @@
+"""The funnel as tables for display and CSV export (small groups already suppressed)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from analytics.metrics.funnel.stages import FunnelResult
+
+
+def _pct(x: float) -> float | None:
+    return round(100 * x, 2) if x is not None and math.isfinite(x) else None
+
+
+def _ci_text(low: float, high: float) -> str | None:
+    if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
+        return None
+    return f"{100 * low:.1f} – {100 * high:.1f}"
+
+
+def stages_table(result: FunnelResult, lang: str = "en") -> pd.DataFrame:
+    """The funnel per pipeline and stage, rates in per cent; counts of groups below the privacy
+    threshold are not shown."""
+    from analytics.i18n import label, t  # local: i18n is presentation, kept out of the math
+
+    col = "label_nl" if lang == "nl" else "label_en"
+    rows = []
+    for r in result.stages.to_dict("records"):
+        small = bool(r["suppressed"])
+        ci = t("funnel.col.ci", lang)
+        rows.append(
+            {
+                t("funnel.col.stage", lang): r[col] if isinstance(r[col], str) else r["stage"],
+                t("funnel.col.pipeline", lang): label("pipeline", r["pipeline"], lang),
+                t("funnel.col.reached", lang): None if small else int(r["reached"]),
+                t("funnel.col.pass", lang) + " %": _pct(r["pass"]),
+                f"{t('funnel.col.pass', lang)} {ci}": _ci_text(r["pass_low"], r["pass_high"]),
+                t("funnel.col.cum", lang) + " %": _pct(r["cum"]),
+                f"{t('funnel.col.cum', lang)} {ci}": _ci_text(r["cum_low"], r["cum_high"]),
+                t("funnel.col.withdrawal", lang) + " %": _pct(r["withdrawal"]),
+                f"{t('funnel.col.withdrawal', lang)} {ci}": _ci_text(
+                    r["withdrawal_low"], r["withdrawal_high"]
+                ),
+                t("funnel.col.rejection", lang) + " %": _pct(r["rejection"]),
+                f"{t('funnel.col.rejection', lang)} {ci}": _ci_text(
+                    r["rejection_low"], r["rejection_high"]
+                ),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    reached = t("funnel.col.reached", lang)
+    if reached in frame:
+        frame[reached] = frame[reached].astype("Int64")
+    return frame
+
+
+def comparison_table(result: FunnelResult, lang: str = "en") -> pd.DataFrame:
+    """Per stage: the pass-through difference (first minus second pipeline), its interval, the
+    p-value, the adjusted p-value, whether it is clear; the Mantel-Haenszel columns if adjusted."""
+    from analytics.i18n import t
+
+    labels = result.stages.drop_duplicates("stage").set_index("stage")
+    col = "label_nl" if lang == "nl" else "label_en"
+    rows = []
+    for r in result.comparison.to_dict("records"):
+        row: dict[str, Any] = {
+            t("funnel.col.stage", lang): labels.at[r["stage"], col],
+            t("funnel.col.diff", lang): _pct(r["diff"]),
+            t("funnel.col.ci", lang): _ci_text(r["low"], r["high"]),
+            t("funnel.col.p", lang): r["p_value"],
+            t("funnel.col.p_adj", lang): r["p_adjusted"],
+            t("funnel.col.clear", lang): bool(r["clear"]),
+        }
+        if result.adjust_by is not None and "mh_or" in r:
+            mh_ok = math.isfinite(r["mh_low"]) and math.isfinite(r["mh_high"])
+            row[t("funnel.col.mh_or", lang)] = (
+                round(r["mh_or"], 3) if math.isfinite(r["mh_or"]) else None
+            )
+            row[f"{t('funnel.col.mh_or', lang)} {t('funnel.col.ci', lang)}"] = (
+                f"{r['mh_low']:.2f} – {r['mh_high']:.2f}" if mh_ok else None
+            )
+            row[t("funnel.col.crude_or", lang)] = (
+                round(r["crude_or"], 3) if math.isfinite(r["crude_or"]) else None
+            )
+            row[t("funnel.col.reversal", lang)] = bool(r["reversal"])
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,53 @@
+"""The log-rank test on grouped survival counts: (day, events, censored) per group, as SQL
+returns them, instead of one duration per subject.
+
+Why a module of its own: ``stats.logrank`` (scipy) needs one row per subject, which for a
+million applications costs ~0.1 s per call; the funnel's time-to-offer counts are grouped by day
+in DuckDB, so the same statistic is evaluated on the distinct days, vectorised.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+
+def logrank_counts(groups: dict[str, pd.DataFrame]) -> tuple[float, float]:
+    """k-sample log-rank chi-square and p-value from grouped counts {group: (days, events,
+    censored)}: the formula of ``stats._logrank_k_sample`` (Mantel 1966; Kalbfleisch & Prentice
+    2002, section 7.3) evaluated on the distinct days, vectorised, instead of on one duration per
+    application (which took ~0.1 s per million applications). Censored at t are at risk at t.
+    Checked against ``stats.logrank`` (scipy for two groups) in tests/analytics/test_bench.py.
+    """
+    names = list(groups)
+    times = np.unique(np.concatenate([g.days.to_numpy(float) for g in groups.values()]))
+    k, m = len(names), times.size
+    deaths = np.zeros((k, m))
+    leaving = np.zeros((k, m))
+    for i, name in enumerate(names):
+        g = groups[name]
+        idx = np.searchsorted(times, g.days.to_numpy(float))
+        np.add.at(deaths[i], idx, g.events.to_numpy(float))
+        np.add.at(leaving[i], idx, (g.events + g.censored).to_numpy(float))
+    # At risk at t: everyone whose time is >= t (reverse cumulative sum of those leaving).
+    at_risk = np.cumsum(leaving[:, ::-1], axis=1)[:, ::-1]
+    n_j = at_risk.sum(axis=0)
+    d_j = deaths.sum(axis=0)
+    use = d_j > 0
+    at_risk, deaths, n_j, d_j = at_risk[:, use], deaths[:, use], n_j[use], d_j[use]
+    if d_j.sum() == 0:
+        return math.nan, math.nan
+    share = at_risk / n_j
+    diff = (deaths - d_j * share).sum(axis=1)[: k - 1]
+    scale = np.where(n_j > 1, d_j * (n_j - d_j) / np.maximum(n_j - 1, 1), 0.0)
+    cov = np.einsum("j,gj->g", scale, share)[:, None] * np.eye(k) - np.einsum(
+        "j,gj,hj->gh", scale, share, share
+    )
+    sub = cov[: k - 1, : k - 1]
+    if not sub.any():
+        return math.nan, math.nan
+    chi2 = float(diff @ np.linalg.pinv(sub) @ diff)
+    return chi2, float(sps.chi2.sf(chi2, k - 1))
