@@ -16,7 +16,6 @@ from scipy import stats as sps
 
 from analytics import bench, demo, store
 from analytics import stats as astats
-from analytics.cli import main as cli_main
 from analytics.domain import Filters
 from analytics.metrics import common, funnel, overview
 
@@ -83,29 +82,6 @@ def test_summary_checks_the_1m_targets():
     }
     assert s["speedup_vs_baseline"] == pytest.approx(1.0 / 0.3)
     assert s["memory_ratio_app_to_baseline"] == pytest.approx(0.3)
-
-
-def test_bench_cli_writes_json(tmp_path, capsys):
-    out = tmp_path / "bench.json"
-    code = cli_main(
-        [
-            "bench",
-            "--applications",
-            "500",
-            "--runs",
-            "1",
-            "--no-pages",
-            "--no-import",
-            "--json",
-            str(out),
-            "--workdir",
-            str(tmp_path / "w"),
-        ]
-    )
-    assert code == 0
-    data = json.loads(out.read_text())
-    assert data["applications"] == 500 and "apptest" not in data
-    assert "page analytics" in capsys.readouterr().out
 
 
 # --- derived tables: same answers as the on-the-fly queries ----------------------------------
