@@ -68,6 +68,7 @@ def test_cli_unknown_format_is_a_usage_error(db_file, tmp_path):
 # --- bench ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # child processes: demo, analytics, baseline
 def test_bench_cli_writes_json(tmp_path, capsys):
     out = tmp_path / "bench.json"
     code = main(
