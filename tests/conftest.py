@@ -16,13 +16,26 @@ import pytest
 
 from analytics import demo, store
 
-E2E_DIR = Path(__file__).parent / "e2e"
+TESTS = Path(__file__).parent
+E2E_DIR = TESTS / "e2e"
+# Over ~5 s each, marked here by file and by name so the marks survive files being split:
+# whole-app AppTest runs, killed processes, and the 10,000 x 40 survey imports.
+SLOW_FILES = {"hostile/test_crash.py", "pages/test_app.py"}
+SLOW_TESTS = {
+    "test_real_size_qualtrics_export_in_the_page",
+    "test_ten_thousand_by_forty_loads_in_under_a_minute",
+    "test_real_size_qualtrics_export_loads_and_the_banner_renders",
+}
 
 
 def pytest_collection_modifyitems(config, items):  # noqa: ARG001 - pytest's hook signature
     for item in items:
-        if E2E_DIR in Path(str(item.fspath)).parents:
+        path = Path(str(item.fspath))
+        if E2E_DIR in path.parents:
             item.add_marker(pytest.mark.browser)
+        relative = path.relative_to(TESTS).as_posix() if TESTS in path.parents else ""
+        if relative in SLOW_FILES or item.originalname in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
