@@ -1,6 +1,6 @@
 """The benchmark (structure and sanity, never timings) and the performance changes it drove:
 derived tables give the same funnel as the on-the-fly queries, the grouped log-rank equals the
-per-application one, the chunked demo build and batched loads."""
+per-application one, batched loads are all or nothing (the chunked demo build: test_demo.py)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,10 @@ import pytest
 from scipy import stats as sps
 
 from analytics import bench, demo, store
-from analytics.bench import tasks
 from analytics import stats as astats
+from analytics.bench import tasks
 from analytics.domain import Filters
 from analytics.metrics import common, funnel, overview
-
 
 SMOKE = 300  # applications: a tiny database, so the smoke test takes seconds
 

@@ -101,7 +101,7 @@ def test_too_small_demo_is_refused():
         demo.generate(10)
 
 
-# --- chunked demo (moved from test_bench.py) ----------------------------------------------------------
+# --- chunked demo (moved from test_bench.py) -------------------------------------------------
 
 
 def test_chunked_demo_has_unique_ids_and_current_summary_tables(monkeypatch):
