@@ -9,7 +9,7 @@ export (CSV, .xlsx, SPSS .sav; Qualtrics, SurveyMonkey, Google Forms) with detec
 ``python -m analytics undo [--db PATH]`` puts back the data as they were before the last load.
 ``python -m analytics publish SRC DEST`` publishes a database file to read-only app processes;
 ``python -m analytics bench --applications N [--runs R] [--json FILE]`` measures the pages'
-analytics, page runs, the CSV import and memory against a pandas baseline (README, Performance).
+analytics, page runs, the CSV import and memory against a pandas baseline (docs/performance.md).
 ``python -m analytics report --format html|pptx --out FILE [--lang nl] [--db PATH] [--from D]
 [--to D] [--role-family V ...]`` writes the findings as an offline HTML report or a PowerPoint deck.
 """
@@ -17,12 +17,21 @@ analytics, page runs, the CSV import and memory against a pandas baseline (READM
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from analytics import demo, ingest, store
+from analytics.domain import AivshiError, Filters
+from analytics.i18n import t
 from analytics.ingest import survey as survey_ingest
+
+DB_HELP = "database file (default: $AIVSHI_DB or data/aivshi.duckdb)"
+REPORT_FORMATS = ("html", "pptx")  # the same as analytics.report.FORMATS, without importing pptx
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -148,58 +157,194 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analytics", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    p_demo = sub.add_parser("demo", help="build (or replace) the demo data in a database file")
-    p_demo.add_argument("--applications", type=int, default=demo.DEFAULT_APPLICATIONS)
-    p_demo.add_argument("--seed", type=int, default=demo.DEFAULT_SEED)
-    p_demo.add_argument("--db", help="database file (default: $AIVSHI_DB or data/aivshi.duckdb)")
-    p_import = sub.add_parser(
+class ReportError(AivshiError):
+    """A problem the user can fix; the message says what, where and what to do."""
+
+
+def _date(value: str | None, option: str, lang: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ReportError(t("report.error.date", lang, option=option, value=value)) from None
+
+
+def filters_from_args(args: argparse.Namespace) -> Filters:
+    lang = args.lang
+    return Filters(
+        date_from=_date(args.date_from, "--from", lang),
+        date_to=_date(args.date_to, "--to", lang),
+        role_family=tuple(args.role_family),
+        seniority=tuple(args.seniority),
+        region=tuple(args.region),
+        source=tuple(args.source),
+    )
+
+
+def _report(args: argparse.Namespace) -> int:
+    """``python -m analytics report``. Exit codes: 0 written, 1 nothing to report (no data in
+    the filters), 2 bad input (date, database), 3 the output file could not be written."""
+    # Imported here: only the report needs python-pptx and the slide builders.
+    from analytics import report
+
+    lang = args.lang
+    try:
+        filters = filters_from_args(args)
+    except ReportError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    path = Path(args.db) if args.db else store.db_path_from_env()
+    if not path.exists():
+        detail = "the file does not exist"
+        print(f"error: {t('report.error.db', lang, path=path, detail=detail)}", file=sys.stderr)
+        return 2
+    try:
+        con = store.connect(path, read_only=True)
+    except store.StoreError as e:
+        detail = str(e.__cause__ or e)[:200]
+        print(f"error: {t('report.error.db', lang, path=path, detail=detail)}", file=sys.stderr)
+        return 2
+    try:
+        cur = con.cursor()
+        deck = report.build_deck(cur, filters, lang, adjust_by=args.adjust_by)
+        cur.close()
+    finally:
+        con.close()
+    if not deck.slides:
+        print(f"error: {t('report.error.empty', lang)}", file=sys.stderr)
+        return 1
+    payload = report.render(deck, args.format)
+    out = Path(args.out)
+    try:
+        out.write_bytes(payload)
+    except OSError as e:
+        detail = e.strerror or str(e)
+        print(f"error: {t('report.error.out', lang, path=out, detail=detail)}", file=sys.stderr)
+        return 3
+    print(t("report.written", lang, path=out, n=len(deck.slides), format=args.format))
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    """``python -m analytics bench``: run, print the table, write the JSON."""
+    from analytics import bench  # imported here: a tool, not part of the engine
+
+    workdir = Path(args.workdir) if args.workdir else None
+    result = bench.run(
+        args.applications,
+        runs=args.runs,
+        workdir=workdir,
+        with_import=not args.no_import,
+        with_apptest=not args.no_pages,
+        reuse_db=Path(args.reuse_db) if args.reuse_db else None,
+        with_baseline=not args.no_baseline,
+        log=lambda s: print(s, file=sys.stderr, flush=True),
+    )
+    print(bench.table(result))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2, default=str))
+        print(f"wrote {args.json}")
+    return 0
+
+
+# --- the parser: one function per subcommand -----------------------------------------------
+
+
+def _add_demo(sub: Any) -> None:
+    p = sub.add_parser("demo", help="build (or replace) the demo data in a database file")
+    p.add_argument("--applications", type=int, default=demo.DEFAULT_APPLICATIONS)
+    p.add_argument("--seed", type=int, default=demo.DEFAULT_SEED)
+    p.add_argument("--db", help=DB_HELP)
+
+
+def _add_import(sub: Any) -> None:
+    p = sub.add_parser(
         "import",
         help="import an ATS export (CSV, Excel .xlsx, Parquet); the app must not be running",
     )
-    p_import.add_argument("file", help="the file to import")
-    p_import.add_argument("--kind", required=True, choices=(*ingest.KINDS, "survey"))
-    p_import.add_argument("--name", help="survey name (--kind survey; default: the file name)")
-    p_import.add_argument("--mode", choices=("replace", "append"), default="replace")
-    p_import.add_argument(
+    p.add_argument("file", help="the file to import")
+    p.add_argument("--kind", required=True, choices=(*ingest.KINDS, "survey"))
+    p.add_argument("--name", help="survey name (--kind survey; default: the file name)")
+    p.add_argument("--mode", choices=("replace", "append"), default="replace")
+    p.add_argument(
         "--date-order", choices=("dmy", "mdy"), help="order of dd-mm / mm-dd dates when ambiguous"
     )
-    p_import.add_argument(
+    p.add_argument(
         "--mapping", help="a mapping profile: its name (saved on the Data page) or a JSON file"
     )
-    p_import.add_argument("--db", help="database file (default: $AIVSHI_DB or data/aivshi.duckdb)")
-    p_undo = sub.add_parser("undo", help="put back the data as they were before the last load")
-    p_undo.add_argument("--db", help="database file (default: $AIVSHI_DB or data/aivshi.duckdb)")
-    from analytics import bench  # imported here: only the bench needs it
+    p.add_argument("--db", help=DB_HELP)
 
-    bench.add_parser(sub)
-    from analytics import report  # imported here: only the report needs python-pptx
 
-    report.add_parser(sub)
-    p_pub = sub.add_parser(
+def _add_undo(sub: Any) -> None:
+    p = sub.add_parser("undo", help="put back the data as they were before the last load")
+    p.add_argument("--db", help=DB_HELP)
+
+
+def _add_bench(sub: Any) -> None:
+    p = sub.add_parser("bench", help="measure page analytics, page runs, import, memory vs pandas")
+    p.add_argument("--applications", type=int, default=1_000_000)
+    p.add_argument("--runs", type=int, default=5, help="warm runs per page (median)")
+    p.add_argument("--json", help="write the full result as JSON to this file")
+    p.add_argument("--workdir", help="where the temporary database goes (default: a temp dir)")
+    p.add_argument("--no-import", action="store_true", help="skip the CSV import measurement")
+    p.add_argument("--no-pages", action="store_true", help="skip the AppTest page runs")
+    p.add_argument("--no-baseline", action="store_true", help="skip the pandas baseline")
+    p.add_argument(
+        "--reuse-db",
+        help="measure an existing demo database (read only) instead of generating one",
+    )
+
+
+def _add_report(sub: Any) -> None:
+    p = sub.add_parser("report", help="write the findings as an HTML report or a PowerPoint deck")
+    p.add_argument("--format", choices=REPORT_FORMATS, required=True)
+    p.add_argument("--out", required=True, help="the file to write")
+    p.add_argument("--lang", choices=("en", "nl"), default="en")
+    p.add_argument("--db", help=DB_HELP)
+    p.add_argument("--from", dest="date_from", help="first application date (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", help="last application date (YYYY-MM-DD)")
+    p.add_argument(
+        "--adjust-by",
+        choices=("role_family", "seniority", "region", "source"),
+        help="adjust the headline rates for this dimension (Mantel-Haenszel)",
+    )
+    for dim in ("role-family", "seniority", "region", "source"):
+        p.add_argument(f"--{dim}", action="append", default=[], help="repeat for several values")
+
+
+def _add_publish(sub: Any) -> None:
+    p = sub.add_parser(
         "publish", help="publish a finished database file to read-only app processes"
     )
-    p_pub.add_argument("source", help="the database the loader built (closed)")
-    p_pub.add_argument("dest", help="the path the read-only apps open (AIVSHI_DB)")
-    p_pub.add_argument("--keep", type=int, default=3, help="published versions to keep")
-    args = parser.parse_args(argv)
-    if args.command == "bench":
-        return bench.cli(args)
-    if args.command == "publish":
-        return _publish(args)
-    if args.command == "report":
-        return report.cli(args)
+    p.add_argument("source", help="the database the loader built (closed)")
+    p.add_argument("dest", help="the path the read-only apps open (AIVSHI_DB)")
+    p.add_argument("--keep", type=int, default=3, help="published versions to keep")
+
+
+def parser() -> argparse.ArgumentParser:
+    out = argparse.ArgumentParser(prog="python -m analytics", description=__doc__)
+    sub = out.add_subparsers(dest="command", required=True)
+    for add in (_add_demo, _add_import, _add_undo, _add_bench, _add_report, _add_publish):
+        add(sub)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    the_parser = parser()
+    args = the_parser.parse_args(argv)
+    if args.command == "demo" and args.applications < 100:
+        the_parser.error("--applications must be at least 100")
     if args.command == "import":
         return _import_survey(args) if args.kind == "survey" else _import(args)
-    if args.command == "undo":
-        return _undo(args)
-    if args.command == "demo":
-        if args.applications < 100:
-            parser.error("--applications must be at least 100")
-        return _demo(args)
-    return 1  # pragma: no cover - argparse enforces the command
+    commands: dict[str, Callable[[argparse.Namespace], int]] = {
+        "demo": _demo,
+        "undo": _undo,
+        "bench": _bench,
+        "report": _report,
+        "publish": _publish,
+    }
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

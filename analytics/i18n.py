@@ -1,10 +1,11 @@
 """English and Dutch: every string the UI shows, and numbers and dates in the reader's language.
 
-Strings live in ``locales/en.json`` and ``locales/nl.json``, plus one file per page area in
-``locales/en/`` and ``locales/nl/`` (e.g. ``locales/nl/survey.json``), merged; a key may be defined
-once only, and both languages hold the same keys (tests check both). ``t(key, lang, **values)``
-formats one. Numbers follow the language: ``84.2%`` / ``84,2%``; dates ``12 Mar 2025`` /
-``12 mrt 2025``.
+Strings live in one layout: ``locales/<lang>/<area>.json``, one file per page area (e.g.
+``locales/nl/survey.json``; ``app.json`` for the shell, ``vocabulary.json`` for dimension values and
+metric names, ``findings.json`` for the shared sentences), so a translator works on one area at a
+time. The area files of a language are merged; a key may be defined once only, and both languages
+hold the same files and keys (tests check both). ``t(key, lang, **values)`` formats one.
+Numbers follow the language: ``84.2%`` / ``84,2%``; dates ``12 Mar 2025`` / ``12 mrt 2025``.
 """
 
 from __future__ import annotations
@@ -32,11 +33,8 @@ _MONTHS = {
 def strings(lang: str) -> dict[str, str]:
     if lang not in LANGUAGES:
         raise ValueError(f"Unknown language {lang!r}; choose one of {LANGUAGES}")
-    files = [LOCALE_DIR / f"{lang}.json", *sorted((LOCALE_DIR / lang).glob("*.json"))]
     merged: dict[str, str] = {}
-    for path in files:
-        if not path.exists():
-            continue
+    for path in sorted((LOCALE_DIR / lang).glob("*.json")):
         with path.open(encoding="utf-8") as fh:
             part = json.load(fh)
         clash = sorted(set(part) & set(merged))

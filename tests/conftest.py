@@ -1,11 +1,64 @@
-"""Shared fixtures: real DuckDB databases (in memory or in tmp_path), never a mocked connection."""
+"""Shared fixtures: real DuckDB databases (in memory or in tmp_path), never a mocked connection.
+
+``demo_db(applications, seed)`` is the one way to get a demo database file: built once per test
+session for each size and seed, shared read-only (a test that writes copies it first). The test
+markers (``slow``, ``browser``) are declared in pyproject.toml; tests/e2e is marked ``browser``
+here by folder, so no e2e test can forget it.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from analytics import demo, store
+
+TESTS = Path(__file__).parent
+E2E_DIR = TESTS / "e2e"
+# Over ~5 s each, marked here by file and by name so the marks survive files being split:
+# whole-app AppTest runs, killed processes, and the 10,000 x 40 survey imports.
+SLOW_FILES = {"hostile/test_crash.py", "pages/test_app.py"}
+SLOW_TESTS = {
+    "test_real_size_qualtrics_export_in_the_page",
+    "test_ten_thousand_by_forty_loads_in_under_a_minute",
+    "test_real_size_qualtrics_export_loads_and_the_banner_renders",
+}
+
+
+def pytest_collection_modifyitems(config, items):  # noqa: ARG001 - pytest's hook signature
+    for item in items:
+        path = Path(str(item.fspath))
+        if E2E_DIR in path.parents:
+            item.add_marker(pytest.mark.browser)
+        relative = path.relative_to(TESTS).as_posix() if TESTS in path.parents else ""
+        if relative in SLOW_FILES or item.originalname in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Callable[..., Path]:
+    """A factory: ``demo_db(applications, seed)`` -> the path of a demo database file, built once
+    per session per (applications, seed) and checkpointed. Treat it as read-only: copy it
+    (``shutil.copyfile``) before writing, so other tests keep seeing the same data."""
+    built: dict[tuple[int, int], Path] = {}
+
+    def make(applications: int = 4000, seed: int = 5) -> Path:
+        key = (applications, seed)
+        if key not in built:
+            path = tmp_path_factory.mktemp("demo") / f"demo-{applications}-{seed}.duckdb"
+            con = store.connect(path)
+            try:
+                demo.build(con, applications, seed=seed)
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            built[key] = path
+        return built[key]
+
+    return make
 
 
 @pytest.fixture(scope="session")

@@ -7,25 +7,61 @@ shape so the deck can draw a native, editable PowerPoint chart with the same val
 
 Every number comes from the analytics functions the pages call (overview, funnel, offers,
 quality, fairness), with the pages' takeaway sentences, so a slide can be traced to its page.
-Slide kinds whose module is missing (built elsewhere) are skipped, never guessed.
+A slide kind with no data in this view is skipped and named in ``Deck.skipped`` (the deck says
+so); any other error in a builder surfaces, it is never turned into a silently missing slide.
+The slide model itself (Deck, Slide, ChartData, Series) lives in ``analytics.report.model``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import importlib
-import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import charts, findings, store
+from analytics.charts import business_case as bcc
+from analytics.charts import fairness as fc_fair
+from analytics.charts import funnel as fc
+from analytics.charts import offers as oc
+from analytics.charts import survey as sc
+from analytics.charts.quality import (
+    component_name,
+    components_chart,
+    retention_chart,
+    takeaway_components,
+    takeaway_retention,
+)
 from analytics.domain import PRIVACY_THRESHOLD, DatasetInfo, Filters
-from analytics.i18n import fmt_date, fmt_num, fmt_pct, label, t
+from analytics.i18n import fmt_num, t
+from analytics.metrics import business_case as bc
+from analytics.metrics import fairness, funnel, offers, overview, quality, survey
 from analytics.report import benchmarks
+from analytics.report.model import ChartData, Deck, Series, Slide
+from analytics.report.slide_parts import (
+    base_footnote,
+    bm_source,
+    filters_text,
+    fin,
+    note,
+    num,
+    pipeline_series,
+    pname,
+    reference,
+    wrap,
+)
+
+__all__ = [
+    "ChartData",
+    "Deck",
+    "Series",
+    "Slide",
+    "base_footnote",
+    "build_deck",
+    "filters_text",
+    "presenter_figure",
+]
 
 SLIDE_KINDS = (
     "headline",
@@ -37,106 +73,6 @@ SLIDE_KINDS = (
     "fairness",
     "business_case",
 )
-
-
-@dataclass(frozen=True)
-class Series:
-    name: str
-    pipeline: str | None
-    values: tuple[float | None, ...]
-    low: tuple[float | None, ...] = ()
-    high: tuple[float | None, ...] = ()
-
-
-@dataclass(frozen=True)
-class ChartData:
-    """Numbers of a slide's chart, in display units (per cent or a 0-100 score)."""
-
-    categories: tuple[str, ...]
-    series: tuple[Series, ...]
-    axis_title: str
-    unit: str = "%"
-    horizontal: bool = False
-    reference: tuple[str, float] | None = None
-    """An external benchmark (its label, value in display units) drawn as a marked line."""
-
-
-@dataclass(frozen=True)
-class Slide:
-    key: str
-    title: str
-    finding: str
-    footnote: str
-    figure: go.Figure
-    chart: ChartData | None = None
-    table: pd.DataFrame | None = None
-    external: tuple[benchmarks.Benchmark, ...] = ()
-
-
-@dataclass(frozen=True)
-class Deck:
-    lang: str
-    slides: tuple[Slide, ...]
-    demo: bool
-    as_of: dt.date
-    filters: Filters
-    skipped: tuple[str, ...] = field(default=())
-
-    def title(self) -> str:
-        return t("report.title", self.lang)
-
-    def subtitle(self) -> str:
-        text = t("report.subtitle", self.lang, as_of=fmt_date(self.as_of, self.lang))
-        if self.demo:
-            text += " " + t("report.demo", self.lang)
-        return text
-
-
-# ---------------------------------------------------------------------------------------------
-# Footnotes (the same text as the pages' footnote, ui.widgets.footnote, without Streamlit)
-# ---------------------------------------------------------------------------------------------
-
-
-# One footnote for pages, slides and reports (analytics.findings).
-filters_text = findings.filters_text
-base_footnote = findings.cohort_footnote
-
-
-_wrap = charts.wrap
-
-
-def _fin(x: object) -> bool:
-    return isinstance(x, int | float) and math.isfinite(float(x))
-
-
-def _num(x: object, scale: float = 1.0) -> float | None:
-    return round(float(x) * scale, 2) if _fin(x) else None
-
-
-def _pname(pipe: str, lang: str) -> str:
-    return label("pipeline", pipe, lang)
-
-
-def _note(base: str, lang: str, *, n: int, extra: str = "") -> str:
-    text = f"{base} {t('report.n', lang, n=fmt_num(n, lang))}"
-    return f"{text} {extra}".strip()
-
-
-def _external_line(fig: go.Figure, bm: benchmarks.Benchmark, lang: str, *, horizontal: bool) -> str:
-    """Draw an external benchmark as a dashed reference line labelled "external: source"."""
-    assert bm.value is not None
-    text = t("report.external", lang, value=fmt_pct(bm.value, lang), source=bm.source)
-    line = {"dash": "dash", "color": "#7f7f7f", "width": 1.5}
-    short = t("report.external.short", lang, value=fmt_pct(bm.value, lang), source=bm.short)
-    if horizontal:
-        fig.add_vline(x=100 * bm.value, line=line, annotation_text=short)
-    else:
-        fig.add_hline(y=100 * bm.value, line=line, annotation_text=short)
-    return text
-
-
-def _bm_source(bm: benchmarks.Benchmark, lang: str) -> str:
-    return t("report.source", lang, source=bm.source, year=bm.year, url=bm.url)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -151,12 +87,9 @@ def headline_slide(
     lang: str,
     adjust_by: str | None = None,
 ) -> Slide | None:
-    from analytics.metrics import overview
-
     result = overview.headline(cur, filters, as_of=info.as_of, adjust_by=adjust_by)
     if sum(result.totals.values()) == 0:
         return None
-    demo = info.is_demo
     title = findings.metric_finding(result.metrics["withdrawal"], lang)
     finding = " ".join(
         findings.metric_finding(result.metrics[k], lang)
@@ -167,10 +100,10 @@ def headline_slide(
         if adjust_by
         else t("report.crude", lang)
     )
-    footnote = _note(
+    footnote = note(
         base_footnote(filters, info, lang), lang, n=sum(result.totals.values()), extra=adj
     )
-    fig = charts.headline_rates(result, lang, title=_wrap(title, 95), footnote=_wrap(footnote, 150))
+    fig = charts.headline_rates(result, lang, title=wrap(title, 95), footnote=wrap(footnote, 150))
     keys = ("withdrawal", "hire_rate", "offer_acceptance", "retention_12m")
     series = []
     for pipe in result.pipelines:
@@ -178,17 +111,16 @@ def headline_slide(
         for key in keys:
             g = result.metrics[key].groups.get(pipe)
             ok = g is not None and not g.suppressed and g.value is not None
-            vals.append(_num(g.value, 100) if ok and g else None)
-            lows.append(_num(g.ci.low, 100) if ok and g and g.ci else None)
-            highs.append(_num(g.ci.high, 100) if ok and g and g.ci else None)
-        series.append(Series(_pname(pipe, lang), pipe, tuple(vals), tuple(lows), tuple(highs)))
+            vals.append(num(g.value, 100) if ok and g else None)
+            lows.append(num(g.ci.low, 100) if ok and g and g.ci else None)
+            highs.append(num(g.ci.high, 100) if ok and g and g.ci else None)
+        series.append(Series(pname(pipe, lang), pipe, tuple(vals), tuple(lows), tuple(highs)))
     chart = ChartData(
         categories=tuple(t(f"metric.{k}", lang) for k in keys),
         series=tuple(series),
         axis_title=t("overview.chart.axis", lang),
         horizontal=True,
     )
-    del demo
     return Slide(
         "headline",
         title,
@@ -203,30 +135,29 @@ def headline_slide(
 def funnel_slide(
     cur: duckdb.DuckDBPyConnection, filters: Filters, info: DatasetInfo, lang: str
 ) -> Slide | None:
-    from analytics.charts import funnel as fc
-    from analytics.metrics import funnel
-
     result = funnel.funnel(cur, filters)
     if result.total == 0:
         return None
     title = fc.takeaway_dropoff(result, lang)
     finding = fc.takeaway_pass(result, lang)
     rule = t("funnel.rule.excluded", lang, n=fmt_num(result.open_applications, lang))
-    footnote = _note(base_footnote(filters, info, lang), lang, n=result.total, extra=rule)
-    fig = fc.dropoff_chart(result, lang, title=_wrap(title, 95), footnote=_wrap(footnote, 150))
+    footnote = note(base_footnote(filters, info, lang), lang, n=result.total, extra=rule)
+    fig = fc.dropoff_chart(result, lang, title=wrap(title, 95), footnote=wrap(footnote, 150))
     labels = fc.stage_labels(result, lang)
     stages = result.stages.sort_values("stage_order")
     order = list(dict.fromkeys(str(s) for s in stages.stage))
-    series = []
-    for pipe in result.pipelines:
-        part = stages[stages.pipeline == pipe].set_index("stage")
-        vals, lows, highs = [], [], []
-        for s in order:
-            shown = s in part.index and not bool(part.at[s, "suppressed"])
-            vals.append(_num(part.at[s, "withdrawal"], 100) if shown else None)
-            lows.append(_num(part.at[s, "withdrawal_low"], 100) if shown else None)
-            highs.append(_num(part.at[s, "withdrawal_high"], 100) if shown else None)
-        series.append(Series(_pname(pipe, lang), pipe, tuple(vals), tuple(lows), tuple(highs)))
+    cols = ("withdrawal", "withdrawal_low", "withdrawal_high")
+    series = [
+        pipeline_series(
+            stages[stages.pipeline == pipe].set_index("stage"),
+            order,
+            cols,
+            100,
+            pipe=pipe,
+            lang=lang,
+        )  # fmt: skip
+        for pipe in result.pipelines
+    ]
     chart = ChartData(
         categories=tuple(labels.get(s, s) for s in order),
         series=tuple(series),
@@ -239,9 +170,6 @@ def funnel_slide(
 def offers_slide(
     cur: duckdb.DuckDBPyConnection, filters: Filters, info: DatasetInfo, lang: str
 ) -> Slide | None:
-    from analytics.charts import offers as oc
-    from analytics.metrics import offers
-
     acc = offers.acceptance(cur, filters)
     if acc.table.empty:
         return None
@@ -251,24 +179,18 @@ def offers_slide(
     rule = t("offers.rule", lang, n=fmt_num(pending, lang))
     bm = benchmarks.benchmark("offer_acceptance")
     external = (bm,) if bm is not None else ()
-    extra = rule + (" " + _bm_source(bm, lang) if bm else "")
-    footnote = _note(base_footnote(filters, info, lang), lang, n=acc.decided, extra=extra)
-    fig = oc.acceptance_chart(acc, lang, title=_wrap(title, 95), footnote=_wrap(footnote, 150))
-    reference = None
-    if bm is not None and bm.value is not None:
-        _external_line(fig, bm, lang, horizontal=False)
-        reference = (
-            t("report.external.short", lang, value=fmt_pct(bm.value, lang), source=bm.short),
-            100 * bm.value,
-        )
+    extra = rule + (" " + bm_source(bm, lang) if bm else "")
+    footnote = note(base_footnote(filters, info, lang), lang, n=acc.decided, extra=extra)
+    fig = oc.acceptance_chart(acc, lang, title=wrap(title, 95), footnote=wrap(footnote, 150))
+    ref_line = reference(fig, bm, lang)
     shown = acc.table[~acc.table.suppressed.astype(bool)]
     series = tuple(
         Series(
-            _pname(r.pipeline, lang),
+            pname(r.pipeline, lang),
             r.pipeline,
-            (_num(r.rate, 100),),
-            (_num(r.rate_low, 100),),
-            (_num(r.rate_high, 100),),
+            (num(r.rate, 100),),
+            (num(r.rate_low, 100),),
+            (num(r.rate_high, 100),),
         )
         for r in shown.itertuples()
     )
@@ -276,7 +198,7 @@ def offers_slide(
         categories=(t("metric.offer_acceptance", lang),),
         series=series,
         axis_title=t("offers.chart.acceptance.y", lang),
-        reference=reference,
+        reference=ref_line,
     )
     table = offers.acceptance_table(acc, lang)
     return Slide("offers", title, finding, footnote, fig, chart, table, external)
@@ -285,9 +207,6 @@ def offers_slide(
 def quality_slide(
     cur: duckdb.DuckDBPyConnection, filters: Filters, info: DatasetInfo, lang: str
 ) -> Slide | None:
-    from analytics.charts.offers import component_name, components_chart, takeaway_components
-    from analytics.metrics import quality
-
     result = quality.quality(cur, filters, info.as_of)
     if not result.hires:
         return None
@@ -296,7 +215,7 @@ def quality_slide(
     diffs = result.differences
     parts = []
     for r in diffs.itertuples():
-        if not (_fin(r.low) and _fin(r.high)):
+        if not (fin(r.low) and fin(r.high)):
             continue
         parts.append(
             findings.difference_phrase(
@@ -315,25 +234,26 @@ def quality_slide(
         if w > 0
     )
     n = sum(result.hires.values())
-    footnote = _note(
+    footnote = note(
         base_footnote(filters, info, lang),
         lang,
         n=n,
         extra=t("report.quality.weights", lang, weights=weights),
     )
-    fig = components_chart(result, lang, title=_wrap(title, 95), footnote=_wrap(footnote, 150))
+    fig = components_chart(result, lang, title=wrap(title, 95), footnote=wrap(footnote, 150))
     comps = result.components
     cats = list(quality.COMPONENTS)
-    series = []
-    for pipe in result.pipelines:
-        part = comps[comps.pipeline == pipe].set_index("component")
-        vals, lows, highs = [], [], []
-        for c in cats:
-            shown = c in part.index and not bool(part.at[c, "suppressed"])
-            vals.append(_num(part.at[c, "value"]) if shown else None)
-            lows.append(_num(part.at[c, "low"]) if shown else None)
-            highs.append(_num(part.at[c, "high"]) if shown else None)
-        series.append(Series(_pname(pipe, lang), pipe, tuple(vals), tuple(lows), tuple(highs)))
+    series = [
+        pipeline_series(
+            comps[comps.pipeline == pipe].set_index("component"),
+            cats,
+            ("value", "low", "high"),
+            1.0,
+            pipe=pipe,
+            lang=lang,
+        )  # fmt: skip
+        for pipe in result.pipelines
+    ]
     chart = ChartData(
         categories=tuple(component_name(c, lang, result.ramp_target) for c in cats),
         series=tuple(series),
@@ -347,7 +267,7 @@ def quality_slide(
             t("report.col.component", lang): [
                 component_name(str(c), lang, result.ramp_target) for c in shown.component
             ],
-            t("report.col.pipeline", lang): [_pname(p, lang) for p in shown.pipeline],
+            t("report.col.pipeline", lang): [pname(p, lang) for p in shown.pipeline],
             "n": shown.n.astype("Int64"),
             t("report.col.value", lang): shown.value.round(1),
             t("report.col.low", lang): shown.low.round(1),
@@ -360,9 +280,6 @@ def quality_slide(
 def retention_slide(
     cur: duckdb.DuckDBPyConnection, filters: Filters, info: DatasetInfo, lang: str
 ) -> Slide | None:
-    from analytics.charts.offers import retention_chart, takeaway_retention
-    from analytics.metrics import quality
-
     ret = quality.retention(cur, filters, info.as_of)
     if not ret.n:
         return None
@@ -370,37 +287,31 @@ def retention_slide(
     finding = t("report.retention.finding", lang)
     bm = benchmarks.benchmark("retention_12m")
     external = (bm,) if bm is not None else ()
-    extra = t("report.retention.rule", lang) + (" " + _bm_source(bm, lang) if bm else "")
-    footnote = _note(base_footnote(filters, info, lang), lang, n=sum(ret.n.values()), extra=extra)
-    fig = retention_chart(ret, lang, title=_wrap(title, 95), footnote=_wrap(footnote, 150))
-    reference = None
-    if bm is not None and bm.value is not None:
-        _external_line(fig, bm, lang, horizontal=False)
-        reference = (
-            t("report.external.short", lang, value=fmt_pct(bm.value, lang), source=bm.short),
-            100 * bm.value,
-        )
+    extra = t("report.retention.rule", lang) + (" " + bm_source(bm, lang) if bm else "")
+    footnote = note(base_footnote(filters, info, lang), lang, n=sum(ret.n.values()), extra=extra)
+    fig = retention_chart(ret, lang, title=wrap(title, 95), footnote=wrap(footnote, 150))
+    ref_line = reference(fig, bm, lang)
     days = quality.RETENTION_DAYS
     series = []
     for pipe in [p for p in ret.n if ret.n[p] >= PRIVACY_THRESHOLD]:
         vals, lows, highs = [], [], []
         for d in days:
             p = ret.points.get((pipe, d))
-            vals.append(_num(p.survival, 100) if p else None)
-            lows.append(_num(p.ci.low, 100) if p else None)
-            highs.append(_num(p.ci.high, 100) if p else None)
-        series.append(Series(_pname(pipe, lang), pipe, tuple(vals), tuple(lows), tuple(highs)))
+            vals.append(num(p.survival, 100) if p else None)
+            lows.append(num(p.ci.low, 100) if p else None)
+            highs.append(num(p.ci.high, 100) if p else None)
+        series.append(Series(pname(pipe, lang), pipe, tuple(vals), tuple(lows), tuple(highs)))
     chart = ChartData(
         categories=tuple(t("report.months", lang, m=round(d / 30.4)) for d in days),
         series=tuple(series),
         axis_title=t("quality.chart.retention.y", lang),
-        reference=reference,
+        reference=ref_line,
     )
     raw = quality.retention_table(ret)
     raw = raw[raw.n.fillna(0) >= PRIVACY_THRESHOLD]
     table = pd.DataFrame(
         {
-            t("report.col.pipeline", lang): [_pname(p, lang) for p in raw.pipeline],
+            t("report.col.pipeline", lang): [pname(p, lang) for p in raw.pipeline],
             t("report.col.day", lang): raw.day.astype("Int64"),
             "n": raw.n.astype("Int64"),
             t("report.col.value", lang): (100 * raw.survival).round(1),
@@ -414,8 +325,6 @@ def retention_slide(
 def fairness_slide(
     cur: duckdb.DuckDBPyConnection, filters: Filters, info: DatasetInfo, lang: str
 ) -> Slide | None:
-    fairness = importlib.import_module("analytics.metrics.fairness")
-    fc = importlib.import_module("analytics.charts.fairness")
     columns = fairness.available_columns(cur)
     if not columns:
         return None
@@ -425,16 +334,16 @@ def fairness_slide(
         return None
     pooled = fairness.adverse_impact(fairness.pooled_by_touchpoint(counts), comparison="best")
     summary = fairness.touchpoint_summary(pooled)
-    title = fc.takeaway_touchpoints(summary, column, lang)
+    title = fc_fair.takeaway_touchpoints(summary, column, lang)
     finding = t("report.fairness.finding", lang, column=t(f"fair.col.{column}", lang).lower())
     n = int(counts[counts.stage_order == counts.stage_order.min()].applicants.sum())
-    footnote = _note(
+    footnote = note(
         base_footnote(filters, info, lang), lang, n=n, extra=t("report.fairness.rule", lang)
     )
-    fig = fc.touchpoint_chart(
-        pooled, column, lang, title=_wrap(title, 95), footnote=_wrap(footnote, 150)
+    fig = fc_fair.touchpoint_chart(
+        pooled, column, lang, title=wrap(title, 95), footnote=wrap(footnote, 150)
     )
-    shown = pooled[~pooled.suppressed.astype(bool) & pooled.rate.map(_fin)]
+    shown = pooled[~pooled.suppressed.astype(bool) & pooled.rate.map(fin)]
     groups = list(dict.fromkeys(shown.group))
     series = []
     for tp in ("automated", "human"):
@@ -443,24 +352,26 @@ def fairness_slide(
             continue
         series.append(
             Series(
-                fc.touchpoint_label(tp, lang),
+                fc_fair.touchpoint_label(tp, lang),
                 None,
-                tuple(_num(part.rate.get(g), 100) for g in groups),
-                tuple(_num(part.rate_low.get(g), 100) for g in groups),
-                tuple(_num(part.rate_high.get(g), 100) for g in groups),
+                tuple(num(part.rate.get(g), 100) for g in groups),
+                tuple(num(part.rate_low.get(g), 100) for g in groups),
+                tuple(num(part.rate_high.get(g), 100) for g in groups),
             )
         )
     chart = ChartData(
-        categories=tuple(fc.group_label(column, g, lang) for g in groups),
+        categories=tuple(fc_fair.group_label(column, g, lang) for g in groups),
         series=tuple(series),
         axis_title=t("report.axis.selection", lang),
     )
     table = pd.DataFrame(
         {
             t("report.col.touchpoint", lang): [
-                fc.touchpoint_label(x, lang) for x in shown.touchpoint
+                fc_fair.touchpoint_label(x, lang) for x in shown.touchpoint
             ],
-            t("report.col.group", lang): [fc.group_label(column, g, lang) for g in shown.group],
+            t("report.col.group", lang): [
+                fc_fair.group_label(column, g, lang) for g in shown.group
+            ],
             t("report.col.applicants", lang): shown.applicants.astype("Int64"),
             t("report.col.value", lang): (100 * shown.rate.astype(float)).round(1),
             t("report.col.impact", lang): shown.impact_ratio.astype(float).round(2),
@@ -469,13 +380,47 @@ def fairness_slide(
     return Slide("fairness", title, finding, footnote, fig, chart, table)
 
 
+def _survey_names(banner: survey.Banner, lang: str) -> dict[str, str]:
+    """Column names as the Surveys page shows them, with their significance letters."""
+    names = {survey.TOTAL: t("survey.total", lang), survey.NO_GROUP: t("survey.no_group", lang)}
+    for key in banner.columns:
+        names.setdefault(key, pname(key, lang))
+    for key, letter in banner.letter_of.items():
+        names[key] = f"{names[key]} ({letter})"
+    return names
+
+
+def _survey_series(banner: survey.Banner, names: dict[str, str], kind: str) -> list[Series]:
+    """One bar per shown column: NPS for an NPS question, else the top-box share (per cent)."""
+    series = []
+    for key in banner.columns:
+        summary = banner.summaries[key]
+        if summary.suppressed:
+            continue
+        if kind == "nps" and summary.nps is not None:
+            value, ci, scale = summary.nps.nps, summary.nps.ci, 1.0
+        else:
+            value, ci, scale = summary.top_box, summary.top_box_ci, 100.0
+        if not fin(value):
+            continue
+        pipe = key if key in ("human_first", "automation_first") else None
+        series.append(
+            Series(
+                names[key],
+                pipe,
+                (num(value, scale),),
+                (num(ci.low, scale),),
+                (num(ci.high, scale),),
+            )
+        )
+    return series
+
+
 def survey_slide(
     cur: duckdb.DuckDBPyConnection, filters: Filters, info: DatasetInfo, lang: str
 ) -> Slide | None:
     """The first survey's first Likert (else NPS / yes-no) question by pipeline, unweighted, as
     on the Surveys page with its default grouping."""
-    survey = importlib.import_module("analytics.metrics.survey")
-    sc = importlib.import_module("analytics.charts.survey")
     surveys = survey.list_surveys(cur)
     if surveys.empty:
         return None
@@ -491,55 +436,25 @@ def survey_slide(
         return None
     groups, order = survey.group_frame(frame, "pipeline", None)
     banner = survey.banner_table(cur, sid, q, groups, order, banner="pipeline")
-    names = {survey.TOTAL: t("survey.total", lang), survey.NO_GROUP: t("survey.no_group", lang)}
-    for key in banner.columns:
-        names.setdefault(key, _pname(key, lang))
-    for key, letter in banner.letter_of.items():
-        names[key] = f"{names[key]} ({letter})"
+    names = _survey_names(banner, lang)
     title = sc.takeaway(banner, names, lang)
     finding = t("report.survey.finding", lang, question=q.text)
     bm = None
     if q.question_id == "prefer_human" or "human interaction" in q.text.lower():
         bm = benchmarks.benchmark("prefer_human")
-    extra = t("survey.chart.note", lang) + (" " + _bm_source(bm, lang) if bm else "")
+    extra = t("survey.chart.note", lang) + (" " + bm_source(bm, lang) if bm else "")
     n = int(banner.summaries[survey.TOTAL].n) if survey.TOTAL in banner.summaries else len(frame)
-    footnote = _note(base_footnote(filters, info, lang), lang, n=n, extra=extra)
+    footnote = note(base_footnote(filters, info, lang), lang, n=n, extra=extra)
     metric = {"nps": "survey.metric.nps"}.get(q.kind, "survey.metric.top_box")
-    fig = sc.summary_chart(
-        banner, names, lang, title=_wrap(title, 95), footnote=_wrap(footnote, 150)
-    )
-    reference = None
-    if bm is not None and bm.value is not None and q.kind in ("likert", "binary"):
-        _external_line(fig, bm, lang, horizontal=False)
-        short = t("report.external.short", lang, value=fmt_pct(bm.value, lang), source=bm.short)
-        reference = (short, 100 * bm.value)
-    series = []
-    for key in banner.columns:
-        summary = banner.summaries[key]
-        if summary.suppressed:
-            continue
-        if q.kind == "nps" and summary.nps is not None:
-            value, ci, scale = summary.nps.nps, summary.nps.ci, 1.0
-        else:
-            value, ci, scale = summary.top_box, summary.top_box_ci, 100.0
-        if not _fin(value):
-            continue
-        pipe = key if key in ("human_first", "automation_first") else None
-        series.append(
-            Series(
-                names[key],
-                pipe,
-                (_num(value, scale),),
-                (_num(ci.low, scale),),
-                (_num(ci.high, scale),),
-            )
-        )
+    fig = sc.summary_chart(banner, names, lang, title=wrap(title, 95), footnote=wrap(footnote, 150))
+    ref_line = reference(fig, bm, lang) if q.kind in ("likert", "binary") else None
+    series = _survey_series(banner, names, q.kind)
     chart = ChartData(
         categories=(t(metric, lang, top=banner.top_box_label),),
         series=tuple(series),
         axis_title=t(metric, lang, top=banner.top_box_label),
         unit="%" if q.kind != "nps" else "nps",
-        reference=reference,
+        reference=ref_line,
     )
     table = pd.DataFrame(
         [
@@ -560,24 +475,21 @@ def business_case_slide(
     cur: duckdb.DuckDBPyConnection, filters: Filters, info: DatasetInfo, lang: str
 ) -> Slide | None:
     """The business case with the page's default assumptions (value per 100 hires)."""
-    bc = importlib.import_module("analytics.metrics.business_case")
-    bcc = importlib.import_module("analytics.charts.business_case")
-    ov = importlib.import_module("analytics.metrics.overview")
-    measured = bc.measure(cur, filters, headline=ov.headline(cur, filters, as_of=info.as_of))
+    measured = bc.measure(cur, filters, headline=overview.headline(cur, filters, as_of=info.as_of))
     case = bc.business_case(measured, bc.Assumptions())
     if not case.components:
         return None
     title = bcc.sentence(case, lang)
     finding = bcc.value_takeaway(case, lang)
-    footnote = _note(
+    footnote = note(
         base_footnote(filters, info, lang),
         lang,
         n=int(sum(measured.hires.values())),
         extra=t("report.bc.assumptions", lang),
     )
-    fig = bcc.value_chart(case, lang, title=_wrap(title, 95), footnote=_wrap(footnote, 150))
+    fig = bcc.value_chart(case, lang, title=wrap(title, 95), footnote=wrap(footnote, 150))
     keys = list(case.components)
-    values = [*(_num(case.components[k]) for k in keys), _num(case.net)]
+    values = [*(num(case.components[k]) for k in keys), num(case.net)]
     cats = [*(t(f"bc.component.{k}", lang) for k in keys), t("bc.component.net", lang)]
     chart = ChartData(
         categories=tuple(cats),
@@ -616,22 +528,19 @@ def build_deck(
     adjust_by: str | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> Deck:
-    """Every slide for ``filters`` in ``lang``. A slide kind whose module is not there yet (or
-    that has no data in this view) is skipped and named in ``Deck.skipped``."""
+    """Every slide for ``filters`` in ``lang``. A slide kind with no data in this view is skipped
+    and named in ``Deck.skipped``; an error inside a builder is raised, not hidden."""
     info = info or store.dataset_info(cur)
     slides, skipped = [], []
     for i, kind in enumerate(kinds):
         if progress is not None:
             progress(i, len(kinds), kind)
         builder = BUILDERS[kind]
-        try:
-            slide = (
-                builder(cur, filters, info, lang, adjust_by)
-                if kind == "headline"
-                else builder(cur, filters, info, lang)
-            )
-        except ModuleNotFoundError:
-            slide = None
+        slide = (
+            builder(cur, filters, info, lang, adjust_by)
+            if kind == "headline"
+            else builder(cur, filters, info, lang)
+        )
         if slide is None:
             skipped.append(kind)
         else:

@@ -1,6 +1,6 @@
 """The benchmark (structure and sanity, never timings) and the performance changes it drove:
 derived tables give the same funnel as the on-the-fly queries, the grouped log-rank equals the
-per-application one, the chunked demo build and batched loads."""
+per-application one, batched loads are all or nothing (the chunked demo build: test_demo.py)."""
 
 from __future__ import annotations
 
@@ -16,21 +16,46 @@ from scipy import stats as sps
 
 from analytics import bench, demo, store
 from analytics import stats as astats
-from analytics.cli import main as cli_main
+from analytics.bench import tasks
 from analytics.domain import Filters
 from analytics.metrics import common, funnel, overview
+
+SMOKE = 300  # applications: a tiny database, so the smoke test takes seconds
+
+
+def test_bench_smoke_in_process(demo_db):
+    """The page analytics task on a tiny database, in this process (no child processes): every
+    page measured, the summary and the table built from it."""
+    r = {
+        "applications": SMOKE,
+        "runs": 1,
+        "machine": bench.machine(),
+        "analytics": tasks.task_analytics(str(demo_db(SMOKE, 1)), 1),
+    }
+    r["summary"] = bench.summarize(r)
+    pages = r["analytics"]["pages"]
+    assert {"overview", "funnel", "offers", "quality"} <= set(pages)
+    assert r["analytics"]["missing_pages"] == []
+    assert r["analytics"]["peak_rss_mb"] > 0
+    for page in pages.values():
+        assert page["cold_s"] > 0 and page["warm_s"] > 0
+        assert math.isclose(page["cold_s"], sum(c["cold_s"] for c in page["calls"].values()))
+    assert r["summary"]["targets"] == {}  # targets are checked at 1M and 10M only
+    assert "page analytics" in bench.table(r)
 
 
 @pytest.fixture(scope="module")
 def bench_result(tmp_path_factory):
+    """The whole bench (child processes) on a tiny database; about 20-60 s, hence ``slow``."""
     workdir = tmp_path_factory.mktemp("bench")
-    return bench.run(1000, runs=2, page_runs=1, workdir=workdir, log=lambda _s: None)
+    return bench.run(SMOKE, runs=1, page_runs=1, workdir=workdir, log=lambda _s: None)
 
 
+@pytest.mark.slow
 def test_bench_result_has_every_part_and_sane_numbers(bench_result):
     r = bench_result
-    assert r["applications"] == 1000
-    assert r["rows"]["applications"] == 1000
+    assert r["applications"] == SMOKE
+    assert r["rows"]["applications"] == SMOKE
     assert r["rows"]["stage_events"] > r["rows"]["applications"]
     for part in ("demo", "analytics", "apptest", "import", "baseline"):
         assert "error" not in r[part], r[part]
@@ -43,7 +68,7 @@ def test_bench_result_has_every_part_and_sane_numbers(bench_result):
     for page in r["apptest"]["pages"].values():
         assert page["errors"] == []
         assert page["first_s"] > 0 and page["uncached_s"] > 0 and page["cached_s"] > 0
-    assert r["import"]["rows"] == 1000
+    assert r["import"]["rows"] == SMOKE
     assert r["baseline"]["median_s"] > 0 and r["baseline"]["load_s"] > 0
     s = r["summary"]
     assert s["speedup_vs_baseline"] > 0
@@ -52,11 +77,12 @@ def test_bench_result_has_every_part_and_sane_numbers(bench_result):
     assert r["machine"]["cpus"] >= 1 and r["machine"]["duckdb"]
 
 
+@pytest.mark.slow
 def test_bench_table_and_json_round_trip(bench_result):
     text = bench.table(bench_result)
     for word in ("page analytics", "page run", "import", "pandas baseline", "peak RSS"):
         assert word in text
-    assert json.loads(json.dumps(bench_result, default=str))["applications"] == 1000
+    assert json.loads(json.dumps(bench_result, default=str))["applications"] == SMOKE
 
 
 def test_summary_checks_the_1m_targets():
@@ -83,29 +109,6 @@ def test_summary_checks_the_1m_targets():
     }
     assert s["speedup_vs_baseline"] == pytest.approx(1.0 / 0.3)
     assert s["memory_ratio_app_to_baseline"] == pytest.approx(0.3)
-
-
-def test_bench_cli_writes_json(tmp_path, capsys):
-    out = tmp_path / "bench.json"
-    code = cli_main(
-        [
-            "bench",
-            "--applications",
-            "500",
-            "--runs",
-            "1",
-            "--no-pages",
-            "--no-import",
-            "--json",
-            str(out),
-            "--workdir",
-            str(tmp_path / "w"),
-        ]
-    )
-    assert code == 0
-    data = json.loads(out.read_text())
-    assert data["applications"] == 500 and "apptest" not in data
-    assert "page analytics" in capsys.readouterr().out
 
 
 # --- derived tables: same answers as the on-the-fly queries ----------------------------------
@@ -299,46 +302,7 @@ def test_grouped_logrank_matches_k_sample_three_groups():
     assert p == pytest.approx(ref.p_value, rel=1e-9)
 
 
-# --- chunked demo and batched loads ----------------------------------------------------------
-
-
-def test_chunked_demo_has_unique_ids_and_current_summary_tables(monkeypatch):
-    monkeypatch.setattr(demo, "CHUNK_APPLICATIONS", 1500)
-    con = store.connect(":memory:")
-    version = demo.build(con, 4000, seed=2)
-    assert version == 3  # one committed load per chunk
-    assert store.derived_fresh(con)
-    n, ids, reqs_per_chunk = con.execute(
-        "SELECT count(*), count(DISTINCT application_id), count(DISTINCT requisition_id) "
-        "FROM applications"
-    ).fetchall()[0]
-    assert n == ids == 4000
-    assert reqs_per_chunk >= 3 * (1333 // 35)
-    meta = store.get_meta(con)
-    assert meta["demo_applications"] == "4000" and meta["is_demo"] == "true"
-    assert con.execute("SELECT count(*) FROM stages").fetchall()[0][0] == len(demo.STAGES)
-    assert con.execute("SELECT count(*) FROM surveys").fetchall()[0][0] == 1
-    orphans = con.execute(
-        "SELECT count(*) FROM stage_events WHERE application_id NOT IN "
-        "(SELECT application_id FROM applications)"
-    ).fetchall()[0][0]
-    assert orphans == 0
-    logged = dict(
-        con.execute(
-            "SELECT table_name, sum(row_count) FROM load_log GROUP BY table_name"
-        ).fetchall()
-    )
-    assert logged["applications"] == 4000
-
-
-def test_sizes_up_to_a_chunk_are_unchanged():
-    a = store.connect(":memory:")
-    demo.build(a, 800, seed=5)
-    data = demo.generate(800, 5)
-    got = a.execute("SELECT * FROM applications ORDER BY application_id").df()
-    want = data.tables["applications"].sort_values("application_id", ignore_index=True)
-    assert list(got.application_id) == list(want.application_id)
-    assert list(got.status) == list(want.status)
+# --- batched loads ---------------------------------------------------------------------------
 
 
 def test_batched_load_is_all_or_nothing():

@@ -99,3 +99,45 @@ def test_role_family_confounds_the_hire_rate(demo_con):
 def test_too_small_demo_is_refused():
     with pytest.raises(ValueError, match="at least 100"):
         demo.generate(10)
+
+
+# --- chunked demo (moved from test_bench.py) -------------------------------------------------
+
+
+def test_chunked_demo_has_unique_ids_and_current_summary_tables(monkeypatch):
+    monkeypatch.setattr(demo, "CHUNK_APPLICATIONS", 1500)
+    con = store.connect(":memory:")
+    version = demo.build(con, 4000, seed=2)
+    assert version == 3  # one committed load per chunk
+    assert store.derived_fresh(con)
+    n, ids, reqs_per_chunk = con.execute(
+        "SELECT count(*), count(DISTINCT application_id), count(DISTINCT requisition_id) "
+        "FROM applications"
+    ).fetchall()[0]
+    assert n == ids == 4000
+    assert reqs_per_chunk >= 3 * (1333 // 35)
+    meta = store.get_meta(con)
+    assert meta["demo_applications"] == "4000" and meta["is_demo"] == "true"
+    assert con.execute("SELECT count(*) FROM stages").fetchall()[0][0] == len(demo.STAGES)
+    assert con.execute("SELECT count(*) FROM surveys").fetchall()[0][0] == 1
+    orphans = con.execute(
+        "SELECT count(*) FROM stage_events WHERE application_id NOT IN "
+        "(SELECT application_id FROM applications)"
+    ).fetchall()[0][0]
+    assert orphans == 0
+    logged = dict(
+        con.execute(
+            "SELECT table_name, sum(row_count) FROM load_log GROUP BY table_name"
+        ).fetchall()
+    )
+    assert logged["applications"] == 4000
+
+
+def test_sizes_up_to_a_chunk_are_unchanged():
+    a = store.connect(":memory:")
+    demo.build(a, 800, seed=5)
+    data = demo.generate(800, 5)
+    got = a.execute("SELECT * FROM applications ORDER BY application_id").df()
+    want = data.tables["applications"].sort_values("application_id", ignore_index=True)
+    assert list(got.application_id) == list(want.application_id)
+    assert list(got.status) == list(want.status)

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+
+import pytest
 
 from analytics import i18n
 
@@ -48,3 +51,32 @@ def test_area_files_are_merged_and_mirrored():
     nl_files = sorted(p.name for p in (i18n.LOCALE_DIR / "nl").glob("*.json"))
     assert en_files == nl_files
     assert "nav.overview" in i18n.strings("en")
+
+
+def test_one_layout_only_area_files():
+    # No top-level <lang>.json beside the area folders: one place to look for a key.
+    assert sorted(p.name for p in i18n.LOCALE_DIR.glob("*.json")) == []
+    assert sorted(p.name for p in i18n.LOCALE_DIR.iterdir() if p.is_dir()) == ["en", "nl"]
+
+
+def test_no_key_is_defined_twice():
+    for lang in i18n.LANGUAGES:
+        seen: dict[str, str] = {}
+        for path in sorted((i18n.LOCALE_DIR / lang).glob("*.json")):
+            for key in json.loads(path.read_text(encoding="utf-8")):
+                assert key not in seen, f"{key} in {path.name} and {seen[key]}"
+                seen[key] = path.name
+        assert set(seen) == set(i18n.strings(lang))
+
+
+def test_duplicate_keys_are_refused(tmp_path, monkeypatch):
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "a.json").write_text('{"x.y": "1"}', encoding="utf-8")
+    (tmp_path / "en" / "b.json").write_text('{"x.y": "2"}', encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    i18n.strings.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="already defined"):
+            i18n.strings("en")
+    finally:
+        i18n.strings.cache_clear()

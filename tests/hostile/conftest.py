@@ -10,8 +10,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from analytics import demo, store
-
 
 def content_hash(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Per table (every table in the file, ``prev_*`` copies included): a hash of its sorted rows.
@@ -46,14 +44,9 @@ def file_hash(path: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def demo_file(tmp_path_factory) -> Path:
-    """A 300-application demo database, built once; tests copy it."""
-    path = tmp_path_factory.mktemp("hostile") / "base.duckdb"
-    con = store.connect(path)
-    demo.build(con, 300, seed=11)
-    con.execute("CHECKPOINT")
-    con.close()
-    return path
+def demo_file(demo_db) -> Path:
+    """A 300-application demo database, built once (tests/conftest.py); tests copy it."""
+    return demo_db(300, 11)
 
 
 @pytest.fixture

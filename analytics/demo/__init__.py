@@ -42,13 +42,15 @@ Effects are deliberately mixed, not a cartoon:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
 import pandas as pd
 
 from analytics import store
+from analytics.demo.survey import DEMO_SURVEY_ID as DEMO_SURVEY_ID  # re-exported: pages name it
+from analytics.demo.survey import survey_tables
 
 DEFAULT_APPLICATIONS = 20_000
 DEFAULT_SEED = 20_260_101
@@ -60,7 +62,6 @@ AS_OF = dt.date(2026, 10, 31)
 START = dt.date(2024, 11, 1)
 PROCESS_CHANGE_DATE = dt.date(2025, 11, 1)
 PROCESS_CHANGE_ROLE_FAMILY = "engineering"
-DEMO_SURVEY_ID = "demo_candidate_experience"
 
 STAGES = pd.DataFrame(
     {
@@ -161,59 +162,67 @@ def _to_dates(days_since_start: np.ndarray) -> np.ndarray:
     return np.datetime64(START, "D") + days_since_start.astype("timedelta64[D]")
 
 
-def generate(
-    n_applications: int = DEFAULT_APPLICATIONS,
-    seed: int = DEFAULT_SEED,
-    *,
-    first_id: int = 1,
-    with_survey: bool = True,
-) -> DemoData:
-    """Build all demo tables in memory (pure: no database).
+@dataclass
+class _Draft:
+    """Working state of one generation, filled step by step (internal, never returned).
 
-    ``first_id`` numbers the applications from there (requisition and candidate numbers follow),
-    so that chunks generated with different seeds never share an id (see ``build``).
-    """
-    if n_applications < 100:
-        raise ValueError("The demo needs at least 100 applications to show anything.")
-    rng = np.random.default_rng(seed)
-    n = n_applications
-    horizon = (AS_OF - START).days
+    Every step draws from the same generator in the same order as the single function it was
+    split from, so one seed still gives the very same tables."""
+
+    rng: np.random.Generator
+    n: int
+    first_id: int
+    horizon: int
+    n_req: int = 0
+    arrays: dict[str, np.ndarray] = field(default_factory=dict)
+    formats: list[np.ndarray] = field(default_factory=list)
+    """Per selection stage, each application's format (recruiter call, one-way video, ...)."""
+    human: list[np.ndarray] = field(default_factory=list)
+    """Per selection stage, whether a person runs it for each application."""
+    events: list[pd.DataFrame] = field(default_factory=list)
+
+
+def _requisitions(d: _Draft) -> None:
+    """About 35 applications per requisition, opened over the 24 months; the role family decides
+    how likely a human first contact is, and engineering switched to human-first mid-way."""
+    rng, a = d.rng, d.arrays
     change_day = (PROCESS_CHANGE_DATE - START).days
-
-    # Requisitions: about 35 applications each, opened over the 24 months.
-    n_req = max(12, n // 35)
-    req_role = rng.choice(len(ROLE_FAMILIES), size=n_req, p=ROLE_SHARE)
-    req_sen = rng.choice(len(SENIORITIES), size=n_req, p=SENIORITY_SHARE)
-    req_region = rng.choice(len(REGIONS), size=n_req, p=REGION_SHARE)
-    req_open = rng.integers(0, horizon - 20, size=n_req)
-    p_hf = ROLE_HUMAN_FIRST[req_role].copy()
-    changed = req_role == ROLE_FAMILIES.index(PROCESS_CHANGE_ROLE_FAMILY)
+    n_req = d.n_req = max(12, d.n // 35)
+    a["req_role"] = rng.choice(len(ROLE_FAMILIES), size=n_req, p=ROLE_SHARE)
+    a["req_sen"] = rng.choice(len(SENIORITIES), size=n_req, p=SENIORITY_SHARE)
+    a["req_region"] = rng.choice(len(REGIONS), size=n_req, p=REGION_SHARE)
+    req_open = rng.integers(0, d.horizon - 20, size=n_req)
+    p_hf = ROLE_HUMAN_FIRST[a["req_role"]].copy()
+    changed = a["req_role"] == ROLE_FAMILIES.index(PROCESS_CHANGE_ROLE_FAMILY)
     p_hf[changed & (req_open < change_day)] = 0.25
     p_hf[changed & (req_open >= change_day)] = 0.92
-    req_hf = rng.random(n_req) < p_hf
+    a["req_hf"] = rng.random(n_req) < p_hf
     # Automation-first requisitions where a person runs the assessment (first human at step 2).
-    req_human_assessment = ~req_hf & (rng.random(n_req) < 0.3)
+    a["req_human_assessment"] = ~a["req_hf"] & (rng.random(n_req) < 0.3)
+    a["req_open"] = req_open
 
-    # Applications: requisition, date (within 45 days of opening, before the as-of date).
-    req = rng.integers(0, n_req, size=n)
-    # Chunks: requisition numbers never overlap (floor division is superadditive).
-    req_offset = (first_id - 1) // 35
-    applied = np.minimum(req_open[req] + rng.integers(0, 45, size=n), horizon)
+
+def _applicants(d: _Draft) -> None:
+    """Applications: requisition, date (within 45 days of opening, before the as-of date), the
+    candidate's traits and the format of each selection step."""
+    rng, a, n = d.rng, d.arrays, d.n
+    req = rng.integers(0, d.n_req, size=n)
+    applied = np.minimum(a["req_open"][req] + rng.integers(0, 45, size=n), d.horizon)
     order = np.lexsort((req, applied))
     req, applied = req[order], applied[order]
-    role = req_role[req]
-    sen = req_sen[req]
-    hf = req_hf[req]
-    pipe_idx = np.where(hf, 0, 1)
-    human_assessment = hf | req_human_assessment[req]
-    source = rng.choice(len(SOURCES), size=n, p=SOURCE_SHARE)
-    switcher = rng.random(n) < 0.15
-    switcher_known = rng.random(n) < 0.93
-    gender = rng.choice(len(GENDERS), size=n, p=GENDER_SHARE)
-    gender_known = rng.random(n) < 0.94
-    age = rng.choice(len(AGE_BANDS), size=n, p=AGE_SHARE)
-    tech = ROLE_TECH[role]
-
+    a["req"], a["applied"] = req, applied
+    a["role"] = a["req_role"][req]
+    a["sen"] = a["req_sen"][req]
+    hf = a["hf"] = a["req_hf"][req]
+    a["pipe_idx"] = np.where(hf, 0, 1)
+    human_assessment = a["human_assessment"] = hf | a["req_human_assessment"][req]
+    a["source"] = rng.choice(len(SOURCES), size=n, p=SOURCE_SHARE)
+    a["switcher"] = rng.random(n) < 0.15
+    a["switcher_known"] = rng.random(n) < 0.93
+    a["gender"] = rng.choice(len(GENDERS), size=n, p=GENDER_SHARE)
+    a["gender_known"] = rng.random(n) < 0.94
+    a["age"] = rng.choice(len(AGE_BANDS), size=n, p=AGE_SHARE)
+    tech = a["tech"] = ROLE_TECH[a["role"]]
     screen_fmt = np.where(
         hf, "recruiter_call", np.where(rng.random(n) < 0.7, "ai_cv_screen", "chatbot")
     )
@@ -222,52 +231,61 @@ def generate(
         np.where(tech, "engineer_call", "hiring_manager_call"),
         np.where(tech, "auto_coding_test", "one_way_video"),
     )
-    formats = [screen_fmt, assess_fmt, np.full(n, "onsite"), np.full(n, "panel")]
-    human = [hf, human_assessment, np.ones(n, bool), np.ones(n, bool)]
+    d.formats = [screen_fmt, assess_fmt, np.full(n, "onsite"), np.full(n, "panel")]
+    d.human = [hf, human_assessment, np.ones(n, bool), np.ones(n, bool)]
 
-    # Walk the four selection stages.
+
+def _stage_probabilities(d: _Draft, idx: np.ndarray, s: int) -> tuple[np.ndarray, ...]:
+    """Pass and withdrawal probabilities at stage ``s`` for the applications ``idx``."""
+    a = d.arrays
+    pipe = a["pipe_idx"][idx]
+    p_pass = PASS[pipe, s] * SOURCE_PASS[a["source"][idx]]
+    p_wd = WITHDRAW[pipe, s].copy()
+    if s == 0:
+        p_pass = p_pass * ROLE_SELECTIVITY[a["role"][idx]]
+    automated = ~d.human[s][idx]
+    is_sw = a["switcher"][idx]
+    # The keyword trap: automated screens pass career switchers less often.
+    p_pass = np.where(automated & is_sw, p_pass * 0.62, p_pass)
+    p_pass = np.where(~automated & is_sw, p_pass * 0.97, p_pass)
+    # Automated CV screening disadvantages applicants aged 50+ (impact ratio below 0.8).
+    older = a["age"][idx] == AGE_BANDS.index("50+")
+    p_pass = np.where(automated & older, p_pass * 0.72, p_pass)
+    p_pass = np.where(~automated & older, p_pass * 0.95, p_pass)
+    # Senior candidates walk away from automated steps more often.
+    p_wd = np.where(automated & (a["sen"][idx] == 2), p_wd + 0.04, p_wd)
+    p_pass = np.clip(p_pass, 0.02, 0.95)
+    p_wd = np.minimum(p_wd, 0.9 - p_pass)
+    return p_pass, p_wd, automated
+
+
+def _selection(d: _Draft) -> None:
+    """Walk the four selection stages: advance, withdraw (with a reason), reject or pending."""
+    rng, a, n = d.rng, d.arrays, d.n
     alive = np.ones(n, dtype=bool)
-    day = applied.astype(np.int64).copy()
+    day = a["applied"].astype(np.int64).copy()
     status = np.full(n, "open", dtype=object)
     furthest = np.full(n, 0, dtype=np.int64)
-    events: list[pd.DataFrame] = []
-    withdraw_reason = np.full(n, None, dtype=object)
     for s in range(4):
         idx = np.flatnonzero(alive)
         furthest[idx] = s + 1
-        p_pass = PASS[pipe_idx[idx], s] * SOURCE_PASS[source[idx]]
-        p_wd = WITHDRAW[pipe_idx[idx], s].copy()
-        if s == 0:
-            p_pass = p_pass * ROLE_SELECTIVITY[role[idx]]
-        automated = ~human[s][idx]
-        is_sw = switcher[idx]
-        # The keyword trap: automated screens pass career switchers less often.
-        p_pass = np.where(automated & is_sw, p_pass * 0.62, p_pass)
-        p_pass = np.where(~automated & is_sw, p_pass * 0.97, p_pass)
-        # Automated CV screening disadvantages applicants aged 50+ (impact ratio below 0.8).
-        older = age[idx] == AGE_BANDS.index("50+")
-        p_pass = np.where(automated & older, p_pass * 0.72, p_pass)
-        p_pass = np.where(~automated & older, p_pass * 0.95, p_pass)
-        # Senior candidates walk away from automated steps more often.
-        p_wd = np.where(automated & (sen[idx] == 2), p_wd + 0.04, p_wd)
-        p_pass = np.clip(p_pass, 0.02, 0.95)
-        p_wd = np.minimum(p_wd, 0.9 - p_pass)
+        p_pass, p_wd, automated = _stage_probabilities(d, idx, s)
         u = rng.random(idx.size)
         outcome = np.where(
             u < p_pass, "advanced", np.where(u < p_pass + p_wd, "withdrawn", "rejected")
         )
-        dur = _days(rng, DAYS[pipe_idx[idx], s])
+        dur = _days(rng, DAYS[a["pipe_idx"][idx], s])
         exit_day = day[idx] + dur
-        pending = exit_day > horizon
+        pending = exit_day > d.horizon
         outcome = np.where(pending, "pending", outcome)
         reasons = np.full(idx.size, None, dtype=object)
         wd = outcome == "withdrawn"
         if wd.any():
-            mix = WITHDRAWAL_MIX[pipe_idx[idx][wd]]
+            mix = WITHDRAWAL_MIX[a["pipe_idx"][idx][wd]]
             cum = mix.cumsum(axis=1)
             pick = (rng.random(wd.sum())[:, None] > cum).sum(axis=1)
             reasons[wd] = np.asarray(WITHDRAWAL_REASONS, dtype=object)[np.minimum(pick, 5)]
-        events.append(
+        d.events.append(
             pd.DataFrame(
                 {
                     "i": idx,
@@ -277,25 +295,29 @@ def generate(
                     "exited_on": np.where(pending, -1, exit_day),
                     "result": outcome,
                     "touchpoint": np.where(automated, "automated", "human"),
-                    "format": formats[s][idx],
+                    "format": d.formats[s][idx],
                     "withdrawal_reason": reasons,
                 }
             )
         )
         status[idx[outcome == "rejected"]] = "rejected"
         status[idx[wd]] = "withdrawn"
-        withdraw_reason[idx[wd]] = reasons[wd]
         day[idx] = exit_day
         alive[idx[outcome != "advanced"]] = False
+    a["alive"], a["day"], a["status"], a["furthest"] = alive, day, status, furthest
 
-    # Offers for everyone who passed the final round.
-    oi = np.flatnonzero(alive)
-    furthest[oi] = 5
+
+def _offers(d: _Draft) -> pd.DataFrame:
+    """Offers for everyone who passed the final round; acceptance from a logit model."""
+    rng, a = d.rng, d.arrays
+    hf, sen, day = a["hf"], a["sen"], a["day"]
+    oi = np.flatnonzero(a["alive"])
+    a["furthest"][oi] = 5
     m = oi.size
-    base = ROLE_SALARY[role[oi]] * SENIORITY_SALARY[sen[oi]]
+    base = ROLE_SALARY[a["role"][oi]] * SENIORITY_SALARY[sen[oi]]
     comp_ratio = np.round(np.clip(rng.normal(1.0, 0.07, m), 0.82, 1.22), 3)
     salary = np.round(base * comp_ratio, -2)
-    competing = np.minimum(rng.poisson(np.where(tech[oi], 1.1, 0.6)), 5)
+    competing = np.minimum(rng.poisson(np.where(a["tech"][oi], 1.1, 0.6)), 5)
     # Acceptance: logit model. A human-first process is worth about 0.7 logits, which equals the
     # effect of a comp ratio about 0.07 higher (a ~7% "human premium").
     logit = 2.25 + 0.70 * hf[oi] + 10.0 * (comp_ratio - 1.0) - 0.45 * competing
@@ -303,16 +325,16 @@ def generate(
     accept = rng.random(m) < 1 / (1 + np.exp(-logit))
     decide_days = _days(rng, np.where(hf[oi], 4.0, 5.5))
     decided = day[oi] + decide_days
-    offer_pending = decided > horizon
+    offer_pending = decided > d.horizon
     offer_stage_result = np.where(
         offer_pending, "pending", np.where(accept, "advanced", "withdrawn")
     )
-    dmix = DECLINE_MIX[pipe_idx[oi]]
+    dmix = DECLINE_MIX[a["pipe_idx"][oi]]
     dpick = np.minimum((rng.random(m)[:, None] > dmix.cumsum(axis=1)).sum(axis=1), 5)
     decline_reason = np.where(
         ~accept & ~offer_pending, np.asarray(DECLINE_REASONS, dtype=object)[dpick], None
     )
-    events.append(
+    d.events.append(
         pd.DataFrame(
             {
                 "i": oi,
@@ -339,18 +361,22 @@ def generate(
             "decline_reason": decline_reason,
         }
     )
-    status[oi[offer_pending]] = "open"
-    status[oi[~offer_pending & ~accept]] = "offer_declined"
-
-    # Hires: accepted offers.
+    a["status"][oi[offer_pending]] = "open"
+    a["status"][oi[~offer_pending & ~accept]] = "offer_declined"
     hired_mask = ~offer_pending & accept
-    hi = oi[hired_mask]
+    a["hi"], a["accepted_day"] = oi[hired_mask], decided[hired_mask]
+    return offers
+
+
+def _hires(d: _Draft) -> pd.DataFrame:
+    """Hires (accepted offers): start, exits from monthly hazards, performance and ramp-up."""
+    rng, a, horizon = d.rng, d.arrays, d.horizon
+    hi, accepted_day = a["hi"], a["accepted_day"]
     h = hi.size
-    status[hi] = "hired"
-    furthest[hi] = 6
-    accepted_day = decided[hired_mask]
+    a["status"][hi] = "hired"
+    a["furthest"][hi] = 6
     start = accepted_day + rng.integers(14, 62, size=h)
-    events.append(
+    d.events.append(
         pd.DataFrame(
             {
                 "i": hi,
@@ -365,8 +391,8 @@ def generate(
             }
         )
     )
-    hf_h = hf[hi]
-    sw_h = switcher[hi] & switcher_known[hi]
+    hf_h = a["hf"][hi]
+    sw_h = a["switcher"][hi] & a["switcher_known"][hi]
     # Exits: monthly hazards (voluntary, involuntary) -> 12-month retention ~82% vs ~75%.
     vol_rate = np.where(hf_h, 0.0125, 0.0185) / 30.4
     invol_rate = np.full(h, 0.0040 / 30.4)
@@ -397,39 +423,58 @@ def generate(
         }
     )
     hires.loc[hires.ramp_days < 0, "ramp_days"] = pd.NA
+    return hires
 
-    first_human_design = np.where(hf, 1, np.where(human_assessment, 2, 3))
+
+def _applications(d: _Draft) -> pd.DataFrame:
+    """The applications table; ids numbered from ``first_id`` so chunks never share one."""
+    rng, a, n, first_id = d.rng, d.arrays, d.n, d.first_id
+    hf, furthest = a["hf"], a["furthest"]
+    first_human_design = np.where(hf, 1, np.where(a["human_assessment"], 2, 3))
     reached_human = furthest >= first_human_design
-    app_ids = np.char.add(
+    a["app_ids"] = app_ids = np.char.add(
         "A", np.char.zfill(np.arange(first_id, first_id + n).astype(str), 7)
     ).astype(object)
     cand = rng.integers(1, int(n * 0.85) + 2, size=n) + (first_id - 1)
+    # Chunks: requisition numbers never overlap (floor division is superadditive).
+    req_offset = (first_id - 1) // 35
     applications = pd.DataFrame(
         {
             "application_id": app_ids,
             "candidate_id": np.char.add("C", np.char.zfill(cand.astype(str), 7)).astype(object),
             "requisition_id": np.char.add(
-                "R", np.char.zfill((req + req_offset).astype(str), 5)
+                "R", np.char.zfill((a["req"] + req_offset).astype(str), 5)
             ).astype(object),
-            "applied_on": _to_dates(applied),
-            "role_family": np.asarray(ROLE_FAMILIES, dtype=object)[role],
-            "seniority": np.asarray(SENIORITIES, dtype=object)[sen],
-            "region": np.asarray(REGIONS, dtype=object)[req_region[req]],
-            "source": np.asarray(SOURCES, dtype=object)[source],
+            "applied_on": _to_dates(a["applied"]),
+            "role_family": np.asarray(ROLE_FAMILIES, dtype=object)[a["role"]],
+            "seniority": np.asarray(SENIORITIES, dtype=object)[a["sen"]],
+            "region": np.asarray(REGIONS, dtype=object)[a["req_region"][a["req"]]],
+            "source": np.asarray(SOURCES, dtype=object)[a["source"]],
             "pipeline": np.where(hf, "human_first", "automation_first").astype(object),
             "first_human_step": pd.array(
                 np.where(reached_human, first_human_design, -1), dtype="Int16"
             ),
-            "career_switcher": pd.array(np.where(switcher_known, switcher, None), dtype="boolean"),
-            "status": status,
+            "career_switcher": pd.array(
+                np.where(a["switcher_known"], a["switcher"], None), dtype="boolean"
+            ),
+            "status": a["status"],
             "furthest_stage": STAGES.stage.to_numpy()[furthest - 1],
-            "gender": np.where(gender_known, np.asarray(GENDERS, dtype=object)[gender], None),
-            "age_band": np.asarray(AGE_BANDS, dtype=object)[age],
+            "gender": np.where(
+                a["gender_known"], np.asarray(GENDERS, dtype=object)[a["gender"]], None
+            ),
+            "age_band": np.asarray(AGE_BANDS, dtype=object)[a["age"]],
         }
     )
     applications.loc[applications.first_human_step < 0, "first_human_step"] = pd.NA
+    return applications
 
-    stage_events = pd.concat(events, ignore_index=True)
+
+def _with_dates(
+    d: _Draft, offers: pd.DataFrame, hires: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Day numbers to dates (-1 = none) and row numbers to application ids."""
+    app_ids = d.arrays["app_ids"]
+    stage_events = pd.concat(d.events, ignore_index=True)
     stage_events.insert(0, "application_id", app_ids[stage_events.pop("i").to_numpy()])
     for frame, cols in (
         (stage_events, ("entered_on", "exited_on")),
@@ -442,8 +487,38 @@ def generate(
     stage_events = stage_events.sort_values(["application_id", "stage_order"], ignore_index=True)
     for frame in (offers, hires):
         frame.insert(0, "application_id", app_ids[frame.pop("i").to_numpy()])
+    return stage_events, offers, hires
 
-    surveys = _survey(rng, applications) if with_survey else {}
+
+def generate(
+    n_applications: int = DEFAULT_APPLICATIONS,
+    seed: int = DEFAULT_SEED,
+    *,
+    first_id: int = 1,
+    with_survey: bool = True,
+) -> DemoData:
+    """Build all demo tables in memory (pure: no database).
+
+    ``first_id`` numbers the applications from there (requisition and candidate numbers follow),
+    so that chunks generated with different seeds never share an id (see ``build``). The steps
+    run in a fixed order on one random generator: the same seed gives the same tables.
+    """
+    if n_applications < 100:
+        raise ValueError("The demo needs at least 100 applications to show anything.")
+    d = _Draft(
+        rng=np.random.default_rng(seed),
+        n=n_applications,
+        first_id=first_id,
+        horizon=(AS_OF - START).days,
+    )
+    _requisitions(d)
+    _applicants(d)
+    _selection(d)
+    offers = _offers(d)
+    hires = _hires(d)
+    applications = _applications(d)
+    stage_events, offers, hires = _with_dates(d, offers, hires)
+    surveys = survey_tables(d.rng, applications, as_of=AS_OF) if with_survey else {}
     tables = {
         "stages": STAGES.copy(),
         "applications": applications,
@@ -456,171 +531,10 @@ def generate(
         "as_of": AS_OF.isoformat(),
         "is_demo": "true",
         "demo_seed": str(seed),
-        "demo_applications": str(n),
+        "demo_applications": str(n_applications),
         "process_change": f"{PROCESS_CHANGE_ROLE_FAMILY}:{PROCESS_CHANGE_DATE.isoformat()}",
     }
     return DemoData(tables=tables, meta=meta)
-
-
-LIKERT_EN = ("Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree")
-SURVEY_QUESTIONS = (
-    # question_id, text, kind, scale
-    ("prefer_human", "I prefer hiring processes with meaningful human interaction.", "likert", 5),
-    (
-        "lower_offer",
-        "I would accept a slightly lower offer from a company that showed genuine interest in me.",
-        "likert",
-        5,
-    ),
-    ("respected_time", "The hiring process respected my time.", "likert", 5),
-    ("understood_decisions", "I understood how decisions about me were made.", "likert", 5),
-    ("nps", "How likely are you to recommend applying here to a friend?", "nps", 11),
-    (
-        "spoke_first",
-        "Did you speak with a person before any test, video or chatbot?",
-        "binary",
-        2,
-    ),
-    ("most_valuable", "Which part of the process was most valuable to you?", "single", None),
-    ("impersonal", "Which parts of the process felt impersonal?", "multi", None),
-    ("comment", "Anything else you would like to tell us?", "text", None),
-)
-MOST_VALUABLE = ("Talking to a recruiter", "Talking to the team", "The assessment", "The offer")
-IMPERSONAL = ("One-way video", "Chatbot", "Coding test", "Rejection e-mail", "None of these")
-COMMENTS = (
-    "A real person called me within two days; that made the difference.",
-    "The one-way video felt like talking to a wall.",
-    "Fast process, clear steps.",
-    "I never heard back after the coding test.",
-    "The engineer I spoke to explained the team really well.",
-    "Too many rounds for a junior role.",
-    "",
-)
-
-
-def _likert(rng: np.random.Generator, mean: np.ndarray) -> np.ndarray:
-    """Five-point answers around a latent mean (1..5)."""
-    latent = mean + rng.normal(0, 0.95, mean.size)
-    return np.clip(np.rint(latent), 1, 5).astype(np.int64)
-
-
-def _survey(rng: np.random.Generator, applications: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    n_resp = int(np.clip(round(len(applications) * 0.075), 150, 1500))
-    decided = applications[applications.status != "open"]
-    n_linked = int(n_resp * 0.6)
-    # Non-response bias on purpose (so weighting has something to correct): candidates of the
-    # human-first pipeline answer about twice as often as automation-first ones.
-    answer_rate = np.where(decided.pipeline.to_numpy() == "human_first", 2.0, 1.0)
-    linked = decided.sample(
-        n=min(n_linked, len(decided)), weights=answer_rate, random_state=rng.integers(1 << 31)
-    )
-    n_linked = len(linked)
-    pipe = np.concatenate(
-        [
-            linked.pipeline.to_numpy(dtype=object),
-            np.full(n_resp - n_linked, None, dtype=object),
-        ]
-    )
-    app = np.concatenate(
-        [
-            linked.application_id.to_numpy(dtype=object),
-            np.full(n_resp - n_linked, None, dtype=object),
-        ]
-    )
-    hf = pipe == "human_first"
-    af = pipe == "automation_first"
-    resp_ids = np.char.add("S", np.char.zfill(np.arange(1, n_resp + 1).astype(str), 5)).astype(
-        object
-    )
-    answers: list[pd.DataFrame] = []
-
-    def add(qid: str, num: np.ndarray | None, text: np.ndarray) -> None:
-        answers.append(
-            pd.DataFrame(
-                {
-                    "survey_id": DEMO_SURVEY_ID,
-                    "respondent_id": resp_ids,
-                    "question_id": qid,
-                    "value_num": num if num is not None else np.nan,
-                    "value_text": text,
-                }
-            )
-        )
-
-    base = np.full(n_resp, 3.0)
-    means = {
-        "prefer_human": base + 1.05,
-        "lower_offer": base + 0.55 + 0.2 * hf,
-        "respected_time": base + 0.35 + 0.25 * af - 0.1 * hf,
-        "understood_decisions": base + 0.05 + 0.55 * hf - 0.2 * af,
-    }
-    for qid, mean in means.items():
-        vals = _likert(rng, mean)
-        add(qid, vals.astype(float), np.asarray(LIKERT_EN, dtype=object)[vals - 1])
-    latent = 7.6 + 0.9 * hf - 0.4 * af + rng.normal(0, 2.0, n_resp)
-    nps_vals = np.clip(np.rint(latent), 0, 10)
-    add("nps", nps_vals, nps_vals.astype(int).astype(str).astype(object))
-    p_valuable = np.where(hf[:, None], [0.42, 0.33, 0.10, 0.15], [0.28, 0.37, 0.17, 0.18])
-    pick = (rng.random(n_resp)[:, None] > p_valuable.cumsum(axis=1)).sum(axis=1)
-    pick = np.minimum(pick, len(MOST_VALUABLE) - 1)
-    add("most_valuable", None, np.asarray(MOST_VALUABLE, dtype=object)[pick])
-    p_imp = np.where(af[:, None], [0.45, 0.35, 0.30, 0.40, 0.15], [0.10, 0.08, 0.12, 0.35, 0.45])
-    chosen = rng.random((n_resp, len(IMPERSONAL))) < p_imp
-    chosen[:, -1] &= ~chosen[:, :-1].any(axis=1)
-    multi = np.array(["; ".join(np.asarray(IMPERSONAL)[row]) for row in chosen], dtype=object)
-    add("impersonal", None, multi)
-    comment = np.asarray(COMMENTS, dtype=object)[rng.integers(0, len(COMMENTS), n_resp)]
-    add("comment", None, comment)
-    spoke = (rng.random(n_resp) < np.where(hf, 0.85, np.where(af, 0.2, 0.5))).astype(int)
-    add("spoke_first", spoke.astype(float), np.asarray(["No", "Yes"], dtype=object)[spoke])
-    answers_df = pd.concat(answers, ignore_index=True)
-    answers_df = answers_df[answers_df.value_text != ""].reset_index(drop=True)
-
-    questions = pd.DataFrame(
-        {
-            "survey_id": DEMO_SURVEY_ID,
-            "question_id": [q[0] for q in SURVEY_QUESTIONS],
-            "position": list(range(1, len(SURVEY_QUESTIONS) + 1)),
-            "text": [q[1] for q in SURVEY_QUESTIONS],
-            "kind": [q[2] for q in SURVEY_QUESTIONS],
-            "scale": pd.array([q[3] for q in SURVEY_QUESTIONS], dtype="Int16"),
-            "labels": [
-                list(LIKERT_EN),
-                list(LIKERT_EN),
-                list(LIKERT_EN),
-                list(LIKERT_EN),
-                [str(i) for i in range(11)],
-                ["No", "Yes"],
-                list(MOST_VALUABLE),
-                list(IMPERSONAL),
-                None,
-            ],
-        }
-    )
-    respondents = pd.DataFrame(
-        {
-            "survey_id": DEMO_SURVEY_ID,
-            "respondent_id": resp_ids,
-            "application_id": app,
-            "pipeline": pipe,
-            "weight": np.nan,
-        }
-    )
-    surveys = pd.DataFrame(
-        {
-            "survey_id": [DEMO_SURVEY_ID],
-            "name": ["Candidate experience survey (demo)"],
-            "source_file": ["demo"],
-            "created_at": [pd.Timestamp(AS_OF)],
-            "n_respondents": [n_resp],
-        }
-    )
-    return {
-        "surveys": surveys,
-        "survey_questions": questions,
-        "survey_respondents": respondents,
-        "survey_answers": answers_df,
-    }
 
 
 def build(
