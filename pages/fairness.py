@@ -15,7 +15,8 @@ from analytics.domain import PRIVACY_THRESHOLD, ordered_pipelines
 from analytics.i18n import fmt_num, fmt_p, fmt_pct
 from analytics.metrics import fairness
 from analytics.report.export import to_csv_bytes, to_excel_bytes
-from ui import entry, fairness_data, widgets
+from ui import entry, fairness_data, 
+from ui.components import widgets
 
 ctx = entry.start()
 lang = ctx.lang
