@@ -14,7 +14,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlExcepti
 
 from analytics import store
 from analytics.i18n import fmt_date, fmt_num, t
-from ui import auth, data, entry, filters
+from ui import auth, cache, data, entry, filters
 from ui.context import PageContext, set_page_context
 
 log = logging.getLogger("aivshi")
@@ -31,8 +31,8 @@ try:
         with st.spinner(t("app.building_demo", lang)):
             data.cursor().close()
     version = data.data_version()
-    info = data.dataset_info(version)
-    options = data.options(version)
+    info = cache.dataset_info(version)
+    options = cache.options(version)
 except store.StoreError as e:
     # The database cannot be opened (locked by another program, missing in read-only mode):
     # the message says what to do; no traceback.

@@ -7,11 +7,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.charts import funnel as fc
-from analytics.domain import DIMENSIONS, PRIVACY_THRESHOLD
-from analytics.i18n import fmt_num, fmt_p, label
-from analytics.metrics.funnel import BREAKDOWN_TARGETS, comparison_table, stages_table
+from analytics.i18n import fmt_num, fmt_p
+from analytics.metrics.funnel import comparison_table, stages_table
 from analytics.privacy import hide_small_groups
-from ui import entry, funnel_data, urlstate, widgets
+from ui import cache, entry
+from ui.components import widgets
+from ui.components.funnel_breakdown import funnel_breakdown
 
 ctx = entry.start()
 lang = ctx.lang
@@ -20,10 +21,6 @@ footnote = widgets.footnote(ctx)
 
 def block(name: str, fig: go.Figure, takeaway: str, table: pd.DataFrame) -> None:
     widgets.chart_block(ctx, "funnel", name, fig, takeaway, table)
-
-
-def titled(text: str) -> str:
-    return widgets.wrap(text, 95)
 
 
 st.title(ctx.t("funnel.title"))
@@ -48,7 +45,9 @@ with right:
         help_key="funnel.adjust.help",
     )
 
-result = funnel_data.funnel_result(ctx.version, ctx.filters, include_open, adjust_by)
+result = cache.funnel_result(
+    ctx.version, ctx.filters, include_open=include_open, adjust_by=adjust_by
+)
 if result.total == 0:
     st.warning(ctx.t("data.empty"), icon=":material/filter_alt:")
     st.stop()
@@ -75,7 +74,7 @@ with tabs[0]:
     take = fc.takeaway_funnel(result, lang)
     block(
         "stages",
-        fc.funnel_chart(result, lang, title=titled(take), footnote=note),
+        fc.funnel_chart(result, lang, title=widgets.titled(take), footnote=note),
         take,
         stages_table(result, lang),
     )
@@ -100,7 +99,7 @@ with tabs[0]:
             )
     block(
         "pass_through",
-        fc.pass_through_chart(result, lang, title=titled(take), footnote=note),
+        fc.pass_through_chart(result, lang, title=widgets.titled(take), footnote=note),
         take,
         comparison_table(result, lang),
     )
@@ -109,26 +108,26 @@ with tabs[1]:
     take = fc.takeaway_dropoff(result, lang)
     block(
         "dropoff",
-        fc.dropoff_chart(result, lang, title=titled(take), footnote=note),
+        fc.dropoff_chart(result, lang, title=widgets.titled(take), footnote=note),
         take,
         stages_table(result, lang),
     )
-    reasons = funnel_data.withdrawal_reasons(ctx.version, ctx.filters, include_open)
+    reasons = cache.withdrawal_reasons(ctx.version, ctx.filters, include_open=include_open)
     take = fc.takeaway_reasons(reasons, lang)
     block(
         "withdrawal_reasons",
-        fc.reasons_chart(reasons, lang, title=titled(take), footnote=note),
+        fc.reasons_chart(reasons, lang, title=widgets.titled(take), footnote=note),
         take,
         # the table (and its download) hides small reasons, with complements (per-pipeline total)
         hide_small_groups(reasons, "n", line="pipeline"),
     )
 
 with tabs[2]:
-    contact = funnel_data.first_human_contact(ctx.version, ctx.filters, include_open)
+    contact = cache.first_human_contact(ctx.version, ctx.filters, include_open=include_open)
     take = fc.takeaway_contact(contact, lang)
     block(
         "first_human_contact",
-        fc.first_contact_chart(contact, lang, title=titled(take), footnote=note),
+        fc.first_contact_chart(contact, lang, title=widgets.titled(take), footnote=note),
         take,
         hide_small_groups(
             contact, "applications", columns=[c for c in contact.columns if c != "step"]
@@ -136,29 +135,29 @@ with tabs[2]:
     )
 
 with tabs[3]:
-    formats = funnel_data.touchpoint_formats(ctx.version, ctx.filters, include_open)
+    formats = cache.touchpoint_formats(ctx.version, ctx.filters, include_open=include_open)
     take = fc.takeaway_formats(formats, lang)
     block(
         "formats",
-        fc.formats_chart(formats, labels, lang, title=titled(take), footnote=note),
+        fc.formats_chart(formats, labels, lang, title=widgets.titled(take), footnote=note),
         take,
         formats,
     )
 
 with tabs[4]:
-    times = funnel_data.stage_times(ctx.version, ctx.filters, include_open)
+    times = cache.stage_times(ctx.version, ctx.filters, include_open=include_open)
     take = fc.takeaway_time(times, labels, lang)
     block(
         "stage_times",
-        fc.stage_time_chart(times, labels, lang, title=titled(take), footnote=note),
+        fc.stage_time_chart(times, labels, lang, title=widgets.titled(take), footnote=note),
         take,
         times,
     )
-    tto = funnel_data.time_to_offer(ctx.version, ctx.filters, ctx.info.as_of)
+    tto = cache.time_to_offer(ctx.version, ctx.filters, ctx.info.as_of)
     take = fc.takeaway_km(tto, lang)
     block(
         "time_to_offer",
-        fc.km_chart(tto, lang, title=titled(take), footnote=note),
+        fc.km_chart(tto, lang, title=widgets.titled(take), footnote=note),
         take,
         tto.curves,
     )
@@ -170,38 +169,7 @@ with tabs[4]:
     st.caption(ctx.t("funnel.km.note"))
 
 with tabs[5]:
-    c1, c2 = st.columns(2)
-    urlstate.seed_choice("funnel_by", DIMENSIONS, "role_family")
-    urlstate.seed_choice("funnel_target", BREAKDOWN_TARGETS, "offer")
-    with c1:
-        dim = st.selectbox(
-            ctx.t("funnel.breakdown.dim"),
-            options=DIMENSIONS,
-            format_func=lambda d: ctx.t(f"dim.{d}"),
-            key="funnel_by",
-        )
-    with c2:
-        target = st.selectbox(
-            ctx.t("funnel.breakdown.target"),
-            options=BREAKDOWN_TARGETS,
-            format_func=lambda v: ctx.t(f"funnel.target.{v}"),
-            key="funnel_target",
-        )
-    urlstate.write_choice("funnel_by", dim, "role_family")
-    urlstate.write_choice("funnel_target", target, "offer")
-    table = funnel_data.breakdown(ctx.version, ctx.filters, dim, target, include_open)
-    groups = {str(g): label(dim, g, lang) for g in table.group}
-    target_name = ctx.t(f"funnel.target.{target}")
-    take = fc.takeaway_breakdown(table, ctx.t(f"dim.{dim}").lower(), target_name, groups, lang)
-    axis = ctx.t("funnel.chart.breakdown.axis", target=target_name)
-    shown = table[~table.suppressed.astype(bool)].drop(columns="suppressed")
-    block(
-        "breakdown",
-        fc.breakdown_chart(table, groups, axis, lang, title=titled(take), footnote=note),
-        take,
-        shown,
-    )
-    st.caption(ctx.t("funnel.suppressed", k=PRIVACY_THRESHOLD))
+    funnel_breakdown(ctx, include_open=include_open, note=note, key="funnel")
 
 st.caption(footnote)
 st.caption(ctx.t("funnel.tests"))

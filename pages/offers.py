@@ -10,7 +10,8 @@ from analytics.charts import offers as oc
 from analytics.domain import PRIVACY_THRESHOLD
 from analytics.i18n import fmt_num, fmt_p, fmt_pct, label
 from analytics.metrics.offers import acceptance_table
-from ui import entry, outcomes_data, widgets
+from ui import cache, entry
+from ui.components import widgets
 
 ctx = entry.start()
 lang = ctx.lang
@@ -38,7 +39,7 @@ st.caption(ctx.t("offers.intro"))
 with st.expander(ctx.t("offers.definitions.title"), icon=":material/help:"):
     st.markdown(ctx.t("offers.definitions"))
 
-acc = outcomes_data.acceptance(ctx.version, ctx.filters)
+acc = cache.acceptance(ctx.version, ctx.filters)
 if acc.table.empty:
     st.warning(ctx.t("offers.empty"), icon=":material/filter_alt:")
     st.stop()
@@ -81,7 +82,7 @@ with tabs[0]:
             )
         )
     if adjust_by is not None:
-        adj = outcomes_data.acceptance_adjusted(ctx.version, ctx.filters, adjust_by)
+        adj = cache.acceptance_adjusted(ctx.version, ctx.filters, adjust_by)
         by = ctx.t(f"dim.{adjust_by}").lower()
         if adj is None:
             st.caption(ctx.t("offers.adjusted.none", by=by))
@@ -102,7 +103,7 @@ with tabs[0]:
             )
             if adj.reversal:
                 st.warning(ctx.t("offers.reversal", by=by), icon=":material/warning:")
-    times = outcomes_data.decision_times(ctx.version, ctx.filters)
+    times = cache.decision_times(ctx.version, ctx.filters)
     take = oc.takeaway_times(times, lang)
     block(
         "decision_time",
@@ -112,7 +113,7 @@ with tabs[0]:
     )
 
 with tabs[1]:
-    premium = outcomes_data.human_premium(ctx.version, ctx.filters)
+    premium = cache.human_premium(ctx.version, ctx.filters)
     take = oc.takeaway_premium(premium, lang)
     st.subheader(ctx.t("offers.premium.header"))
     if premium is not None:
@@ -142,7 +143,7 @@ with tabs[1]:
         )
     st.markdown(f":material/insights: {take}")
     st.caption(ctx.t("offers.premium.method"))
-    comp = outcomes_data.acceptance_by_comp_ratio(ctx.version, ctx.filters)
+    comp = cache.acceptance_by_comp_ratio(ctx.version, ctx.filters)
     take = oc.takeaway_comp(comp, lang)
     block(
         "comp_ratio",
@@ -150,7 +151,7 @@ with tabs[1]:
         take,
         shown(comp),
     )
-    competing = outcomes_data.acceptance_by_competing(ctx.version, ctx.filters)
+    competing = cache.acceptance_by_competing(ctx.version, ctx.filters)
     take = oc.takeaway_competing(competing, lang)
     block(
         "competing",
@@ -160,7 +161,7 @@ with tabs[1]:
     )
 
 with tabs[2]:
-    reasons = outcomes_data.decline_reasons(ctx.version, ctx.filters)
+    reasons = cache.decline_reasons(ctx.version, ctx.filters)
     take = oc.takeaway_reasons(reasons, lang)
     table = shown(reasons)
     table["reason"] = [label("offers.reason", r, lang) for r in table.reason]

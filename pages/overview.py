@@ -8,7 +8,8 @@ from analytics import charts, findings
 from analytics.i18n import fmt_num
 from analytics.metrics.overview import METRICS, to_table
 from analytics.report.export import to_csv_bytes
-from ui import data, entry, widgets
+from ui import cache, entry
+from ui.components import widgets
 
 ctx = entry.start()
 lang = ctx.lang
@@ -24,7 +25,7 @@ adjust_by = widgets.adjust_selector(
     help_key="overview.adjust.help",
 )
 
-result = data.headline(ctx.version, ctx.filters, ctx.info.as_of, adjust_by)
+result = cache.headline(ctx.version, ctx.filters, as_of=ctx.info.as_of, adjust_by=adjust_by)
 if sum(result.totals.values()) == 0:
     st.warning(ctx.t("data.empty"), icon=":material/filter_alt:")
     st.stop()

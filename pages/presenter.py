@@ -12,7 +12,8 @@ import streamlit as st
 from analytics.domain import PRIVACY_THRESHOLD
 from analytics.i18n import fmt_num
 from analytics.report.slides import presenter_figure
-from ui import entry, report_data, widgets
+from ui import cache, entry, report_data
+from ui.components import widgets
 
 ctx = entry.start()
 lang = ctx.lang
@@ -71,7 +72,7 @@ with top_right:
     )
 
 with st.spinner(ctx.t("presenter.building")):
-    deck = report_data.deck(ctx.version, ctx.filters, lang, adjust_by)
+    deck = cache.deck(ctx.version, ctx.filters, lang, adjust_by=adjust_by)
 if not deck.slides:
     st.warning(ctx.t("presenter.empty"), icon=":material/filter_alt:")
     st.stop()

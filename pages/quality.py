@@ -8,29 +8,20 @@ import streamlit as st
 
 from analytics.charts import offers as oc
 from analytics.domain import PRIVACY_THRESHOLD
-from analytics.i18n import fmt_date, fmt_num, fmt_p, fmt_points, label
-from analytics.metrics.common import DEFAULT_RAMP_TARGET
-from analytics.metrics.quality import (
-    COMPONENTS,
-    DEFAULT_WEIGHTS,
-    compare_ratings,
-    composite,
-    rating_table,
-)
+from analytics.i18n import fmt_num, fmt_p, fmt_points, label
+from analytics.metrics.quality import compare_ratings, composite, rating_table
 from analytics.metrics.quality import retention_table as make_retention_table
-from ui import entry, outcomes_data, widgets
+from ui import cache, entry
+from ui.components import widgets
+from ui.components.quality_parts import process_change_tab, quality_weights
 
 ctx = entry.start()
 lang = ctx.lang
-footnote = widgets.wrap(widgets.footnote(ctx), 150)
+footnote = widgets.chart_footnote(ctx)
 
 
 def block(name: str, fig: go.Figure, takeaway: str, table: pd.DataFrame) -> None:
     widgets.chart_block(ctx, "quality", name, fig, takeaway, table)
-
-
-def titled(text: str) -> str:
-    return widgets.wrap(text, 95)
 
 
 def named(frame: pd.DataFrame) -> pd.DataFrame:
@@ -44,34 +35,9 @@ st.caption(ctx.t("quality.intro"))
 with st.expander(ctx.t("quality.definitions.title"), icon=":material/help:"):
     st.markdown(ctx.t("quality.definitions"))
 
-with st.expander(ctx.t("quality.weights.title"), icon=":material/tune:", expanded=True):
-    cols = st.columns(len(COMPONENTS) + 1)
-    weights = {}
-    shown_target = int(st.session_state.get("quality_ramp_target", DEFAULT_RAMP_TARGET))
-    for col, comp in zip(cols, COMPONENTS, strict=False):
-        with col:
-            weights[comp] = st.number_input(
-                oc.component_name(comp, lang, shown_target),
-                min_value=0.0,
-                max_value=1.0,
-                value=DEFAULT_WEIGHTS[comp],
-                step=0.05,
-                key=f"quality_w_{comp}",
-            )
-    with cols[-1]:
-        ramp_target = int(
-            st.number_input(
-                ctx.t("quality.ramp_target"),
-                min_value=14,
-                max_value=365,
-                value=DEFAULT_RAMP_TARGET,
-                step=1,
-                key="quality_ramp_target",
-                help=ctx.t("quality.ramp_target.help"),
-            )
-        )
+weights, ramp_target = quality_weights(ctx, key="quality")
 
-result = outcomes_data.quality_result(ctx.version, ctx.filters, ctx.info.as_of, ramp_target)
+result = cache.quality_result(ctx.version, ctx.filters, ctx.info.as_of, ramp_target=ramp_target)
 if not result.hires:
     st.warning(ctx.t("quality.empty"), icon=":material/filter_alt:")
     st.stop()
@@ -101,7 +67,7 @@ with tabs[0]:
             oc.composite_chart(
                 comp_frame,
                 lang,
-                title=titled(take),
+                title=widgets.titled(take),
                 footnote=widgets.wrap(
                     ctx.t("quality.composite.no_ci") + " " + widgets.footnote(ctx), 150
                 ),
@@ -118,7 +84,10 @@ with tabs[0]:
     block(
         "components",
         oc.components_chart(
-            result, lang, title=titled(ctx.t("quality.chart.components.title")), footnote=footnote
+            result,
+            lang,
+            title=widgets.titled(ctx.t("quality.chart.components.title")),
+            footnote=footnote,
         ),
         ctx.t("quality.components.take"),
         table,
@@ -137,12 +106,12 @@ with tabs[0]:
         )
 
 with tabs[1]:
-    counts = outcomes_data.rating_counts(ctx.version, ctx.filters, ctx.info.as_of)
+    counts = cache.rating_counts(ctx.version, ctx.filters, ctx.info.as_of)
     cmp = compare_ratings(counts)
     take = oc.takeaway_ratings(cmp, lang)
     block(
         "ratings",
-        oc.ratings_chart(counts, lang, title=titled(take), footnote=footnote),
+        oc.ratings_chart(counts, lang, title=widgets.titled(take), footnote=footnote),
         take,
         named(rating_table(counts)),
     )
@@ -150,18 +119,18 @@ with tabs[1]:
     take = oc.takeaway_ramp(result.ramp_times, lang)
     block(
         "ramp_time",
-        oc.ramp_time_chart(result.ramp_times, lang, title=titled(take), footnote=footnote),
+        oc.ramp_time_chart(result.ramp_times, lang, title=widgets.titled(take), footnote=footnote),
         take,
         named(result.ramp_times[result.ramp_times.n >= PRIVACY_THRESHOLD]),
     )
     st.caption(ctx.t("quality.ramp.note"))
 
 with tabs[2]:
-    ret = outcomes_data.retention(ctx.version, ctx.filters, ctx.info.as_of)
+    ret = cache.retention(ctx.version, ctx.filters, ctx.info.as_of)
     take = oc.takeaway_retention(ret, lang)
     block(
         "retention",
-        oc.retention_chart(ret, lang, title=titled(take), footnote=footnote),
+        oc.retention_chart(ret, lang, title=widgets.titled(take), footnote=footnote),
         take,
         named(make_retention_table(ret)),
     )
@@ -189,59 +158,13 @@ with tabs[2]:
     early = result.early_exits
     block(
         "early_exits",
-        oc.early_exit_chart(early, lang, title=titled(take), footnote=footnote),
+        oc.early_exit_chart(early, lang, title=widgets.titled(take), footnote=footnote),
         take,
         named(early[~early.suppressed.astype(bool)].drop(columns="suppressed")),
     )
 
 with tabs[3]:
-    change = outcomes_data.process_change(ctx.version, ctx.filters, ctx.info.as_of)
-    if change is None:
-        st.info(ctx.t("quality.change.none"), icon=":material/info:")
-    else:
-        st.markdown(
-            ctx.t(
-                "quality.change.intro",
-                role=label("role_family", change.role_family, lang),
-                date=fmt_date(change.date, lang),
-            )
-        )
-        rows = []
-        for r in change.did.itertuples():
-            rows.append(
-                {
-                    ctx.t("quality.change.col.metric"): ctx.t(f"metric.{r.metric}"),
-                    ctx.t("quality.change.col.treated"): fmt_points(
-                        r.change_treated, lang, signed=True
-                    ),
-                    ctx.t("quality.change.col.control"): fmt_points(
-                        r.change_control, lang, signed=True
-                    ),
-                    ctx.t("quality.change.col.did"): fmt_points(r.did, lang, signed=True),
-                    ctx.t("quality.change.col.ci"): (
-                        f"{fmt_points(r.low, lang, signed=True)} – "
-                        f"{fmt_points(r.high, lang, signed=True)}"
-                    ),
-                    ctx.t("quality.change.col.p"): fmt_p(r.p_value, lang),
-                    ctx.t("quality.change.col.verdict"): oc.verdict(r.low, r.high, lang),
-                }
-            )
-        did_table = pd.DataFrame(rows)
-        cells = change.cells.assign(
-            metric=[ctx.t(f"metric.{m}") for m in change.cells.metric],
-            group=[ctx.t(f"quality.change.group.{g}") for g in change.cells.group],
-            period=[ctx.t(f"quality.change.period.{p}") for p in change.cells.period],
-        ).drop(columns="var")
-        cells = cells[cells.n >= PRIVACY_THRESHOLD]
-        take = oc.takeaway_change(change, lang)
-        block(
-            "process_change",
-            oc.change_chart(change, lang, title=titled(take), footnote=footnote),
-            take,
-            cells,
-        )
-        st.dataframe(did_table, hide_index=True)
-        st.caption(ctx.t("quality.change.note"))
+    process_change_tab(ctx, cache.process_change(ctx.version, ctx.filters, ctx.info.as_of))
 
 st.caption(widgets.footnote(ctx))
 st.caption(ctx.t("quality.tests"))

@@ -277,7 +277,7 @@ def demo_file_copy(tmp_path):
 
 
 def _sources() -> list[Path]:
-    return [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *(ROOT / "ui").glob("*.py")]
+    return [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *(ROOT / "ui").rglob("*.py")]
 
 
 def test_no_raw_html_with_user_data_in_the_app():

@@ -1,23 +1,20 @@
-"""Cached data access for the pages: the one root connection, cursors, and cached results.
+"""The app's database: the one root connection, a cursor per caller, first build, read-only.
 
 The root connection is a ``st.cache_resource`` (one per process, per database path); every
 script run, fragment and thread works on its own ``cursor()``, because DuckDB 2.0 refuses
-concurrent use of one connection. Results are cached with ``st.cache_data`` keyed by the data
-version, so any load (which bumps the version) makes every page recompute.
+concurrent use of one connection. Results are cached in ``ui.cache``, keyed by the data version
+read here, so any load (which bumps the version) makes every page recompute.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from pathlib import Path
 
 import duckdb
 import streamlit as st
 
 from analytics import demo, store
-from analytics.domain import DatasetInfo, FilterOptions, Filters
-from analytics.metrics import overview
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -85,41 +82,9 @@ def cursor() -> duckdb.DuckDBPyConnection:
 
 
 def data_version() -> int:
+    """The loaded data's version (bumped by every load): the key of every cached result."""
     cur = cursor()
     try:
-        rows = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()
-    finally:
-        cur.close()
-    return int(rows[0][0]) if rows else 0
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def dataset_info(version: int) -> DatasetInfo:
-    del version  # the cache key
-    cur = cursor()
-    try:
-        return store.dataset_info(cur)
-    finally:
-        cur.close()
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def options(version: int) -> FilterOptions:
-    del version
-    cur = cursor()
-    try:
-        return store.filter_options(cur)
-    finally:
-        cur.close()
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def headline(
-    version: int, filters: Filters, as_of: dt.date, adjust_by: str | None
-) -> overview.Overview:
-    del version
-    cur = cursor()
-    try:
-        return overview.headline(cur, filters, as_of=as_of, adjust_by=adjust_by)
+        return int(store.get_meta(cur).get("data_version", 0))
     finally:
         cur.close()

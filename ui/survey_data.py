@@ -1,6 +1,9 @@
-"""Cached access to the survey analysis, keyed by the data version, survey, filters and the
-weighting spec. Every accessor opens its own cursor (``ui.data.cursor()``) and closes it; the
-respondent frame (a few thousand rows) and the small banner results are what gets cached."""
+"""The survey results that combine cached pieces: banner tables and free text by grouping.
+
+Why not a line in ``ui.cache``: a banner table needs the cached respondent frame and (when the
+survey is weighted) the cached weights, then one query of its own; so it is cached here, keyed by
+the data version, survey, filters, question, grouping and weighting spec.
+"""
 
 from __future__ import annotations
 
@@ -9,70 +12,7 @@ import streamlit as st
 
 from analytics.domain import Filters
 from analytics.metrics import survey
-from ui.data import cursor
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def surveys(version: int) -> pd.DataFrame:
-    del version  # the cache key
-    cur = cursor()
-    try:
-        return survey.list_surveys(cur)
-    finally:
-        cur.close()
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def questions(version: int, survey_id: str) -> list[survey.QuestionInfo]:
-    del version
-    cur = cursor()
-    try:
-        return survey.questions(cur, survey_id)
-    finally:
-        cur.close()
-
-
-def grouping_question_ids(version: int, survey_id: str) -> tuple[str, ...]:
-    return tuple(
-        q.question_id for q in questions(version, survey_id) if q.kind in survey.BANNER_KINDS
-    )
-
-
-def numeric_question_ids(version: int, survey_id: str) -> tuple[str, ...]:
-    return tuple(q.question_id for q in questions(version, survey_id) if q.kind == "numeric")
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def respondents(version: int, survey_id: str, filters: Filters) -> pd.DataFrame:
-    qids = grouping_question_ids(version, survey_id)
-    nids = numeric_question_ids(version, survey_id)
-    cur = cursor()
-    try:
-        return survey.respondent_frame(cur, survey_id, filters, qids, nids)
-    finally:
-        cur.close()
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def weights(
-    version: int, survey_id: str, filters: Filters, spec: survey.WeightSpec
-) -> survey.WeightResult | str:
-    """The raking result, or the reason it failed (shown to the analyst)."""
-    frame = respondents(version, survey_id, filters)
-    try:
-        return survey.compute_weights(frame, spec)
-    except survey.SurveyAnalysisError as e:
-        return str(e)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def application_shares(version: int, column: str, filters: Filters) -> pd.Series:
-    del version
-    cur = cursor()
-    try:
-        return survey.application_shares(cur, column, filters)
-    finally:
-        cur.close()
+from ui import cache, data
 
 
 def _groups(
@@ -83,10 +23,10 @@ def _groups(
     spec: survey.WeightSpec | None,
     order: tuple[str, ...],
 ) -> tuple[pd.DataFrame, list[str]]:
-    frame = respondents(version, survey_id, filters)
+    frame = cache.respondents(version, survey_id, filters)
     w = None
     if spec is not None:
-        result = weights(version, survey_id, filters, spec)
+        result = cache.weights(version, survey_id, filters, spec)
         if isinstance(result, str):
             raise survey.SurveyAnalysisError(result)
         w = result.weights
@@ -104,7 +44,7 @@ def banner(
     order: tuple[str, ...] = (),
 ) -> survey.Banner:
     groups, group_order = _groups(version, survey_id, filters, banner_key, spec, order)
-    cur = cursor()
+    cur = data.cursor()
     try:
         q = survey.question(cur, survey_id, question_id)
         return survey.banner_table(
@@ -130,7 +70,7 @@ def free_text(
     search: str,
 ) -> tuple[pd.DataFrame, list[str]]:
     groups, _ = _groups(version, survey_id, filters, banner_key, None, ())
-    cur = cursor()
+    cur = data.cursor()
     try:
         return survey.free_text(cur, survey_id, question_id, groups, search=search)
     finally:

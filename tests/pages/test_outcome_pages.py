@@ -95,7 +95,7 @@ def test_csv_downloads_are_marked_as_demo_data():
     import pandas as pd
 
     from analytics.report.export import to_csv_bytes
-    from ui import widgets
+    from ui.components import widgets
 
     frame = pd.DataFrame({"pipeline": ["human_first"], "note": ["=1+1"]})
     for lang, word in (("en", "DEMO DATA"), ("nl", "DEMOGEGEVENS")):

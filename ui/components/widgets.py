@@ -1,4 +1,5 @@
-"""Small drawing components shared by the pages."""
+"""Small drawing parts every page uses: metric cards, the "adjust for" selector, chart blocks
+with their data and CSV download, footnotes and chart titles (one look across pages)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,16 @@ wrap = charts.wrap
 
 def footnote(ctx: PageContext) -> str:
     return findings.cohort_footnote(ctx.filters, ctx.info, ctx.lang)
+
+
+def chart_footnote(ctx: PageContext) -> str:
+    """The footnote wrapped to a chart's width."""
+    return wrap(footnote(ctx), 150)
+
+
+def titled(text: str) -> str:
+    """A chart title (the takeaway) wrapped to a chart's width."""
+    return wrap(text, 95)
 
 
 def metric_card(metric: MetricResult, pipelines: tuple[str, ...], lang: str) -> None:
