@@ -547,8 +547,8 @@ def test_stored_rules_are_used_and_named(con):
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_footnote_names_the_rules(gh, lang):
-    from ui.context import PageContext
     from ui.components.widgets import footnote
+    from ui.context import PageContext
 
     info = store.dataset_info(gh)
     text = footnote(PageContext(lang, Filters(), info))
