@@ -42,7 +42,9 @@ import pandas as pd
 from analytics import store
 from analytics.domain import AivshiError
 from analytics.i18n import t
-from analytics.ingest import _decode, is_identifier, normalise_name, sniff_delimiter
+from analytics.ingest.mapping import is_identifier, normalise_name
+from analytics.ingest.reading import decode as _decode
+from analytics.ingest.reading import sniff_delimiter
 
 KINDS = store.QUESTION_KINDS
 MULTI_SEP = "; "
