@@ -40,11 +40,12 @@ from analytics.ingest.fields import (
     STATUS_SYNONYMS,
     DateOrder,
 )
+from analytics.ingest.lookups import existing_ids, known_applications, stored_meta
 from analytics.ingest.mapping import is_identifier, suggest_mapping
 from analytics.ingest.pipeline_rules import match_rule, n_patterns, pipeline_rules
 from analytics.ingest.reading import RawFile
 from analytics.ingest.report import Problem, QualityReport
-from analytics.ingest.stages import finish_stages
+from analytics.ingest.stages import finish_stages, wide_events
 from analytics.ingest.values import (
     convert,
     detect_date_order,
@@ -345,7 +346,7 @@ def _check_duplicate_ids(job: _Upload, key: pd.Series) -> None:
     dup = np.flatnonzero((key.duplicated(keep="first") & key.notna()).to_numpy())
     job.report.add_rows("duplicate_id", job.name, job.rows[dup], id_col, key.to_numpy()[dup])
     if job.mode == "append" and job.con is not None:
-        loaded = _existing_ids(job.con, job.kind, key)
+        loaded = existing_ids(job.con, job.kind, key)
         idx = np.flatnonzero(key.isin(loaded).to_numpy())
         job.report.add_rows(
             "duplicate_existing", job.name, job.rows[idx], id_col, key.to_numpy()[idx]
@@ -355,7 +356,7 @@ def _check_duplicate_ids(job: _Upload, key: pd.Series) -> None:
 def _check_known(job: _Upload, key: pd.Series) -> pd.DataFrame:
     """Stage, offer and hire rows must reference loaded applications; returns those (id and
     status)."""
-    known = _known_applications(job.con, key)
+    known = known_applications(job.con, key)
     unknown = np.flatnonzero((key.notna() & ~key.isin(set(known["application_id"]))).to_numpy())
     job.report.add_rows(
         "unknown_application",
@@ -388,7 +389,7 @@ def _prepare_applications(job: _Upload) -> Prepared:
     key = job.out["application_id"]
     _check_duplicate_ids(job, key)
     meta: dict[str, str] = {}
-    existing_meta = _existing_meta(job.con)
+    existing_meta = stored_meta(job.con)
     table = _table(job)
     events = _sheet_events(job, key)
     table = _finish_applications(job, table, existing_meta=existing_meta, meta=meta)
@@ -422,7 +423,7 @@ def _prepare_applications(job: _Upload) -> Prepared:
 def _prepare_stages(job: _Upload) -> Prepared:
     _check_span(job, "entered_on", "exited_on")
     key = job.out["application_id"]
-    existing_meta = _existing_meta(job.con)
+    existing_meta = stored_meta(job.con)
     table = _table(job)
     known = _check_known(job, key)
     if not job.report.ok:
@@ -469,7 +470,7 @@ def _prepare_outcomes(job: _Upload) -> Prepared:
     """Offers and hires: one row per known application."""
     key = job.out["application_id"]
     _check_duplicate_ids(job, key)
-    existing_meta = _existing_meta(job.con)
+    existing_meta = stored_meta(job.con)
     table = _table(job)
     _check_known(job, key)
     if not job.report.ok:
@@ -496,7 +497,7 @@ def _sheet_events(job: _Upload, key: pd.Series) -> pd.DataFrame:
     """A homemade sheet's date column per stage -> events; without a first-step column, the
     earliest dated stage of each application is its first step (for the tagging rules)."""
     stage_dates = {c: job.parse_dates(c) for c in job.stage_date_cols}
-    events = _wide_events(key, stage_dates, job.rows)
+    events = wide_events(key, stage_dates, job.rows)
     if job.stage_date_cols and "first_step" not in job.out:
         first = events.sort_values(["entered_on", "_seq"], kind="stable").drop_duplicates(
             "application_id"
@@ -505,29 +506,6 @@ def _sheet_events(job: _Upload, key: pd.Series) -> pd.DataFrame:
         job.out["first_step"] = step.astype(object).where(step.notna(), None)
         job.by_field["first_step"] = ", ".join(job.stage_date_cols)
     return events
-
-
-def _wide_events(
-    key: pd.Series, stage_dates: Mapping[str, pd.Series], rows: np.ndarray
-) -> pd.DataFrame:
-    """A sheet's date column per stage -> one event per application and dated stage."""
-    parts = []
-    for seq, (col, dates) in enumerate(stage_dates.items()):
-        has = (dates.notna() & key.notna()).to_numpy()
-        parts.append(
-            pd.DataFrame(
-                {
-                    "application_id": key.to_numpy()[has],
-                    "stage": col,
-                    "entered_on": dates.to_numpy()[has],
-                    "_seq": seq,
-                    "_srcrow": rows[has],
-                }
-            )
-        )
-    if not parts:
-        return pd.DataFrame(columns=["application_id", "stage", "entered_on", "_seq", "_srcrow"])
-    return pd.concat(parts, ignore_index=True)
 
 
 def _finish_applications(
@@ -614,51 +592,3 @@ def _set_as_of(
         latest = max(latest, dt.date.fromisoformat(existing["as_of"]))
     if replace or existing.get("is_demo") != "true":
         meta["as_of"] = latest.isoformat()
-
-
-# --------------------------------------------------------------------------------------------
-# Reading the database (never writing it)
-
-
-def _existing_meta(con: duckdb.DuckDBPyConnection | None) -> dict[str, str]:
-    if con is None:
-        return {}
-    cur = con.cursor()
-    try:
-        return store.get_meta(cur)
-    finally:
-        cur.close()
-
-
-def _known_applications(con: duckdb.DuckDBPyConnection | None, ids: pd.Series) -> pd.DataFrame:
-    """application_id and status of the given ids that exist in the database."""
-    if con is None:
-        return pd.DataFrame({"application_id": [], "status": []})
-    cur = con.cursor()
-    try:
-        rows = cur.execute(
-            "SELECT application_id, status FROM applications WHERE application_id = ANY(?)",
-            [sorted({str(i) for i in ids.dropna()})],
-        ).fetchall()
-    finally:
-        cur.close()
-    return pd.DataFrame(rows, columns=["application_id", "status"])
-
-
-def _existing_ids(con: duckdb.DuckDBPyConnection, table: str, ids: pd.Series) -> set[str]:
-    """The given application ids that ``table`` already holds (append mode duplicates)."""
-    if table not in ("applications", "offers", "hires"):
-        raise ValueError(table)
-    cur = con.cursor()
-    try:
-        cur.register("_incoming_ids", pd.DataFrame({"id": pd.unique(ids.dropna()).astype(str)}))
-        try:
-            found = cur.execute(
-                f'SELECT t.application_id FROM "{table}" AS t '
-                "JOIN _incoming_ids AS i ON i.id = t.application_id"
-            ).fetchall()
-        finally:
-            cur.unregister("_incoming_ids")
-    finally:
-        cur.close()
-    return {r[0] for r in found}

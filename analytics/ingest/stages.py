@@ -162,3 +162,26 @@ def _exits_and_results(table: pd.DataFrame, known: pd.DataFrame) -> None:
         final_result = final.map(_FINAL_RESULT).fillna("pending")
         table["result"] = np.where(last, final_result, "advanced")
         table.loc[last & table["result"].eq("pending"), "exited_on"] = pd.NaT
+
+
+def wide_events(
+    key: pd.Series, stage_dates: Mapping[str, pd.Series], rows: np.ndarray
+) -> pd.DataFrame:
+    """A sheet's date column per stage -> one event per application and dated stage."""
+    parts = []
+    for seq, (col, dates) in enumerate(stage_dates.items()):
+        has = (dates.notna() & key.notna()).to_numpy()
+        parts.append(
+            pd.DataFrame(
+                {
+                    "application_id": key.to_numpy()[has],
+                    "stage": col,
+                    "entered_on": dates.to_numpy()[has],
+                    "_seq": seq,
+                    "_srcrow": rows[has],
+                }
+            )
+        )
+    if not parts:
+        return pd.DataFrame(columns=["application_id", "stage", "entered_on", "_seq", "_srcrow"])
+    return pd.concat(parts, ignore_index=True)
