@@ -13,7 +13,8 @@ from analytics.domain import DIMENSIONS, PRIVACY_THRESHOLD
 from analytics.i18n import fmt_num, fmt_p, fmt_pct, label
 from analytics.metrics import survey
 from analytics.report.export import to_csv_bytes
-from ui import entry, survey_data, survey_import, widgets
+from ui import entry, survey_data, widgets
+from ui.components import survey_import
 
 ctx = entry.start()
 lang = ctx.lang
