@@ -8,7 +8,8 @@ import streamlit as st
 from analytics.domain import DIMENSIONS
 from analytics.i18n import fmt_num
 from analytics.metrics import survey
-from ui import cache, entry, survey_import
+from ui import cache, entry
+from ui.components import survey_import
 from ui.components.survey_banner import banner_tab
 from ui.components.survey_labels import SurveyLabels
 from ui.components.survey_views import free_text_tab, overview_tab

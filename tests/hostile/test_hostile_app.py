@@ -51,6 +51,8 @@ def _app_hash() -> dict[str, str]:
 def _texts(at: AppTest) -> str:
     parts = [e.value for e in at.error] + [m.value for m in at.markdown]
     parts += [c.value for c in at.caption] + [s.value for s in at.success]
+    for table in at.dataframe:  # the problem tables: file, row, column, what to do
+        parts += table.value.astype(str).to_numpy().ravel().tolist()
     return "\n".join(str(p) for p in parts)
 
 

@@ -1,5 +1,5 @@
-"""A stand-alone page that draws ``ui.survey_import.render`` (for AppTest and screenshots),
-so the import UI is tested without the survey page (owned elsewhere):
+"""A stand-alone page that draws ``ui.components.survey_import.render`` (for AppTest and
+screenshots), so the import UI is tested without the survey page (owned elsewhere):
 ``AIVSHI_DB=... streamlit run tests/pages/survey_import_page.py``; ``?lang=nl`` for Dutch."""
 
 import sys
@@ -11,7 +11,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from analytics import store  # noqa: E402
 from analytics.domain import Filters  # noqa: E402
-from ui import data, survey_import  # noqa: E402
+from ui import data  # noqa: E402
+from ui.components import survey_import  # noqa: E402
 from ui.context import PageContext, set_page_context  # noqa: E402
 
 st.set_page_config(layout="wide")

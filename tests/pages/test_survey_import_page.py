@@ -1,4 +1,4 @@
-"""The survey import UI (ui.survey_import.render) through AppTest, on a stand-alone page:
+"""The survey import UI (ui.components.survey_import.render) through AppTest, on a stand-alone page:
 upload -> review -> save, bad file message, rename and delete; both languages."""
 
 from __future__ import annotations

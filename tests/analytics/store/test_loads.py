@@ -1,3 +1,6 @@
+"""store.loads: replace and append bump the version, a failed load changes nothing, unknown tables
+and modes are refused, the as-of date."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -5,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from analytics import demo, store
+from analytics import store
 
 
 def _apps(ids: list[str], status: str = "rejected") -> pd.DataFrame:
@@ -21,16 +24,6 @@ def _apps(ids: list[str], status: str = "rejected") -> pd.DataFrame:
 
 def _count(con, table: str) -> int:
     return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-
-
-def test_schema_is_idempotent(con):
-    store.ensure_schema(con)
-    store.ensure_schema(con)
-    tables = {
-        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-    }
-    assert set(store.SCHEMA) <= tables
-    assert store.dataset_info(con).data_version == 0
 
 
 def test_replace_and_append_bump_the_version(con):
@@ -66,34 +59,6 @@ def test_unknown_table_and_mode_are_refused(con):
         store.load_tables(con, {"meta": pd.DataFrame()})
     with pytest.raises(ValueError, match="mode"):
         store.load_tables(con, {"applications": _apps(["a"])}, mode="merge")  # type: ignore[arg-type]
-
-
-def test_open_database_builds_the_demo_once(tmp_path, monkeypatch):
-    path = tmp_path / "sub" / "app.duckdb"
-    monkeypatch.setenv(store.DB_ENV_VAR, str(path))
-    assert store.db_path_from_env() == path
-    con = store.open_database(build_demo=lambda c: demo.build(c, 500, seed=3))
-    info = store.dataset_info(con)
-    assert info.is_demo and info.applications == 500 and info.as_of == demo.AS_OF
-    con.close()
-    assert path.exists()
-    assert not list(tmp_path.glob("sub/*.tmp*"))
-    # A second open finds the file and does not rebuild.
-    con = store.open_database(path, build_demo=lambda _c: pytest.fail("rebuilt"))
-    assert store.dataset_info(con).applications == 500
-    con.close()
-
-
-def test_failed_first_build_leaves_no_database(tmp_path):
-    path = tmp_path / "app.duckdb"
-
-    def broken(c):
-        demo.build(c, 200)
-        raise RuntimeError("killed half-way")
-
-    with pytest.raises(RuntimeError):
-        store.open_database(path, build_demo=broken)
-    assert not path.exists()
 
 
 def test_as_of_defaults_to_latest_date_for_real_data(con):

@@ -1,7 +1,9 @@
-"""Streamlit helpers for the Data page: reading an upload, the mapping editor, load and restore.
+"""The Data page's import wizard: upload -> column mapping (with saved profiles) -> date order
+-> data-quality report -> load; plus the pipeline rules editor, undo and restoring the demo.
 
 The logic (reading, mapping, validation, loading) is in ``analytics.ingest``; this module only
-turns it into widgets and keeps the caches right after a load.
+turns it into widgets and keeps the caches right after a load. The quality report is drawn from
+the structured ``QualityReport`` (problems with file, row and column), never parsed from text.
 """
 
 from __future__ import annotations
@@ -9,10 +11,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import demo, ingest, store
-from analytics.domain import DIMENSIONS, PIPELINES
+from analytics import demo, ingest
+from analytics.domain import DIMENSIONS, PIPELINES, AivshiError
 from analytics.i18n import fmt_num, t
+from analytics.report.export import escape_frame
 from ui import data
+from ui.context import PageContext
 from ui.filters import DATES_KEY
 
 _NONE = ""
@@ -65,36 +69,23 @@ def mapping_editor(
 
 
 def quality_report(report: ingest.QualityReport, lang: str) -> None:
-    """The data-quality report: counts, problems (with file, row, column), missing values."""
+    """The data-quality report: counts, what was decided about the file, problems and warnings
+    as tables (file, row, column, what to do), missing values per field."""
     cols = st.columns(4)
     cols[0].metric(t("ingest.rows_read", lang), fmt_num(report.rows_read, lang))
     cols[1].metric(t("ingest.rows_loadable", lang), fmt_num(report.rows_loaded, lang))
     cols[2].metric(t("ingest.problems_n", lang), fmt_num(sum(report.problem_counts.values()), lang))
     cols[3].metric(t("ingest.warnings_n", lang), fmt_num(sum(report.warning_counts.values()), lang))
-    notes = [
-        line
-        for line in report.to_text(lang).splitlines()[2:]
-        if not line.startswith("  - ")
-        and not line.startswith(t("ingest.report.problems", lang))
-        and not line.startswith(t("ingest.report.warnings", lang))
-        and not line.startswith(t("ingest.report.missing", lang))
-    ]
-    for line in notes:
+    for line in (*report.notes(lang), *report.counts_notes(lang)):
         st.caption(line)
     if report.problem_counts:
         st.error(t("ingest.has_problems", lang), icon=":material/error:")
-        st.markdown("\n".join(f"- {p.text(lang)}" for p in report.problems))
-        hidden = sum(report.problem_counts.values()) - len(report.problems)
-        if hidden > 0:
-            st.caption(t("ingest.more_problems", lang, n=fmt_num(hidden, lang)))
+        _problem_table(report.problems, report.hidden_problems, lang)
     else:
         st.success(t("ingest.no_problems", lang), icon=":material/check_circle:")
     if report.warning_counts:
         st.warning(t("ingest.has_warnings", lang), icon=":material/warning:")
-        st.markdown("\n".join(f"- {p.text(lang)}" for p in report.warnings))
-        hidden = sum(report.warning_counts.values()) - len(report.warnings)
-        if hidden > 0:
-            st.caption(t("ingest.more_problems", lang, n=fmt_num(hidden, lang)))
+        _problem_table(report.warnings, report.hidden_warnings, lang)
     missing = {k: v for k, v in report.missing.items() if v}
     if missing:
         st.caption(t("ingest.missing_values", lang))
@@ -107,6 +98,14 @@ def quality_report(report: ingest.QualityReport, lang: str) -> None:
             ),
             hide_index=True,
         )
+
+
+def _problem_table(problems: list[ingest.Problem], hidden: int, lang: str) -> None:
+    # The cells hold the upload's own text (column names, values): formula-escaped, because the
+    # table toolbar's download bypasses every other escaping (PITFALLS.md).
+    st.dataframe(escape_frame(ingest.problem_table(problems, lang)), hide_index=True)
+    if hidden > 0:
+        st.caption(t("ingest.more_problems", lang, n=fmt_num(hidden, lang)))
 
 
 def _after_data_change() -> None:
@@ -125,7 +124,7 @@ def load(prepared: ingest.Prepared, mode: str, lang: str) -> int | None:
         cur = data.cursor()
         try:
             version = ingest.load(cur, prepared, mode=mode)
-        except (store.StoreError, ValueError) as e:
+        except (AivshiError, ValueError) as e:  # ValueError: an upload with problems
             status.update(state="error")
             st.error(t("ingest.load_failed", lang, message=str(e)), icon=":material/error:")
             return None
@@ -141,7 +140,7 @@ def undo(lang: str) -> int | None:
     cur = data.cursor()
     try:
         version = ingest.undo(cur)
-    except store.StoreError as e:
+    except AivshiError as e:
         st.error(t("ingest.undo_failed", lang, message=str(e)), icon=":material/error:")
         return None
     finally:
@@ -183,7 +182,7 @@ def profile_saver(
         cur = data.cursor()
         try:
             ingest.save_profile(cur, name, kind, mapping, date_order)
-        except (ValueError, store.StoreError) as e:
+        except (ValueError, AivshiError) as e:  # ValueError: no name, an unknown field
             st.error(t("ingest.profile.failed", lang, message=str(e)), icon=":material/error:")
         else:
             st.success(t("ingest.profile.saved", lang, name=name.strip()), icon=":material/save:")
@@ -220,7 +219,7 @@ def rules_editor(lang: str) -> None:
         cur = data.cursor()
         try:
             n_saved = ingest.save_pipeline_rules(cur, edited)
-        except (ValueError, store.StoreError) as e:
+        except (ValueError, AivshiError) as e:  # ValueError: a row naming no pipeline
             st.error(t("ingest.rules.failed", lang, message=str(e)), icon=":material/error:")
         else:
             st.session_state["_ingest_flash"] = t("ingest.rules.saved", lang, n=n_saved)
@@ -248,3 +247,93 @@ def restore_demo(lang: str) -> int:
         _after_data_change()
         status.update(state="complete")
     return version
+
+
+def upload_wizard(ctx: PageContext, kind: str, mode: str, *, key: str = "ingest") -> None:
+    """Upload -> mapping -> date order -> quality report -> Load, for one kind of file.
+    Nothing is stored before the reader presses Load; a good load reruns the page."""
+    lang = ctx.lang
+    upload = st.file_uploader(
+        ctx.t("ingest.upload"),
+        type=["csv", "txt", "tsv", "xlsx", "parquet"],
+        help=ctx.t("ingest.upload.help"),
+        key=f"{key}_file",
+    )
+    if upload is None:
+        return
+    try:
+        raw = ingest.read_upload(upload.getvalue(), upload.name)
+    except ingest.IngestError as e:
+        st.error(e.problem.text(lang), icon=":material/error:")
+        st.stop()
+    detail = raw.file_format + (f", {raw.encoding}" if raw.encoding else "")
+    if raw.delimiter:
+        detail += f", {raw.delimiter!r}"
+    st.caption(ctx.t("ingest.format", format=detail))
+
+    st.subheader(ctx.t("ingest.mapping"))
+    st.caption(ctx.t("ingest.mapping.help"))
+    profile = profile_picker(raw, kind, lang, key=f"{key}_profile_{kind}")
+    mapping = mapping_editor(
+        raw,
+        kind,
+        lang,
+        key=f"{key}_mapping_{kind}_{upload.file_id}_{profile.name if profile else ''}",
+        initial=profile.apply(raw.columns) if profile is not None else None,
+    )
+    date_order = _date_order(ctx, raw, kind, mapping, profile=profile, key=key)
+    profile_saver(kind, mapping, date_order, lang)
+
+    cur = data.cursor()
+    try:
+        prepared = ingest.prepare(raw, kind, mapping, date_order=date_order, con=cur, mode=mode)
+    finally:
+        cur.close()
+    st.subheader(ctx.t("ingest.quality"))
+    quality_report(prepared.report, lang)
+    _load_button(ctx, prepared, mode, key=key)
+
+
+def _date_order(
+    ctx: PageContext,
+    raw: ingest.RawFile,
+    kind: str,
+    mapping: dict[str, str | None],
+    *,
+    profile: ingest.Profile | None,
+    key: str,
+) -> str | None:
+    """Ask for the date order only when no date in the file decides it (day-first preselected,
+    or the profile's)."""
+    first = ingest.prepare(raw, kind, mapping, con=None)
+    if not first.report.ambiguous_dates:
+        return None
+    orders = ("dmy", "mdy")
+    return st.radio(
+        ctx.t("ingest.date_order"),
+        options=orders,
+        index=orders.index(profile.date_order) if profile and profile.date_order else 0,
+        format_func=lambda o: ctx.t(f"ingest.date_order.{o}"),
+        help=ctx.t("ingest.date_order.help"),
+        horizontal=True,
+        key=f"{key}_date_order",
+    )
+
+
+def _load_button(ctx: PageContext, prepared: ingest.Prepared, mode: str, *, key: str) -> None:
+    if st.button(
+        ctx.t("ingest.load"),
+        type="primary",
+        disabled=not prepared.ok,
+        icon=":material/upload:",
+        key=f"{key}_load",
+    ):
+        version = load(prepared, mode, ctx.lang)
+        if version is not None:
+            st.session_state["_ingest_flash"] = ctx.t(
+                "ingest.loaded",
+                n=fmt_num(prepared.report.rows_loaded, ctx.lang),
+                file=prepared.report.file,
+                version=version,
+            )
+            st.rerun()

@@ -8,7 +8,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from analytics import store
+from analytics.domain import AivshiError
 from analytics.i18n import fmt_date, fmt_num
 from analytics.ingest import survey as survey_ingest
 from ui import data
@@ -65,7 +65,7 @@ def _existing(ctx: PageContext) -> None:
             cur = data.cursor()
             try:
                 survey_ingest.rename_survey(cur, sid, new_name)
-            except (ValueError, store.StoreError) as e:
+            except (ValueError, AivshiError) as e:  # ValueError: an empty name
                 st.error(ctx.t("survey_import.save_failed", message=str(e)))
             else:
                 _after_change()
@@ -78,7 +78,7 @@ def _existing(ctx: PageContext) -> None:
             cur = data.cursor()
             try:
                 survey_ingest.delete_survey(cur, sid)
-            except store.StoreError as e:
+            except AivshiError as e:
                 st.error(ctx.t("survey_import.save_failed", message=str(e)))
             else:
                 _after_change()
@@ -98,21 +98,8 @@ def _parse(raw: bytes, filename: str) -> survey_ingest.SurveyFile:
     return sf
 
 
-def _upload(ctx: PageContext) -> None:
-    st.subheader(ctx.t("survey_import.title"))
-    upload = st.file_uploader(
-        ctx.t("survey_import.upload"),
-        type=["csv", "txt", "tsv", "xlsx", "sav"],
-        help=ctx.t("survey_import.upload_help"),
-        key=f"survey_import_file_{st.session_state.get(_UPLOADS, 0)}",
-    )
-    if upload is None:
-        return
-    try:
-        sf = _parse(upload.getvalue(), upload.name)
-    except survey_ingest.SurveyError as e:
-        st.error(e.text(ctx.lang), icon=":material/error:")
-        return
+def _detected(ctx: PageContext, sf: survey_ingest.SurveyFile) -> None:
+    """What detection found: respondents and questions, dropped columns, the link used."""
     st.success(
         ctx.t(
             "survey_import.detected",
@@ -136,6 +123,51 @@ def _upload(ctx: PageContext) -> None:
         st.caption(ctx.t("survey_import.link.pipeline", column=sf.pipeline_column))
     else:
         st.warning(ctx.t("survey_import.link.none"), icon=":material/link_off:")
+
+
+def _save(
+    ctx: PageContext, sf: survey_ingest.SurveyFile, reviewed: pd.DataFrame, name: str
+) -> None:
+    """Build the four tables from the review and store them in one transaction."""
+    cur = data.cursor()
+    try:
+        tables = survey_ingest.build_tables(sf, reviewed, name, cur)
+        version = survey_ingest.save(cur, tables)
+    except AivshiError as e:  # SurveyError says where (row, column) in the reader's language
+        message = e.text(ctx.lang) if isinstance(e, survey_ingest.SurveyError) else str(e)
+        st.error(ctx.t("survey_import.save_failed", message=message), icon=":material/error:")
+        return
+    finally:
+        cur.close()
+    _after_change()
+    st.session_state.pop(_PARSED, None)
+    st.session_state[_UPLOADS] = st.session_state.get(_UPLOADS, 0) + 1
+    st.session_state[_FLASH] = ctx.t(
+        "survey_import.saved",
+        name=name.strip(),
+        respondents=fmt_num(len(tables["survey_respondents"]), ctx.lang),
+        answers=fmt_num(len(tables["survey_answers"]), ctx.lang),
+        version=version,
+    )
+    st.rerun()
+
+
+def _upload(ctx: PageContext) -> None:
+    st.subheader(ctx.t("survey_import.title"))
+    upload = st.file_uploader(
+        ctx.t("survey_import.upload"),
+        type=["csv", "txt", "tsv", "xlsx", "sav"],
+        help=ctx.t("survey_import.upload_help"),
+        key=f"survey_import_file_{st.session_state.get(_UPLOADS, 0)}",
+    )
+    if upload is None:
+        return
+    try:
+        sf = _parse(upload.getvalue(), upload.name)
+    except survey_ingest.SurveyError as e:
+        st.error(e.text(ctx.lang), icon=":material/error:")
+        return
+    _detected(ctx, sf)
     st.markdown(ctx.t("survey_import.review"))
     reviewed = st.data_editor(
         survey_ingest.questions_frame(sf),
@@ -157,32 +189,7 @@ def _upload(ctx: PageContext) -> None:
     default_name = sf.name.rsplit(".", 1)[0]
     name = st.text_input(ctx.t("survey_import.name"), value=default_name, key="survey_import_name")
     if st.button(ctx.t("survey_import.save"), type="primary", key="survey_import_save"):
-        cur = data.cursor()
-        try:
-            tables = survey_ingest.build_tables(sf, reviewed, name, cur)
-            version = survey_ingest.save(cur, tables)
-        except survey_ingest.SurveyError as e:
-            st.error(
-                ctx.t("survey_import.save_failed", message=e.text(ctx.lang)),
-                icon=":material/error:",
-            )
-            return
-        except store.StoreError as e:
-            st.error(ctx.t("survey_import.save_failed", message=str(e)), icon=":material/error:")
-            return
-        finally:
-            cur.close()
-        _after_change()
-        st.session_state.pop(_PARSED, None)
-        st.session_state[_UPLOADS] = st.session_state.get(_UPLOADS, 0) + 1
-        st.session_state[_FLASH] = ctx.t(
-            "survey_import.saved",
-            name=name.strip(),
-            respondents=fmt_num(len(tables["survey_respondents"]), ctx.lang),
-            answers=fmt_num(len(tables["survey_answers"]), ctx.lang),
-            version=version,
-        )
-        st.rerun()
+        _save(ctx, sf, reviewed, name)
 
 
 def render(ctx: PageContext) -> None:

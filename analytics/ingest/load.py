@@ -1,0 +1,114 @@
+"""Loading a prepared upload: one transaction through ``store.load_tables``, undo, and the
+command line's read-map-validate-load in one call.
+
+Why a module of its own: this is the only place the ATS import writes. Replacing applications
+also empties every table that hangs off them, and every load keeps the previous data so that one
+undo can put it back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from analytics import store
+from analytics.ingest.fields import DateOrder
+from analytics.ingest.mapping import Profile
+from analytics.ingest.prepare import Prepared, prepare
+from analytics.ingest.reading import read_path
+
+# Loading
+
+# Replacing applications replaces everything that hangs off them (stale rows would otherwise
+# reference applications that no longer exist, e.g. the demo's).
+_DEPENDENT = (
+    "stages",
+    "stage_events",
+    "offers",
+    "hires",
+    "surveys",
+    "survey_questions",
+    "survey_respondents",
+    "survey_answers",
+)
+
+
+def load(
+    con: duckdb.DuckDBPyConnection,
+    prepared: Prepared,
+    *,
+    mode: store.LoadMode = "replace",
+) -> int:
+    """Load a prepared upload in one transaction (``store.load_tables``). Returns the version.
+
+    ``mode="replace"`` for applications also empties the tables that depend on them and marks the
+    database as real data (``is_demo = false``, ``as_of`` = the latest date in the data).
+    Raises ``ValueError`` when the upload has problems, ``store.StoreError`` when the load fails.
+    """
+    if not prepared.ok:
+        raise ValueError("This upload has problems; fix them before loading.")
+    tables = dict(prepared.tables)
+    meta = dict(prepared.meta)
+    table_modes = mode
+    if prepared.kind == "applications" and mode == "replace":
+        for name in _DEPENDENT:
+            tables.setdefault(name, _empty(con, name))
+        meta["is_demo"] = "false"
+    if prepared.kind == "stages" and mode == "append":
+        # new stages are appended to the catalogue; events too
+        table_modes = "append"
+    return store.load_tables(
+        con,
+        tables,
+        mode=table_modes,
+        source=f"{prepared.report.file} ({prepared.kind})",
+        meta=meta,
+        keep_previous=True,
+    )
+
+
+def undo(con: duckdb.DuckDBPyConnection) -> int:
+    """Undo the last load (``store.undo_last_load``): the previous data back, a new version."""
+    return store.undo_last_load(con)
+
+
+def _empty(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
+    cur = con.cursor()
+    try:
+        cols = [
+            r[0]
+            for r in cur.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                "ORDER BY ordinal_position",
+                [name],
+            ).fetchall()
+        ]
+    finally:
+        cur.close()
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
+
+
+def import_file(
+    con: duckdb.DuckDBPyConnection,
+    path: str | Path,
+    kind: str,
+    *,
+    mode: store.LoadMode = "replace",
+    date_order: DateOrder | None = None,
+    profile: Profile | None = None,
+) -> tuple[Prepared, int | None]:
+    """Read, map (with ``profile`` or automatically), validate and (when clean) load one file.
+
+    Returns the prepared upload (with its report) and the new data version, or None when
+    nothing was loaded. Raises ``IngestError`` when the file cannot be read at all.
+    """
+    raw = read_path(path)
+    mapping = profile.apply(raw.columns) if profile is not None else None
+    if profile is not None and date_order is None:
+        date_order = profile.date_order  # type: ignore[assignment]
+    prepared = prepare(raw, kind, mapping, date_order=date_order, con=con, mode=mode)
+    if not prepared.ok:
+        return prepared, None
+    return prepared, load(con, prepared, mode=mode)

@@ -1,0 +1,294 @@
+"""Reading ATS exports: bytes or a path -> a table of text (``RawFile``).
+
+Why it works like this (see PITFALLS.md): DuckDB's CSV sniffer guesses silently (decimal comma,
+encodings, ambiguous dates, ragged rows), so user files are decoded in Python, the delimiter is
+sniffed from a bounded sample, and every cell is read as text (``keep_default_na=False`` with an
+explicit list of missing-value markers). Conversion happens later (``values``, ``prepare``), value
+by value, so every failure can name the file, row and column. Limits on file and cell size keep a
+hostile upload from pinning the server. The survey import reuses ``decode`` and
+``sniff_delimiter``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analytics.ingest.report import IngestError, Problem
+
+NA_MARKERS = ("", "NA", "N/A", "n/a", "NULL", "null", "#N/A", "nan", "NaN", "-")
+SNIFF_BYTES = 64 * 1024
+# The largest file the import reads: the same limit as the upload widget (server.maxUploadSize in
+# .streamlit/config.toml), so the command line refuses what the app would refuse.
+MAX_FILE_BYTES = 200 * 1024 * 1024
+# No ATS field needs more than this; a longer cell is a broken export (an unclosed quote that
+# swallowed the rest of the file, a pasted document), refused rather than stored.
+MAX_CELL_CHARS = 100_000
+
+
+@dataclass
+class RawFile:
+    """A file read as text: every cell a ``str`` or ``None``."""
+
+    name: str
+    frame: pd.DataFrame
+    file_format: str  # csv | xlsx | parquet
+    encoding: str | None = None
+    delimiter: str | None = None
+    # CSV lines whose number of fields differs from the header's: (line number, fields found).
+    ragged: list[tuple[int, int]] = field(default_factory=list)
+    # Rows with no value at all: (spreadsheet row). Left out of ``frame``; ``row_numbers`` keeps
+    # the spreadsheet row of every row that remains.
+    skipped_empty: list[int] = field(default_factory=list)
+    row_numbers: np.ndarray | None = None
+
+    @property
+    def columns(self) -> list[str]:
+        return [str(c) for c in self.frame.columns]
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and encoding of an upload: BOMs first, then UTF-8, cp1252 (Dutch Excel), latin-1."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def sniff_delimiter(sample: str) -> str:
+    """The delimiter of a CSV sample: csv.Sniffer, else the most frequent candidate in line 1."""
+    candidates = ",;\t|"
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=candidates).delimiter
+    except csv.Error:
+        first = sample.splitlines()[0] if sample else ""
+        counts = {c: first.count(c) for c in candidates}
+        best = max(counts, key=lambda c: counts[c])
+        return best if counts[best] else ","
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every cell a stripped ``str`` or missing; NA markers become missing.
+
+    Text read from CSV and Excel stays in pandas' (Arrow-backed) string dtype, missing = NaN:
+    converting a million rows to Python objects would cost seconds. Other columns (Parquet) become
+    ``object`` with ``None``. Code reading cells checks with ``pd.isna``/``notna``."""
+    out = {}
+    for col in frame.columns:
+        column = frame[col]
+        if isinstance(column.dtype, pd.StringDtype):  # CSV and Excel read as text: vectorised
+            stripped = column.str.strip()
+            out[str(col).strip()] = stripped.where(~stripped.isin(NA_MARKERS))
+            continue
+        values = []
+        for v in frame[col].tolist():
+            if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
+                values.append(None)
+                continue
+            if isinstance(v, pd.Timestamp | dt.datetime):
+                s = v.isoformat()
+            else:
+                s = str(v).strip()
+            values.append(None if s in NA_MARKERS else s)
+        out[str(col).strip()] = pd.Series(values, dtype=object)
+    return pd.DataFrame(out)
+
+
+def read_upload(data: bytes, filename: str) -> RawFile:
+    """Read CSV/TSV/TXT, Excel .xlsx or Parquet bytes as text. Raises ``IngestError``."""
+    name = Path(filename).name
+    if not data:
+        raise IngestError(Problem("empty_file", name))
+    if len(data) > MAX_FILE_BYTES:
+        raise IngestError(_too_large(name, len(data)))
+    raw, header = _read_any(data, name, Path(filename).suffix.lower())
+    if header is not None:
+        raw.frame = _named_columns(raw.frame, header, name)
+    if raw.frame.empty:
+        raise IngestError(Problem("empty_file", name))
+    dupes = [c for c, n in Counter(raw.columns).items() if n > 1]
+    if dupes:
+        raise IngestError(Problem("duplicate_header", name, column=dupes[0]))
+    _skip_empty_rows(raw)
+    _check_cell_sizes(raw)
+    return raw
+
+
+def _read_any(data: bytes, name: str, suffix: str) -> tuple[RawFile, list[str] | None]:
+    """The file by its suffix, and its header row as written (None when pandas' names stand).
+    Every reader error becomes one ``IngestError`` message, never a traceback."""
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            return _read_excel(data, name)
+        if suffix == ".parquet":
+            return RawFile(name, _as_text(pd.read_parquet(io.BytesIO(data))), "parquet"), None
+        if suffix in (".csv", ".txt", ".tsv", ""):
+            return _read_csv(data, name)
+        raise IngestError(Problem("unsupported_format", name, value=suffix))
+    except IngestError:
+        raise
+    except csv.Error as e:
+        if "field larger than field limit" in str(e):
+            raise IngestError(Problem("cell_too_large", name, detail=str(MAX_CELL_CHARS))) from e
+        raise IngestError(Problem("unreadable", name, detail=str(e).splitlines()[0][:200])) from e
+    except Exception as e:  # pandas/openpyxl/pyarrow errors: one message, no traceback
+        detail = (str(e).splitlines() or [type(e).__name__])[0][:200]
+        raise IngestError(Problem("unreadable", name, detail=detail)) from e
+
+
+def _read_excel(data: bytes, name: str) -> tuple[RawFile, list[str]]:
+    sheet = pd.read_excel(
+        io.BytesIO(data),
+        dtype=str,
+        header=None,
+        keep_default_na=False,
+        na_values=list(NA_MARKERS),
+    )
+    if sheet.empty:
+        raise IngestError(Problem("empty_file", name))
+    # The header row as written: pandas would rename duplicates.
+    header = ["" if pd.isna(h) else str(h).strip() for h in sheet.iloc[0]]
+    frame = sheet.iloc[1:].reset_index(drop=True)
+    frame.columns = [str(i) for i in range(len(header))]
+    return RawFile(name, _as_text(frame), "xlsx"), header
+
+
+def _read_csv(data: bytes, name: str) -> tuple[RawFile, list[str] | None]:
+    if b"\x00" in data[:SNIFF_BYTES] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise IngestError(Problem("binary_file", name))
+    text, encoding = decode(data)
+    if "\x00" in text:  # NUL after the sniffed start: not a text export either
+        raise IngestError(Problem("binary_file", name))
+    if not text.strip():
+        raise IngestError(Problem("empty_file", name))
+    delimiter = sniff_delimiter(text[:SNIFF_BYTES])
+    header: list[str] | None = [
+        h.strip() for h in next(csv.reader(io.StringIO(text), delimiter=delimiter))
+    ]
+    width = len(header)
+    ragged, rows = _ragged_lines(text, delimiter)
+    if rows is not None:  # some lines have too many or too few fields
+        frame = pd.DataFrame([(r + [""] * width)[:width] for r in rows[1:]], dtype="str")
+        frame.columns = [str(i) for i in range(frame.shape[1])]
+    else:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            na_values=list(NA_MARKERS),
+            skip_blank_lines=True,
+        )
+    if frame.shape[1] == width:
+        frame.columns = [str(i) for i in range(width)]
+    else:  # pandas saw another header (quoted newlines): keep its names
+        header = None
+    return RawFile(name, _as_text(frame), "csv", encoding, delimiter, ragged), header
+
+
+def _skip_empty_rows(raw: RawFile) -> None:
+    """Leave out rows with no value at all, keeping every other row's spreadsheet number."""
+    empty = raw.frame.isna().all(axis=1).to_numpy()
+    rows = np.arange(len(raw.frame)) + 2  # spreadsheet rows, header = row 1
+    if empty.any():
+        raw.skipped_empty = rows[empty].tolist()
+        raw.frame = raw.frame[~empty].reset_index(drop=True)
+        rows = rows[~empty]
+        if raw.frame.empty:
+            raise IngestError(Problem("empty_file", raw.name))
+    raw.row_numbers = rows
+
+
+def _too_large(name: str, size: int) -> Problem:
+    mb = 1024 * 1024
+    return Problem("too_large", name, value=f"{size / mb:.0f} MB", detail=f"{MAX_FILE_BYTES // mb}")
+
+
+def _named_columns(frame: pd.DataFrame, header: list[str], name: str) -> pd.DataFrame:
+    """Give the columns the header's names as written, refusing duplicates and unnamed data.
+
+    pandas would rename a second 'Status' to 'Status.1' and an empty name to 'Unnamed: 4', so a
+    duplicated column would be silently ignored; here both get a message instead. A column without
+    a name and without values (a trailing delimiter) is dropped.
+    """
+    dupes = [h for h, n in Counter(header).items() if n > 1 and h]
+    if dupes:
+        raise IngestError(Problem("duplicate_header", name, column=dupes[0]))
+    keep = []
+    for i, h in enumerate(header):
+        if h:
+            keep.append(i)
+        elif frame[str(i)].notna().any():
+            named = [x for x in header if x]
+            if len(named) == 1 and len(header) > 1:  # a title above the header (merged cells)
+                raise IngestError(Problem("title_row", name, row=1, value=named[0]))
+            raise IngestError(Problem("empty_header", name, row=1, value=str(i + 1)))
+    out = frame[[str(i) for i in keep]]
+    out.columns = [header[i] for i in keep]
+    return out
+
+
+def _check_cell_sizes(raw: RawFile) -> None:
+    for col in raw.columns:
+        values = raw.frame[col]
+        lengths = values.astype("str").str.len().where(values.notna(), 0)
+        if len(lengths) and int(lengths.max()) > MAX_CELL_CHARS:
+            i = int(lengths.to_numpy().argmax())
+            row = int(raw.row_numbers[i]) if raw.row_numbers is not None else None
+            raise IngestError(
+                Problem("cell_too_large", raw.name, row=row, column=col, detail=str(MAX_CELL_CHARS))
+            )
+
+
+def _ragged_lines(
+    text: str, delimiter: str
+) -> tuple[list[tuple[int, int]], list[list[str]] | None]:
+    """Lines whose number of fields differs from the header's, as (line, fields found).
+
+    Without quotes in the file, fields are counted with ``str.count`` (fast); with quotes, with
+    the C csv reader (about 1.5 s per million lines). When there are ragged lines, the parsed rows
+    are returned too (pandas cannot read lines with too many fields), else None.
+    """
+    if '"' not in text:
+        lines = text.split("\n")
+        width = lines[0].count(delimiter) + 1
+        counts = [line.count(delimiter) + 1 for line in lines]
+        ragged = [(i + 1, n) for i, n in enumerate(counts) if n != width and lines[i].strip("\r")]
+    else:
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        header = next(reader, None)
+        if header is None:
+            return [], None
+        width = len(header)
+        ragged = [(reader.line_num, len(row)) for row in reader if row and len(row) != width]
+    if not ragged:
+        return [], None
+    rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if row]
+    return ragged, rows
+
+
+def read_path(path: str | Path) -> RawFile:
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:  # refuse before reading it all into memory
+            raise IngestError(_too_large(p.name, size))
+        data = p.read_bytes()
+    except OSError as e:
+        raise IngestError(Problem("unreadable", p.name, detail=e.strerror or str(e))) from e
+    return read_upload(data, p.name)

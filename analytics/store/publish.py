@@ -1,0 +1,98 @@
+"""Publishing a finished database file to read-only readers by atomic rename.
+
+Why it exists: DuckDB lets one process write a file while no other process may open it, so a
+scaled-out deployment loads into a copy and publishes it; readers switch to the new version on
+their next script run (see ``connection.open_database(read_only=True)``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from analytics.store.base import StoreError, current_version, set_meta, transaction
+from analytics.store.connection import published_file
+from analytics.store.schema import derived_fresh, mark_derived
+
+
+def publish(source: str | Path, dest: str | Path, *, keep: int = 3) -> Path:
+    """Publish a finished database file to readers by atomic rename.
+
+    The source (built by the loader, e.g. ``python -m analytics import ... --db copy.duckdb``,
+    closed) is copied next to ``dest`` as a versioned file ``<dest>.v<N>``, and ``dest`` is then
+    switched to it by renaming a new symlink over it (``os.replace``: readers see the old or the
+    new version, never a half-written file). Readers open the symlink's target, so every version
+    has its own path: DuckDB caches open databases by path, and a new path is what lets a reader
+    process open the new version while pages still running finish on the old one. The newest
+    ``keep`` versions are kept (a reader that still has an older one open keeps reading it: on
+    Linux a deleted file lives until closed). Returns the versioned file.
+    """
+    src, target = Path(source), Path(dest)
+    if not src.is_file():
+        raise StoreError(f"Cannot publish {src}: no such database file.")
+    if Path(str(src) + ".wal").exists():
+        raise StoreError(
+            f"Cannot publish {src}: it has a write-ahead log ({src}.wal), so it is still open or "
+            "was not closed cleanly. Close the loader (or open and close it once) and try again."
+        )
+    try:
+        con = duckdb.connect(str(src), read_only=True)
+        con.execute("SELECT count(*) FROM meta").fetchall()
+        con.close()
+    except duckdb.Error as e:
+        raise StoreError(
+            f"Cannot publish {src}: it is not a readable AI vs HI database ({e})."
+        ) from e
+    target.parent.mkdir(parents=True, exist_ok=True)
+    existing = sorted(
+        target.parent.glob(f"{target.name}.v*"), key=lambda p: _version_number(p, target)
+    )
+    number = (_version_number(existing[-1], target) + 1) if existing else 1
+    versioned = target.with_name(f"{target.name}.v{number}")
+    tmp = versioned.with_name(versioned.name + ".part")
+    shutil.copyfile(src, tmp)
+    _bump_published_version(tmp, target)
+    with open(tmp, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, versioned)
+    link = target.with_name(f".{target.name}.link{os.getpid()}")
+    link.unlink(missing_ok=True)
+    link.symlink_to(versioned.name)
+    os.replace(link, target)
+    for old in [*existing, versioned][:-keep] if keep > 0 else []:
+        old.unlink(missing_ok=True)
+    return versioned
+
+
+def _bump_published_version(copy: Path, target: Path) -> None:
+    """Give the copy a data version above the one readers have now, so their caches (keyed by
+    the data version) never mistake the new file for the old one."""
+    previous = 0
+    if published_file(target).exists():
+        with contextlib.suppress(duckdb.Error):
+            old = duckdb.connect(str(published_file(target)), read_only=True)
+            try:
+                previous = current_version(old)
+            finally:
+                old.close()
+    con = duckdb.connect(str(copy))
+    try:
+        own = current_version(con)
+        if own <= previous:
+            fresh = derived_fresh(con)
+            with transaction(con):
+                set_meta(con, "data_version", str(previous + 1))
+                if fresh:
+                    mark_derived(con, previous + 1)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def _version_number(path: Path, target: Path) -> int:
+    suffix = path.name[len(target.name) + 2 :]
+    return int(suffix) if suffix.isdigit() else -1
