@@ -141,6 +141,11 @@ def verdict_key(low: float | None, high: float | None) -> str:
     return "clear" if low > 0 or high < 0 else "unclear"
 
 
+def verdict_text(low: float | None, high: float | None, lang: str) -> str:
+    """ "clear difference" / "no clear difference" / "too few to say" for an interval, in words."""
+    return t(f"offers.verdict.{verdict_key(low, high)}", lang)
+
+
 def difference_phrase(
     name: str, diff: float, low: float, high: float, lang: str, *, unit: str = "points"
 ) -> str:

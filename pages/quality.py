@@ -6,7 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics.charts import offers as oc
+from analytics import findings
+from analytics.charts import quality as qc
 from analytics.domain import PRIVACY_THRESHOLD
 from analytics.i18n import fmt_num, fmt_p, fmt_points, label
 from analytics.metrics.quality import compare_ratings, composite, rating_table
@@ -53,7 +54,7 @@ tabs = st.tabs(
 
 with tabs[0]:
     comp_frame = composite(result, weights)
-    take = oc.takeaway_components(result, comp_frame, lang)
+    take = qc.takeaway_components(result, comp_frame, lang)
     if sum(weights.values()) <= 0:
         st.warning(ctx.t("quality.weights.zero"), icon=":material/warning:")
     if comp_frame.composite.isna().all():
@@ -64,7 +65,7 @@ with tabs[0]:
     else:
         block(
             "composite",
-            oc.composite_chart(
+            qc.composite_chart(
                 comp_frame,
                 lang,
                 title=widgets.titled(take),
@@ -79,11 +80,11 @@ with tabs[0]:
     comps = result.components
     table = comps[~comps.suppressed.astype(bool)].drop(columns="suppressed")
     table = named(table).assign(
-        component=[oc.component_name(c, lang, ramp_target) for c in table.component]
+        component=[qc.component_name(c, lang, ramp_target) for c in table.component]
     )
     block(
         "components",
-        oc.components_chart(
+        qc.components_chart(
             result,
             lang,
             title=widgets.titled(ctx.t("quality.chart.components.title")),
@@ -96,30 +97,30 @@ with tabs[0]:
         st.caption(
             ctx.t(
                 "quality.diff",
-                component=oc.component_name(r.component, lang, ramp_target),
+                component=qc.component_name(r.component, lang, ramp_target),
                 diff=fmt_num(r.diff, lang, 1),
                 low=fmt_num(r.low, lang, 1),
                 high=fmt_num(r.high, lang, 1),
                 p=fmt_p(r.p_value, lang),
-                verdict=oc.verdict(r.low, r.high, lang),
+                verdict=findings.verdict_text(r.low, r.high, lang),
             )
         )
 
 with tabs[1]:
     counts = cache.rating_counts(ctx.version, ctx.filters, ctx.info.as_of)
     cmp = compare_ratings(counts)
-    take = oc.takeaway_ratings(cmp, lang)
+    take = qc.takeaway_ratings(cmp, lang)
     block(
         "ratings",
-        oc.ratings_chart(counts, lang, title=widgets.titled(take), footnote=footnote),
+        qc.ratings_chart(counts, lang, title=widgets.titled(take), footnote=footnote),
         take,
         named(rating_table(counts)),
     )
     st.caption(ctx.t("quality.ratings.suppressed", k=PRIVACY_THRESHOLD))
-    take = oc.takeaway_ramp(result.ramp_times, lang)
+    take = qc.takeaway_ramp(result.ramp_times, lang)
     block(
         "ramp_time",
-        oc.ramp_time_chart(result.ramp_times, lang, title=widgets.titled(take), footnote=footnote),
+        qc.ramp_time_chart(result.ramp_times, lang, title=widgets.titled(take), footnote=footnote),
         take,
         named(result.ramp_times[result.ramp_times.n >= PRIVACY_THRESHOLD]),
     )
@@ -127,10 +128,10 @@ with tabs[1]:
 
 with tabs[2]:
     ret = cache.retention(ctx.version, ctx.filters, ctx.info.as_of)
-    take = oc.takeaway_retention(ret, lang)
+    take = qc.takeaway_retention(ret, lang)
     block(
         "retention",
-        oc.retention_chart(ret, lang, title=widgets.titled(take), footnote=footnote),
+        qc.retention_chart(ret, lang, title=widgets.titled(take), footnote=footnote),
         take,
         named(make_retention_table(ret)),
     )
@@ -154,11 +155,11 @@ with tabs[2]:
             )
         )
     st.caption(ctx.t("quality.km.note"))
-    take = oc.takeaway_early(result.early_exits, lang)
+    take = qc.takeaway_early(result.early_exits, lang)
     early = result.early_exits
     block(
         "early_exits",
-        oc.early_exit_chart(early, lang, title=widgets.titled(take), footnote=footnote),
+        qc.early_exit_chart(early, lang, title=widgets.titled(take), footnote=footnote),
         take,
         named(early[~early.suppressed.astype(bool)].drop(columns="suppressed")),
     )

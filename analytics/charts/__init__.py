@@ -19,7 +19,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.findings import verdict_key
+from analytics.findings import verdict_text as verdict  # noqa: F401  (charts' takeaways)
 from analytics.i18n import fmt_days, fmt_num, label, t
 
 # Okabe & Ito (2008), Color Universal Design: blue and orange stay distinct for all common
@@ -115,12 +115,6 @@ def rgba(color: str, alpha: float) -> str:
 
 def pipeline_name(pipe: str, lang: str) -> str:
     return label("pipeline", pipe, lang)
-
-
-def verdict(low: float, high: float, lang: str) -> str:
-    """ "clear difference" / "no clear difference" / "too few to say" from an interval; the rule
-    is ``analytics.findings.verdict_key`` (the one home of "clear difference")."""
-    return t(f"offers.verdict.{verdict_key(low, high)}", lang)
 
 
 def median_chart(

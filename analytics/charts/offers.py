@@ -245,22 +245,3 @@ def competing_chart(frame: pd.DataFrame, lang: str, *, title: str, footnote: str
     )
     fig.update_yaxes(title_text=t("offers.chart.acceptance.y", lang), ticksuffix="%")
     return base_layout(fig, title=title, footnote=footnote)
-
-
-# The Quality and Change charts used to live here; pages and slides that import them from
-# charts.offers keep working until they import charts.quality / charts.change directly.
-from analytics.charts.change import GROUP_COLORS, change_chart, takeaway_change  # noqa: E402, F401
-from analytics.charts.quality import (  # noqa: E402, F401
-    component_name,
-    components_chart,
-    composite_chart,
-    early_exit_chart,
-    ramp_time_chart,
-    ratings_chart,
-    retention_chart,
-    takeaway_components,
-    takeaway_early,
-    takeaway_ramp,
-    takeaway_ratings,
-    takeaway_retention,
-)

@@ -28,7 +28,13 @@ The package, by formula family (each module cites its sources at every formula):
 - ``survival``: Kaplan-Meier, log-rank (from raw durations);
 - ``grouped``: the same answers from SQL frequency tables (Kaplan-Meier, medians);
 - ``wald``: normal-theory intervals and p-values, the delta method, difference-in-differences;
-- ``bootstrap``: parametric bootstrap draws and percentile intervals.
+- ``bootstrap``: parametric bootstrap draws and percentile intervals;
+- ``regression``: the logit fit behind the human premium;
+- ``impact``: adverse-impact ratios with the Katz interval, Fisher's exact p for 2x2 counts;
+- ``effective_n``: Kish effective n, share, mean and NPS intervals from SQL sums of weights;
+- ``letters``: banner-table column letters (pooled z, Holm over column pairs);
+- ``ranks``: Brunner-Munzel from frequency tables of ordered answers;
+- ``grouped_survival``: the log-rank test from SQL counts of events and censored cases.
 
 This package never imports streamlit: it is a plain library, tested against published values.
 """
@@ -150,3 +156,15 @@ __all__ = [
     "wald_p_value",
     "weighted_proportion_ci",
 ]
+
+from analytics.stats.effective_n import (  # noqa: F401, E402
+    kish,
+    margin_of_error,
+    mean_interval,
+    nps_from_shares,
+    proportion_interval,
+)
+from analytics.stats.grouped_survival import logrank_counts  # noqa: F401, E402
+from analytics.stats.impact import fisher_exact_p, impact_ratio  # noqa: F401, E402
+from analytics.stats.letters import holm_letters  # noqa: F401, E402
+from analytics.stats.ranks import GroupedBM, brunner_munzel_counts  # noqa: F401, E402

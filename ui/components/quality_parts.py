@@ -9,7 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics.charts import offers as oc
+from analytics import findings
+from analytics.charts import change as cc
+from analytics.charts import quality as qc
 from analytics.domain import PRIVACY_THRESHOLD
 from analytics.i18n import fmt_date, fmt_p, fmt_points, label
 from analytics.metrics.change import ChangeResult
@@ -29,7 +31,7 @@ def quality_weights(ctx: PageContext, *, key: str) -> tuple[dict[str, float], in
         for col, comp in zip(cols, COMPONENTS, strict=False):
             with col:
                 weights[comp] = st.number_input(
-                    oc.component_name(comp, ctx.lang, shown_target),
+                    qc.component_name(comp, ctx.lang, shown_target),
                     min_value=0.0,
                     max_value=1.0,
                     value=DEFAULT_WEIGHTS[comp],
@@ -71,7 +73,7 @@ def did_table(ctx: PageContext, change: ChangeResult) -> pd.DataFrame:
                     f"{fmt_points(r.high, lang, signed=True)}"
                 ),
                 ctx.t("quality.change.col.p"): fmt_p(r.p_value, lang),
-                ctx.t("quality.change.col.verdict"): oc.verdict(r.low, r.high, lang),
+                ctx.t("quality.change.col.verdict"): findings.verdict_text(r.low, r.high, lang),
             }
         )
     return pd.DataFrame(rows)
@@ -96,12 +98,12 @@ def process_change_tab(ctx: PageContext, change: ChangeResult | None) -> None:
         period=[ctx.t(f"quality.change.period.{p}") for p in change.cells.period],
     ).drop(columns="var")
     cells = cells[cells.n >= PRIVACY_THRESHOLD]
-    take = oc.takeaway_change(change, lang)
+    take = cc.takeaway_change(change, lang)
     widgets.chart_block(
         ctx,
         "quality",
         "process_change",
-        oc.change_chart(
+        cc.change_chart(
             change, lang, title=widgets.titled(take), footnote=widgets.chart_footnote(ctx)
         ),
         take,

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 from analytics import demo, ingest, store
 from analytics.cli import main
+from tests.analytics.ingest.helpers import SAMPLES
 
 HOLD_LOCK = (
     "import sys, time, duckdb; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
     "time.sleep(60)"
 )
-
-
-SAMPLES = Path(__file__).resolve().parents[3] / "data" / "samples"
 
 
 def test_real_data_replaces_the_demo_and_clears_its_banner(con):

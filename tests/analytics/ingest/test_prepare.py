@@ -4,13 +4,11 @@ identifiers dropped and candidate ids hashed; nothing stored before load."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from analytics import demo, ingest, store
-
-SAMPLES = Path(__file__).resolve().parents[3] / "data" / "samples"
+from tests.analytics.ingest.helpers import SAMPLES
 
 
 def _raw(text: str, name: str = "apps.csv", encoding: str = "utf-8") -> ingest.RawFile:

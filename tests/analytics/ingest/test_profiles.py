@@ -4,35 +4,12 @@ name and by file."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from analytics import ingest, store
 from analytics.cli import main
-
-SAMPLES = Path(__file__).resolve().parents[3] / "data" / "samples"
-
-
-def _import(con, name: str, kind: str, mode: str = "replace", **kw) -> ingest.Prepared:
-    prepared, version = ingest.import_file(con, SAMPLES / name, kind, mode=mode, **kw)
-    assert version is not None, prepared.report.to_text()
-    return prepared
-
-
-@pytest.fixture
-def con():
-    c = store.connect(":memory:")
-    yield c
-    c.close()
-
-
-@pytest.fixture
-def gh(con):
-    """The Greenhouse applications sample loaded (real data, 50 applications)."""
-    _import(con, "greenhouse_applications.csv", "applications")
-    return con
-
+from tests.analytics.ingest.helpers import import_sample as _import
 
 ODD = (
     "Ref,When,Track,Outcome\n"

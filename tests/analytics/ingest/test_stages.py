@@ -7,16 +7,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-from analytics import ingest, store
+from analytics import ingest
 from analytics.domain import PIPELINES, Filters
 from analytics.metrics import funnel
-
-SAMPLES = Path(__file__).resolve().parents[3] / "data" / "samples"
-
+from tests.analytics.ingest.helpers import SAMPLES
+from tests.analytics.ingest.helpers import import_sample as _import
 
 TODAY = dt.date(2026, 1, 1)
 
@@ -26,29 +24,9 @@ def _rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def _import(con, name: str, kind: str, mode: str = "replace", **kw) -> ingest.Prepared:
-    prepared, version = ingest.import_file(con, SAMPLES / name, kind, mode=mode, **kw)
-    assert version is not None, prepared.report.to_text()
-    return prepared
-
-
 def _reached(con) -> dict[tuple[str, str], int]:
     counts = funnel.stage_counts(con.cursor(), Filters())
     return {(r.pipeline, r.stage): int(r.reached) for r in counts.itertuples()}
-
-
-@pytest.fixture
-def con():
-    c = store.connect(":memory:")
-    yield c
-    c.close()
-
-
-@pytest.fixture
-def gh(con):
-    """The Greenhouse applications sample loaded (real data, 50 applications)."""
-    _import(con, "greenhouse_applications.csv", "applications")
-    return con
 
 
 def test_homemade_sheet_with_a_date_column_per_stage_round_trips(con):

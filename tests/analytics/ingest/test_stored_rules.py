@@ -2,35 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from analytics import ingest, store
 from analytics.domain import Filters
-
-SAMPLES = Path(__file__).resolve().parents[3] / "data" / "samples"
-
-
-def _import(con, name: str, kind: str, mode: str = "replace", **kw) -> ingest.Prepared:
-    prepared, version = ingest.import_file(con, SAMPLES / name, kind, mode=mode, **kw)
-    assert version is not None, prepared.report.to_text()
-    return prepared
-
-
-@pytest.fixture
-def con():
-    c = store.connect(":memory:")
-    yield c
-    c.close()
-
-
-@pytest.fixture
-def gh(con):
-    """The Greenhouse applications sample loaded (real data, 50 applications)."""
-    _import(con, "greenhouse_applications.csv", "applications")
-    return con
+from tests.analytics.ingest.helpers import import_sample as _import
 
 
 def test_stored_rules_are_used_and_named(con):

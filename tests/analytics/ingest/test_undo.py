@@ -4,23 +4,15 @@ undo."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from analytics import demo, ingest, store
 from analytics.cli import main
-
-SAMPLES = Path(__file__).resolve().parents[3] / "data" / "samples"
-
-
-def _snapshot(con) -> dict[str, list]:
-    """Every data table, meta and the settings tables, sorted (version included)."""
-    out = {}
-    for name in (*store.DATA_TABLES, *store.SETTINGS_TABLES, "meta"):
-        out[name] = sorted(map(str, con.execute(f'SELECT * FROM "{name}"').fetchall()))
-    return out
+from tests.analytics.ingest.helpers import SAMPLES
+from tests.analytics.ingest.helpers import import_sample as _import
+from tests.analytics.ingest.helpers import snapshot as _snapshot
 
 
 def _without_version(snap: dict[str, list]) -> dict[str, list]:
@@ -29,26 +21,6 @@ def _without_version(snap: dict[str, list]) -> dict[str, list]:
         r for r in snap["meta"] if "'data_version'" not in r and "'undo_version'" not in r
     ]
     return out
-
-
-def _import(con, name: str, kind: str, mode: str = "replace", **kw) -> ingest.Prepared:
-    prepared, version = ingest.import_file(con, SAMPLES / name, kind, mode=mode, **kw)
-    assert version is not None, prepared.report.to_text()
-    return prepared
-
-
-@pytest.fixture
-def con():
-    c = store.connect(":memory:")
-    yield c
-    c.close()
-
-
-@pytest.fixture
-def gh(con):
-    """The Greenhouse applications sample loaded (real data, 50 applications)."""
-    _import(con, "greenhouse_applications.csv", "applications")
-    return con
 
 
 def test_undo_restores_the_demo_exactly_and_bumps_the_version(con):
