@@ -18,7 +18,11 @@ def fresh_server(tmp_path):
     stop_server(s)
 
 
-@pytest.mark.parametrize("path", ["funnel", "offers"])
+# Every sub-URL, each as the very first request of its own fresh server.
+SUB_PAGES = ["funnel", "offers", "quality", "business_case", "fairness", "survey", "presenter", "data"]
+
+
+@pytest.mark.parametrize("path", SUB_PAGES)
 def test_first_request_to_a_sub_page_gets_the_whole_app_in_dutch(fresh_server, browser, path):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
