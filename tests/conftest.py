@@ -18,10 +18,20 @@ from analytics import demo, store
 
 TESTS = Path(__file__).parent
 E2E_DIR = TESTS / "e2e"
-# Over ~5 s each, marked here by file and by name so the marks survive files being split:
-# whole-app AppTest runs, killed processes, and the 10,000 x 40 survey imports.
-SLOW_FILES = {"hostile/test_crash.py", "pages/test_app.py"}
+# Slow, marked here by folder, file and name so the marks survive files being split: whole-app
+# AppTest runs (every page test, 2-9 s each), killed processes, the injection sweep over every
+# metric function (a content hash of the 20,000-application demo each), the 10,000 x 40 survey
+# imports. What is left (``-m "not slow and not browser"``) is the inner loop.
+SLOW_DIRS = {"pages"}
+SLOW_FILES = {
+    "hostile/test_crash.py",
+    "hostile/test_hostile_app.py",
+    "hostile/test_privacy_app.py",
+    "test_readonly.py",
+}
 SLOW_TESTS = {
+    "test_every_metric_query_binds_filter_values",
+    "test_injection_strings_in_every_url_parameter",
     "test_real_size_qualtrics_export_in_the_page",
     "test_ten_thousand_by_forty_loads",
     "test_real_size_qualtrics_export_loads_and_the_banner_renders",
@@ -34,7 +44,8 @@ def pytest_collection_modifyitems(config, items):  # noqa: ARG001 - pytest's hoo
         if E2E_DIR in path.parents:
             item.add_marker(pytest.mark.browser)
         relative = path.relative_to(TESTS).as_posix() if TESTS in path.parents else ""
-        if relative in SLOW_FILES or item.originalname in SLOW_TESTS:
+        slow_dir = relative.split("/", 1)[0] in SLOW_DIRS
+        if slow_dir or relative in SLOW_FILES or item.originalname in SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
 
 
