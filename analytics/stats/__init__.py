@@ -61,6 +61,16 @@ from analytics.stats.bootstrap import (  # noqa: F401
     normal_share_draws,
     percentile_interval,
 )
+from analytics.stats.effective_n import (  # noqa: F401
+    kish,
+    margin_of_error,
+    mean_interval,
+    nps_from_shares,
+    proportion_interval,
+)
+from analytics.stats.grouped_survival import logrank_counts  # noqa: F401
+from analytics.stats.impact import fisher_exact_p, impact_ratio  # noqa: F401
+from analytics.stats.letters import holm_letters  # noqa: F401
 from analytics.stats.means import (  # noqa: F401
     RankComparison,
     mean_ci,
@@ -78,6 +88,7 @@ from analytics.stats.proportions import (  # noqa: F401
     proportion_ci,
     sample_size_two_proportions,
 )
+from analytics.stats.ranks import GroupedBM, brunner_munzel_counts  # noqa: F401
 from analytics.stats.survey import (  # noqa: F401
     NpsResult,
     design_effect,
@@ -156,15 +167,3 @@ __all__ = [
     "wald_p_value",
     "weighted_proportion_ci",
 ]
-
-from analytics.stats.effective_n import (  # noqa: F401, E402
-    kish,
-    margin_of_error,
-    mean_interval,
-    nps_from_shares,
-    proportion_interval,
-)
-from analytics.stats.grouped_survival import logrank_counts  # noqa: F401, E402
-from analytics.stats.impact import fisher_exact_p, impact_ratio  # noqa: F401, E402
-from analytics.stats.letters import holm_letters  # noqa: F401, E402
-from analytics.stats.ranks import GroupedBM, brunner_munzel_counts  # noqa: F401, E402
