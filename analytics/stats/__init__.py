@@ -89,6 +89,11 @@ from analytics.stats.proportions import (  # noqa: F401
     sample_size_two_proportions,
 )
 from analytics.stats.ranks import GroupedBM, brunner_munzel_counts  # noqa: F401
+from analytics.stats.risk_difference import (  # noqa: F401
+    StratifiedDifference,
+    adjustment_change,
+    mh_risk_difference,
+)
 from analytics.stats.survey import (  # noqa: F401
     NpsResult,
     design_effect,
@@ -166,4 +171,7 @@ __all__ = [
     "wald_interval",
     "wald_p_value",
     "weighted_proportion_ci",
+    "StratifiedDifference",
+    "adjustment_change",
+    "mh_risk_difference",
 ]

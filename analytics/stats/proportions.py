@@ -242,6 +242,69 @@ def _miettinen_nurminen(k1: float, n1: float, k2: float, n2: float, conf: float)
     return Interval(limit(-1.0), limit(1.0))
 
 
+DECISION_TOLERANCE = 1e-9
+"""Largest numerical gap allowed between an interval limit and 0 when the limit is moved to the
+side the score test decides (root-finding runs to 1e-12; see :func:`mn_difference`)."""
+
+
+def mn_score_statistic(k1: float, n1: float, k2: float, n2: float, delta0: float = 0.0) -> float:
+    """Miettinen & Nurminen (1985) score statistic for H0: p1 - p2 = delta0,
+    chi2 = (d - delta0)^2 / V(delta0), V as in :func:`_miettinen_nurminen` (restricted MLE and the
+    N/(N-1) factor), df 1. At delta0 = 0 the restricted MLE is the pooled proportion, so this is
+    Pearson's chi-square times (N-1)/N, the "N-1" chi-square (Campbell 2007, Stat Med 26:3661).
+
+    The MN interval is exactly the set of delta0 with chi2 <= chi2_{1,conf}: the test and the
+    interval are one procedure. A difference equal to delta0 gives 0 (also when V = 0, i.e. 0/n
+    vs 0/m or n/n vs m/m at delta0 = 0: no evidence against the null, as Fisher's test agrees).
+    """
+    p1, p2 = k1 / n1, k2 / n2
+    gap = p1 - p2 - delta0
+    if gap == 0.0:
+        return 0.0
+    n_total = n1 + n2
+    factor = n_total / (n_total - 1.0) if n_total > 1 else 1.0
+    a1, a2 = _mn_restricted_mle(p1, n1, p2, n2, delta0)
+    var = (a1 * (1 - a1) / n1 + a2 * (1 - a2) / n2) * factor
+    if var <= 0.0:
+        return math.inf
+    return gap * gap / var
+
+
+def mn_difference(
+    k1: float, n1: float, k2: float, n2: float, conf: float = 0.95
+) -> tuple[Interval, float, float]:
+    """(interval, score statistic, p-value) for p1 - p2 from ONE procedure: the Miettinen-Nurminen
+    score interval and the score test it inverts (:func:`mn_score_statistic` at 0).
+
+    "Clear" is decided once, by ``p < 1 - conf``; the interval is then made to agree with that
+    decision. Mathematically the interval excludes 0 exactly when the statistic exceeds
+    chi2_{1,conf}; numerically the limits come from root-finding (xtol 1e-12), so a limit within
+    ``DECISION_TOLERANCE`` of 0 on the wrong side is moved to the smallest float on the side the
+    test decides. A larger disagreement would be a bug and raises.
+    Callers validate the counts (n1, n2 > 0).
+    """
+    ci = _miettinen_nurminen(k1, n1, k2, n2, conf)
+    statistic = mn_score_statistic(k1, n1, k2, n2, 0.0)
+    p_value = float(stats.chi2.sf(statistic, 1)) if math.isfinite(statistic) else 0.0
+    clear = p_value < 1.0 - conf
+    low, high = ci
+    if clear and low <= 0.0 <= high:
+        if abs(low) <= DECISION_TOLERANCE:
+            low = math.nextafter(0.0, 1.0)
+        elif abs(high) <= DECISION_TOLERANCE:
+            high = math.nextafter(0.0, -1.0)
+        else:  # pragma: no cover - would mean the interval does not invert the test
+            raise ArithmeticError(f"MN interval {ci} disagrees with p = {p_value}")
+    elif not clear and (low > 0.0 or high < 0.0):
+        if 0.0 < low <= DECISION_TOLERANCE:
+            low = 0.0
+        elif -DECISION_TOLERANCE <= high < 0.0:
+            high = 0.0
+        else:  # pragma: no cover
+            raise ArithmeticError(f"MN interval {ci} disagrees with p = {p_value}")
+    return Interval(low, high), statistic, p_value
+
+
 # ---------------------------------------------------------------------------------------------
 # Power and sample size (two proportions)
 # ---------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from analytics.stats.base import (
     _column_label,
     _z,
 )
-from analytics.stats.proportions import diff_ci
+from analytics.stats.proportions import mn_difference
 
 # ---------------------------------------------------------------------------------------------
 # Two-group comparison (2x2 table)
@@ -36,8 +36,10 @@ from analytics.stats.proportions import diff_ci
 class ProportionComparison:
     """Group 1 vs group 2 on a yes/no outcome (e.g. human-first vs automation-first acceptance).
 
-    ``ci`` is the Newcombe hybrid score interval for ``diff = p1 - p2``; ``test`` says which test
-    produced ``p_value`` ("chi-square", "fisher" or "none").
+    ``ci``, ``p_value`` and the verdict (:attr:`clear`) come from one procedure: the
+    Miettinen-Nurminen score interval for ``diff = p1 - p2`` and the score test it inverts
+    (``test`` = "mn-score"; "none" with NaN p when a group is empty). So "clear" is never
+    printed beside p >= 0.05 or beside an interval that contains 0.
     """
 
     p1: float
@@ -55,11 +57,14 @@ class ProportionComparison:
     n2: int
     k1: int
     k2: int
+    statistic: float = math.nan
+    conf: float = 0.95
 
     @property
     def clear(self) -> bool:
-        """A "clear difference": the interval for p1 - p2 excludes 0."""
-        return self.ci.excludes(0.0)
+        """A "clear difference": the score test's p < 1 - conf, which (by construction, see
+        ``stats.proportions.mn_difference``) is exactly when the interval excludes 0."""
+        return bool(self.p_value < 1.0 - self.conf)
 
 
 def _two_by_two_test(table: np.ndarray) -> tuple[float, str]:
@@ -121,14 +126,15 @@ def _risk_ratio_katz(
 def compare_proportions(
     k1: int, n1: int, k2: int, n2: int, conf: float = 0.95
 ) -> ProportionComparison:
-    """Compare two proportions k1/n1 and k2/n2 the way DESIGN.md prescribes.
+    """Compare two proportions k1/n1 and k2/n2 with one decision rule (DESIGN.md).
 
-    - ``diff`` = p1 - p2 with the Newcombe (1998b, method 10) interval;
-    - ``p_value`` from Pearson's chi-square without continuity correction, or Fisher's exact test
-      when any expected count is below 5 (Cochran 1954); ``test`` = "none" and ``p_value`` = nan
-      when a group is empty or the table has a zero margin (no successes or no failures at all);
+    - ``diff`` = p1 - p2 with the Miettinen & Nurminen (1985, Stat Med 4:213) score interval and
+      its score test ("N-1" chi-square at 0; ``stats.proportions.mn_difference``): the interval,
+      ``p_value`` and :attr:`ProportionComparison.clear` are one procedure. ``test`` = "none" and
+      ``p_value`` = nan only when a group is empty. Newcombe (1998b) Table II and an independent
+      implementation check the interval (tests/analytics/stats/test_proportions.py);
     - ``risk_ratio`` with the Katz log interval, ``odds_ratio`` with Woolf's interval (Haldane's
-      0.5 correction when a cell is zero);
+      0.5 correction when a cell is zero); descriptive, not part of the verdict;
     - ``cohens_h`` = 2 asin(sqrt p1) - 2 asin(sqrt p2) (Cohen 1988, ch. 6).
     """
     k1_int, n1_int = _check_k_n(k1, n1, "k1", "n1")
@@ -139,10 +145,15 @@ def compare_proportions(
     p1 = k1_int / n1_int if n1_int else math.nan
     p2 = k2_int / n2_int if n2_int else math.nan
     diff = p1 - p2
-    ci = diff_ci(k1_int, n1_int, k2_int, n2_int, conf, "newcombe")
+    if n1_int and n2_int:
+        ci, statistic, p_value = mn_difference(
+            float(k1_int), float(n1_int), float(k2_int), float(n2_int), conf
+        )
+        test = "mn-score"
+    else:
+        ci, statistic, p_value, test = Interval(-1.0, 1.0), math.nan, math.nan, "none"
 
     table = np.array([[k1_int, n1_int - k1_int], [k2_int, n2_int - k2_int]], dtype=float)
-    p_value, test = _two_by_two_test(table)
     risk_ratio, rr_ci = _risk_ratio_katz(k1_int, n1_int, k2_int, n2_int, z)
     odds_ratio, or_ci = _odds_ratio_woolf(*table.ravel().tolist(), z)
     if n1_int and n2_int:
@@ -166,6 +177,8 @@ def compare_proportions(
         n2=n2_int,
         k1=k1_int,
         k2=k2_int,
+        statistic=statistic,
+        conf=conf,
     )
 
 
@@ -322,7 +335,7 @@ class MantelHaenszelResult:
 
     Each table is [[a, b], [c, d]]: rows = groups (group 1 first), columns = outcome yes / no.
     ``homogeneity_p`` is the Breslow-Day test with Tarone's (1985) correction
-    (``homogeneity_test`` names it). ``reversal`` flags Simpson's-paradox-like disagreement.
+    (``homogeneity_test`` names it). ``reversal``: crude and adjusted point opposite ways.
     """
 
     odds_ratio: float
@@ -464,8 +477,8 @@ def mantel_haenszel(
     - crude = the pooled table, with Woolf's interval and the :func:`compare_proportions` test.
 
     Strata with fewer than 2 observations carry no information and are skipped. ``reversal`` is
-    True when the crude and adjusted odds ratios point in opposite directions (one > 1, the other
-    < 1), or one interval excludes 1 and the other does not. Undefined quantities (e.g. the MH
+    True only when the crude and adjusted odds ratios point in opposite directions (one > 1, the
+    other < 1); a change of significance alone is not a reversal. Undefined quantities (e.g. the MH
     odds ratio is 0 or infinite, so the RGB interval does not exist) are NaN.
     """
     conf = _check_conf(conf)
@@ -500,11 +513,12 @@ def mantel_haenszel(
 
 
 def _is_reversal(crude_or: float, crude_ci: Interval, adj_or: float, adj_ci: Interval) -> bool:
+    """Simpson's paradox in the strict sense: the crude and adjusted odds ratios point in
+    opposite directions (one above 1, the other below). A change of significance alone is not a
+    reversal (see :func:`adjustment_change`). ``crude_ci``/``adj_ci`` are kept for the signature."""
+    del crude_ci, adj_ci
     if math.isnan(crude_or) or math.isnan(adj_or):
         return False
     crude_dir = (crude_or > 1) - (crude_or < 1)
     adj_dir = (adj_or > 1) - (adj_or < 1)
-    if crude_dir * adj_dir < 0:
-        return True
-    both_defined = not (math.isnan(crude_ci.low) or math.isnan(adj_ci.low))
-    return both_defined and crude_ci.excludes(1.0) != adj_ci.excludes(1.0)
+    return crude_dir * adj_dir < 0

@@ -36,16 +36,20 @@ def approx4(value: float) -> object:
 # ---------------------------------------------------------------------------------------------
 
 
-def test_compare_proportions_chi_square_by_hand() -> None:
-    # 56/70 vs 48/80 (Newcombe 1998b example a). Hand formulas:
-    # X^2 = N (ad - bc)^2 / (r1 r2 c1 c2) = 150 * 1120^2 / (70 * 80 * 104 * 46) = 7.02353.
+def test_compare_proportions_one_procedure_by_hand() -> None:
+    # 56/70 vs 48/80 (Newcombe 1998b example a). The score test at 0 is Pearson's X^2 times
+    # (N-1)/N (Campbell 2007): X^2 = N (ad - bc)^2 / (r1 r2 c1 c2) = 150 * 1120^2 /
+    # (70 * 80 * 104 * 46) = 7.02353 (scipy chi2_contingency without Yates is the peer).
     res = compare_proportions(56, 70, 48, 80)
     chi2 = 150 * 1120**2 / (70 * 80 * 104 * 46)
-    assert res.test == "chi-square"
-    assert res.p_value == pytest.approx(sps.chi2.sf(chi2, 1), rel=1e-10)
-    assert res.p_value == pytest.approx(0.008045, abs=1e-6)
+    peer = sps.chi2_contingency([[56, 14], [48, 32]], correction=False).statistic
+    assert chi2 == pytest.approx(peer)
+    assert res.test == "mn-score"
+    assert res.statistic == pytest.approx(chi2 * 149 / 150, rel=1e-10)
+    assert res.p_value == pytest.approx(sps.chi2.sf(chi2 * 149 / 150, 1), rel=1e-10)
     assert (res.p1, res.p2, res.diff) == pytest.approx((0.8, 0.6, 0.2))
-    assert res.ci.low == approx4(0.0524) and res.ci.high == approx4(0.3339)
+    # Newcombe (1998b) Table II, method 6 (Miettinen-Nurminen): 0.0528 to 0.3382.
+    assert res.ci.low == approx4(0.0528) and res.ci.high == approx4(0.3382)
     assert res.clear
     # Katz log interval for RR, se = sqrt(1/56 - 1/70 + 1/48 - 1/80).
     se_rr = math.sqrt(1 / 56 - 1 / 70 + 1 / 48 - 1 / 80)
@@ -65,12 +69,13 @@ def test_compare_proportions_chi_square_by_hand() -> None:
     assert (res.k1, res.n1, res.k2, res.n2) == (56, 70, 48, 80)
 
 
-def test_compare_proportions_uses_fisher_for_small_expected() -> None:
-    # R ?fisher.test, TeaTasting matrix(c(3, 1, 1, 3)): two-sided p-value = 0.4857.
+def test_compare_proportions_small_table_uses_the_same_procedure() -> None:
+    # R ?fisher.test, TeaTasting 3/4 vs 1/4: no clear difference by any test (Fisher p = 0.4857).
+    # Our p is the MN score test, whose interval is the MN interval: they agree.
     res = compare_proportions(3, 4, 1, 4)
-    assert res.test == "fisher"
-    assert res.p_value == approx4(0.4857)
-    assert not res.clear
+    assert res.test == "mn-score"
+    assert res.p_value == pytest.approx(sps.chi2.sf(2.0 * 7 / 8, 1))  # X^2 = 2, N = 8
+    assert not res.clear and res.ci.contains(0.0)
 
 
 def test_compare_proportions_haldane_correction() -> None:
@@ -88,18 +93,22 @@ def test_compare_proportions_degenerate_tables() -> None:
     empty = compare_proportions(0, 0, 3, 10)
     assert empty.test == "none" and math.isnan(empty.p_value) and math.isnan(empty.diff)
     assert empty.ci == (-1.0, 1.0) and not empty.clear
-    no_events = compare_proportions(0, 30, 0, 40)
-    assert no_events.test == "none" and math.isnan(no_events.p_value)
+    # Nobody (or everybody) had the outcome: the difference is 0, exactly the null, so p = 1
+    # (as Fisher's exact test gives), and the MN interval is a real interval around 0
+    # (Newcombe 1998b Table II example f: 0/10 vs 0/10 -> -0.2879 to 0.2879).
+    no_events = compare_proportions(0, 10, 0, 10)
+    assert no_events.test == "mn-score" and no_events.p_value == 1.0 and not no_events.clear
+    assert no_events.ci.low == approx4(-0.2879) and no_events.ci.high == approx4(0.2879)
     assert no_events.diff == 0.0 and math.isnan(no_events.odds_ratio)
     all_events = compare_proportions(30, 30, 40, 40)
-    assert all_events.test == "none"
+    assert all_events.p_value == 1.0 and all_events.ci.low < 0 < all_events.ci.high
     with pytest.raises(ValueError, match="k1"):
         compare_proportions(-1, 10, 2, 10)
 
 
 def test_compare_proportions_huge_counts() -> None:
     res = compare_proportions(500_000_000, 1_000_000_000, 499_000_000, 1_000_000_000)
-    assert res.test == "chi-square" and res.p_value < 1e-100 and res.clear
+    assert res.test == "mn-score" and res.p_value < 1e-100 and res.clear
 
 
 # ---------------------------------------------------------------------------------------------
@@ -215,13 +224,14 @@ def test_mantel_haenszel_flags_simpsons_paradox() -> None:
 
 
 def test_mantel_haenszel_reversal_rule() -> None:
-    # Rabbits: crude OR 1.85 with an interval containing 1 (not clear), adjusted 7.0 clear ->
-    # the answers disagree, so reversal is flagged even though both point the same way.
+    # Rabbits: crude OR 1.85 (interval contains 1), adjusted 7.0 (clear): both point the same
+    # way, so this is a change of significance, NOT a reversal (Simpson's paradox needs opposite
+    # directions; stats.adjustment_change names the significance change).
     rabbits = mantel_haenszel(RABBITS)
     assert rabbits.crude_odds_ratio == pytest.approx(
         16 * 15 / (10 * 13)
     )  # pooled [[16,10],[13,15]]
-    assert not rabbits.crude_clear and rabbits.clear and rabbits.reversal
+    assert not rabbits.crude_clear and rabbits.clear and not rabbits.reversal
     # Two identical strata: crude and adjusted agree exactly -> no reversal.
     same = mantel_haenszel([[[30, 10], [15, 25]], [[30, 10], [15, 25]]])
     assert same.odds_ratio == pytest.approx(same.crude_odds_ratio) == pytest.approx(5.0)
