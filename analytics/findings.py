@@ -1,6 +1,7 @@
 """Plain-language findings: results turned into one honest sentence each, in English or Dutch.
 
-Rules (DESIGN.md, "Words"): claim a difference only when its 95% interval excludes zero; otherwise
+Rules (DESIGN.md, "Words"): claim a difference only when its 95% interval excludes zero (which,
+for rates, is by construction the same as its own test's p < 0.05); otherwise
 say "no clear difference"; when either group is below ``MIN_N_FOR_FINDING`` say "too few to say".
 Never "proves".
 """
@@ -10,8 +11,8 @@ from __future__ import annotations
 import math
 
 from analytics.domain import PIPELINES, DatasetInfo, Filters
-from analytics.i18n import fmt_date, fmt_days, fmt_num, fmt_pct, fmt_points, label, t
-from analytics.metrics.common import MetricResult
+from analytics.i18n import fmt_date, fmt_days, fmt_num, fmt_p, fmt_pct, fmt_points, label, t
+from analytics.metrics.common import Adjustment, MetricResult
 
 MIN_N_FOR_FINDING = 30
 """Below this many observations in either pipeline a comparison is "too few to say"."""
@@ -32,7 +33,10 @@ def format_diff(metric: MetricResult, value: float | None, lang: str, signed: bo
 
 
 def metric_sentence(metric: MetricResult, lang: str = "en", *, demo: bool = False) -> str:
-    """One sentence about the human-first minus automation-first difference of ``metric``."""
+    """One sentence about the human-first minus automation-first difference of ``metric``.
+
+    When the reader adjusted and the adjusted difference is estimable, the adjusted difference in
+    points is the sentence (its verdict from its own test), with the crude one beside it."""
     first, second = PIPELINES
     a, b = metric.groups.get(first), metric.groups.get(second)
     name = t(f"metric.{metric.key}", lang)
@@ -56,6 +60,24 @@ def metric_sentence(metric: MetricResult, lang: str = "en", *, demo: bool = Fals
         )
     assert metric.diff is not None and metric.diff_ci is not None
     v1, v2 = format_value(metric, a.value, lang), format_value(metric, b.value, lang)
+    adj = metric.adjustment
+    if adj is not None and adj.estimable:
+        return (
+            t(
+                "finding.adjusted.answer",
+                lang,
+                by=t(f"dim.{adj.by}", lang).lower(),
+                metric=name.lower(),
+                diff=fmt_points(adj.diff, lang, signed=True),
+                low=fmt_points(adj.ci.low, lang, signed=True),
+                high=fmt_points(adj.ci.high, lang, signed=True),
+                verdict=t(f"finding.verdict.{'clear' if adj.clear else 'unclear'}", lang),
+                crude=format_diff(metric, metric.diff, lang, signed=True),
+                v1=v1,
+                v2=v2,
+            )
+            + suffix
+        )
     if not metric.clear:
         return (
             t(
@@ -97,38 +119,63 @@ def _bare_days(x: float, lang: str) -> str:
 
 
 def adjustment_sentence(metric: MetricResult, lang: str) -> str | None:
-    """A sentence when adjusting (Mantel-Haenszel) changed the answer, else None.
+    """What adjusting changed, in words that match the numbers, else None.
 
-    The crude answer is "clear" when the Newcombe interval of the difference excludes zero; the
-    adjusted one when the Mantel-Haenszel odds-ratio interval excludes one. A reversal of the
-    direction (Simpson's paradox) is said first, since it matters most.
+    Both answers are differences in points with their own one-procedure verdict (crude:
+    Miettinen-Nurminen; adjusted: Mantel-Haenszel with Sato's variance). "Points the other way"
+    (Simpson's paradox) only when the two point estimates have opposite signs; "no longer
+    clear" / "becomes clear" when only the verdict changed (``stats.adjustment_change``).
     """
     adj = metric.adjustment
     if adj is None or not metric.comparable:
         return None
+    return change_sentence(adj, lang)
+
+
+def change_sentence(adj: Adjustment, lang: str) -> str | None:
+    """:func:`adjustment_sentence` for an adjusted answer on its own (e.g. the Offers page)."""
     by = t(f"dim.{adj.by}", lang).lower()
+    if not adj.estimable:
+        return t("finding.adjusted.not_estimable", lang, by=by)
     values = {
         "by": by,
-        "or": fmt_num(adj.odds_ratio, lang, 2),
-        "low": fmt_num(adj.ci.low, lang, 2),
-        "high": fmt_num(adj.ci.high, lang, 2),
+        "adj": fmt_points(adj.diff, lang, signed=True),
+        "low": fmt_points(adj.ci.low, lang, signed=True),
+        "high": fmt_points(adj.ci.high, lang, signed=True),
+        "crude": fmt_points(adj.crude_diff, lang, signed=True),
     }
-    if adj.reversal:
-        return t("finding.adjusted.reversal", lang, **values)
-    adjusted_clear = adj.ci.low > 1 or adj.ci.high < 1
-    if metric.clear and not adjusted_clear:
-        return t("finding.adjusted.vanishes", lang, **values)
-    if adjusted_clear and not metric.clear:
-        return t("finding.adjusted.appears", lang, **values)
+    if adj.change in ("reversal", "vanishes", "appears"):
+        return t(f"finding.adjusted.{adj.change}", lang, **values)
     return None
 
 
+def heterogeneity_sentence(metric: MetricResult, lang: str) -> str | None:
+    """A plain sentence when the strata's differences disagree (homogeneity p < 0.05)."""
+    adj = metric.adjustment
+    if adj is None or not adj.heterogeneous:
+        return None
+    return homogeneity_sentence(adj, lang)
+
+
+def homogeneity_sentence(adj: Adjustment, lang: str) -> str | None:
+    """:func:`heterogeneity_sentence` for an adjusted answer on its own."""
+    if not adj.heterogeneous:
+        return None
+    return t(
+        "finding.adjusted.heterogeneous",
+        lang,
+        by=t(f"dim.{adj.by}", lang).lower(),
+        hp=fmt_p(adj.homogeneity_p, lang),
+    )
+
+
 def metric_finding(metric: MetricResult, lang: str = "en", *, demo: bool = False) -> str:
-    """The metric's sentence, followed by the adjustment sentence when adjusting changed it."""
+    """The metric's sentence (adjusted when asked), then what adjusting changed and whether the
+    groups disagree."""
     text = metric_sentence(metric, lang, demo=False)
-    extra = adjustment_sentence(metric, lang)
-    if extra:
-        text += " " + extra
+    for extra in (adjustment_sentence(metric, lang), heterogeneity_sentence(metric, lang)):
+        if extra:
+            text += " " + extra
     if demo:
         text += " " + t("finding.demo_suffix", lang)
     return text

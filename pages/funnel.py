@@ -81,22 +81,25 @@ with tabs[0]:
     take = fc.takeaway_pass(result, lang)
     st.subheader(ctx.t("funnel.compare.header"))
     if adjust_by is not None:
-        st.caption(ctx.t("funnel.adjusted.caption", by=ctx.t(f"dim.{adjust_by}").lower()))
+        by = ctx.t(f"dim.{adjust_by}").lower()
+        st.caption(ctx.t("funnel.adjusted.rd", by=by))
         comp = result.comparison
-        reversed_stages = (
-            [labels[str(s)] for s in comp.loc[comp.reversal.astype(bool), "stage"]]
-            if "reversal" in comp
-            else []
-        )
-        if reversed_stages:
-            st.warning(
-                ctx.t(
-                    "funnel.reversal",
-                    by=ctx.t(f"dim.{adjust_by}").lower(),
-                    stages=", ".join(reversed_stages),
-                ),
-                icon=":material/warning:",
-            )
+        if "change" in comp:
+            reversed_stages = [
+                labels[str(s)] for s in comp.loc[comp.reversal.astype(bool), "stage"]
+            ]
+            hetero = comp.homogeneity_p.astype(float) < 0.05
+            hetero_stages = [labels[str(s)] for s in comp.loc[hetero, "stage"]]
+            if reversed_stages:
+                st.warning(
+                    ctx.t("funnel.reversal.rd", by=by, stages=", ".join(reversed_stages)),
+                    icon=":material/call_split:",
+                )
+            if hetero_stages:
+                st.info(
+                    ctx.t("funnel.heterogeneous", by=by, stages=", ".join(hetero_stages)),
+                    icon=":material/stacked_bar_chart:",
+                )
     block(
         "pass_through",
         fc.pass_through_chart(result, lang, title=widgets.titled(take), footnote=note),

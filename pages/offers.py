@@ -8,7 +8,7 @@ import streamlit as st
 
 from analytics.charts import offers as oc
 from analytics.domain import PRIVACY_THRESHOLD
-from analytics.i18n import fmt_num, fmt_p, fmt_pct, label
+from analytics.i18n import fmt_num, fmt_p, fmt_pct, fmt_points, label
 from analytics.metrics.offers import acceptance_table
 from ui import cache, entry
 from ui.components import widgets
@@ -63,13 +63,28 @@ with tabs[0]:
         help_key="offers.adjust.help",
     )
     take = oc.takeaway_acceptance(acc, lang)
+    adj = cache.acceptance_adjusted(ctx.version, ctx.filters, adjust_by) if adjust_by else None
+    c = acc.comparison
+    if adj is not None and adj.estimable:
+        # The adjusted answer is the answer: it is the chart's title and the takeaway.
+        take = ctx.t(
+            "finding.adjusted.answer",
+            by=ctx.t(f"dim.{adj.by}").lower(),
+            metric=ctx.t("metric.offer_acceptance").lower(),
+            diff=fmt_points(adj.diff, lang, signed=True),
+            low=fmt_points(adj.ci.low, lang, signed=True),
+            high=fmt_points(adj.ci.high, lang, signed=True),
+            verdict=ctx.t(f"finding.verdict.{'clear' if adj.clear else 'unclear'}"),
+            crude=fmt_points(adj.crude_diff, lang, signed=True),
+            v1=fmt_pct(c.p1, lang) if c is not None else "–",
+            v2=fmt_pct(c.p2, lang) if c is not None else "–",
+        )
     block(
         "acceptance",
         oc.acceptance_chart(acc, lang, title=titled(take), footnote=footnote),
         take,
         acceptance_table(acc, lang),
     )
-    c = acc.comparison
     if c is not None:
         st.caption(
             ctx.t(
@@ -82,27 +97,12 @@ with tabs[0]:
             )
         )
     if adjust_by is not None:
-        adj = cache.acceptance_adjusted(ctx.version, ctx.filters, adjust_by)
         by = ctx.t(f"dim.{adjust_by}").lower()
         if adj is None:
             st.caption(ctx.t("offers.adjusted.none", by=by))
         else:
-            st.caption(
-                ctx.t(
-                    "offers.adjusted",
-                    by=by,
-                    strata=adj.strata,
-                    **{
-                        "or": fmt_num(adj.odds_ratio, lang, 2),
-                        "low": fmt_num(adj.ci.low, lang, 2),
-                        "high": fmt_num(adj.ci.high, lang, 2),
-                        "crude": fmt_num(adj.crude_odds_ratio, lang, 2),
-                        "p": fmt_p(adj.p_value, lang),
-                    },
-                )
-            )
-            if adj.reversal:
-                st.warning(ctx.t("offers.reversal", by=by), icon=":material/warning:")
+            widgets.adjusted_block(ctx, adj)
+    st.caption(ctx.t("footnote.family.offers"))
     times = cache.decision_times(ctx.version, ctx.filters)
     take = oc.takeaway_times(times, lang)
     block(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics import charts, findings
-from analytics.i18n import fmt_num
-from analytics.metrics.overview import METRICS, to_table
+from analytics.charts.overview import adjusted_differences
+from analytics.metrics.overview import METRICS, family_holm, to_table
 from analytics.report.export import to_csv_bytes
 from ui import cache, entry
 from ui.components import widgets
@@ -36,31 +36,28 @@ for i, key in enumerate(METRICS):
     with cols[i % 3].container(border=True):
         widgets.metric_card(metric, result.pipelines, lang)
         if metric.adjustment is not None:
-            adj = metric.adjustment
-            st.caption(
-                ctx.t(
-                    "overview.adjusted",
-                    by=ctx.t(f"dim.{adj.by}").lower(),
-                    strata=adj.strata,
-                    **{
-                        "or": fmt_num(adj.odds_ratio, lang, 2),
-                        "low": fmt_num(adj.ci.low, lang, 2),
-                        "high": fmt_num(adj.ci.high, lang, 2),
-                        "crude": fmt_num(adj.crude_odds_ratio, lang, 2),
-                    },
-                )
-            )
-            if adj.reversal:
-                st.warning(
-                    ctx.t("overview.reversal", by=ctx.t(f"dim.{adj.by}").lower()),
-                    icon=":material/warning:",
-                )
+            widgets.adjusted_caption(ctx, metric)
 
 footnote = widgets.footnote(ctx)
-headline = findings.metric_sentence(result.metrics["withdrawal"], lang)
-fig = charts.headline_rates(
-    result, lang, title=widgets.wrap(headline, 95), footnote=widgets.wrap(footnote, 150)
-)
+headline = findings.metric_finding(result.metrics["withdrawal"], lang)
+if adjust_by is not None:
+    # The adjusted answer is the answer: its chart (adjusted next to crude) comes first.
+    widgets.plotly_chart(
+        adjusted_differences(
+            result, lang, title=widgets.wrap(headline, 95), footnote=widgets.wrap(footnote, 150)
+        ),
+        key="overview_adjusted_chart",
+    )
+    fig = charts.headline_rates(
+        result,
+        lang,
+        title=widgets.wrap(ctx.t("overview.chart.crude"), 95),
+        footnote=widgets.wrap(footnote, 150),
+    )
+else:
+    fig = charts.headline_rates(
+        result, lang, title=widgets.wrap(headline, 95), footnote=widgets.wrap(footnote, 150)
+    )
 widgets.plotly_chart(fig, key="overview_chart")
 
 with st.expander(ctx.t("overview.table"), icon=":material/table:"):
@@ -75,3 +72,6 @@ with st.expander(ctx.t("overview.table"), icon=":material/table:"):
     )
 st.caption(footnote)
 st.caption(ctx.t("footnote.tests"))
+m, k = family_holm(result)
+if m:
+    st.caption(ctx.t("footnote.family.overview", m=m, k=k))

@@ -1,6 +1,6 @@
 """What the metric modules share, so that siblings never import each other: the result types of a
 two-pipeline comparison and the Overview result (the Business case reads it), the
-Mantel-Haenszel adjustment, rate columns with Wilson intervals, the
+adjusted answer (Mantel-Haenszel risk difference), rate columns with Wilson intervals, the
 retention counts (Overview and Quality) and the load-time summary check."""
 
 from __future__ import annotations
@@ -37,15 +37,42 @@ class GroupEstimate:
 
 @dataclass(frozen=True)
 class Adjustment:
-    """Mantel-Haenszel answer for a rate, stratified by one dimension, next to the crude one."""
+    """The adjusted answer for a rate, stratified by one dimension, next to the crude one.
+
+    ``diff``/``ci``/``p_value``: the Mantel-Haenszel risk difference in points (first minus
+    second pipeline) with Sato's variance (``stats.mh_risk_difference``); ``crude_*``: the pooled
+    Miettinen-Nurminen comparison; ``homogeneity_p``: Cochran's Q over the strata's differences;
+    ``change``: "reversal" (point estimates opposite), "vanishes", "appears" or "same".
+    """
 
     by: str
-    odds_ratio: float
+    diff: float
     ci: Interval
     p_value: float
-    crude_odds_ratio: float
-    reversal: bool
+    crude_diff: float
+    crude_ci: Interval
+    crude_p_value: float
+    homogeneity_p: float
+    change: str
     strata: int
+
+    @property
+    def estimable(self) -> bool:
+        return math.isfinite(self.p_value)
+
+    @property
+    def clear(self) -> bool:
+        """Same statistic for p and interval: p < 0.05 exactly when the interval excludes 0."""
+        return self.estimable and self.p_value < 0.05
+
+    @property
+    def heterogeneous(self) -> bool:
+        return math.isfinite(self.homogeneity_p) and self.homogeneity_p < 0.05
+
+    @property
+    def reversal(self) -> bool:
+        """Simpson's paradox: crude and adjusted point estimates have opposite signs."""
+        return self.change == "reversal"
 
 
 @dataclass(frozen=True)
@@ -67,11 +94,24 @@ class MetricResult:
 
     @property
     def clear(self) -> bool:
-        """The interval of the difference excludes zero."""
+        """The interval of the difference excludes zero (for rates, by construction exactly when
+        the Miettinen-Nurminen score test gives p < 0.05)."""
         if not self.comparable:
             return False
         assert self.diff_ci is not None
         return self.diff_ci.low > 0 or self.diff_ci.high < 0
+
+    @property
+    def answer(self) -> tuple[float, Interval, bool] | None:
+        """(difference, interval, clear) the page leads with: the adjusted one when the reader
+        adjusted and it is estimable, else the crude one; None when not comparable."""
+        adj = self.adjustment
+        if adj is not None and adj.estimable:
+            return adj.diff, adj.ci, adj.clear
+        if not self.comparable:
+            return None
+        assert self.diff is not None and self.diff_ci is not None
+        return self.diff, self.diff_ci, self.clear
 
 
 @dataclass(frozen=True)
@@ -138,8 +178,10 @@ def retention_counts(
 
 
 def mh_adjustment(strata: pd.DataFrame, num: str, den: str, by: str) -> Adjustment | None:
-    """Mantel-Haenszel odds ratio (first vs second pipeline) of ``num`` out of ``den`` over the
-    groups in ``strata`` (columns stratum, pipeline, num, den); None below two usable groups."""
+    """Mantel-Haenszel risk difference (first minus second pipeline) of ``num`` out of ``den``
+    over the groups in ``strata`` (columns stratum, pipeline, num, den), with the homogeneity
+    test; None below two usable groups. Only pooled numbers leave this function, so small strata
+    are never shown."""
     first, second = PIPELINES
     tables = []
     for _, part in strata.groupby("stratum", sort=True):
@@ -153,15 +195,18 @@ def mh_adjustment(strata: pd.DataFrame, num: str, den: str, by: str) -> Adjustme
         tables.append([[k1, n1 - k1], [k2, n2 - k2]])
     if len(tables) < 2:
         return None
-    mh = stats.mantel_haenszel(tables)
+    rd = stats.mh_risk_difference(tables)
     return Adjustment(
         by=by,
-        odds_ratio=mh.odds_ratio,
-        ci=mh.ci,
-        p_value=mh.p_value,
-        crude_odds_ratio=mh.crude_odds_ratio,
-        reversal=bool(mh.reversal),
-        strata=len(tables),
+        diff=rd.diff,
+        ci=rd.ci,
+        p_value=rd.p_value,
+        crude_diff=rd.crude.diff,
+        crude_ci=rd.crude.ci,
+        crude_p_value=rd.crude.p_value,
+        homogeneity_p=rd.homogeneity_p,
+        change=rd.change,
+        strata=rd.n_strata,
     )
 
 

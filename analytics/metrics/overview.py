@@ -3,7 +3,9 @@
 Metric definitions (DESIGN.md):
 - applications: every application in the filtered cohort (by application date), open ones included;
 - hire rate: hired / decided applications (open applications excluded);
-- candidate withdrawal: applications the candidate withdrew before an offer / decided applications;
+- candidate withdrawal: applications the candidate withdrew at any stage, declined offers included
+  (status ``withdrawn`` or ``offer_declined``) / decided applications; the Funnel's headline
+  withdrawal counts the same applications (tests/analytics/metrics/test_overview.py checks it);
 - offer acceptance: accepted / decided offers (pending offers excluded; latest offer only);
 - time to hire: offer accepted on - applied on, in days, for hired applications (median, IQR);
 - 12-month retention: Kaplan-Meier survival of hires at 365 days after their start, censored at
@@ -55,7 +57,7 @@ def _rate_counts(
                     count(*) AS applications,
                     count(*) FILTER (WHERE a.status <> 'open') AS decided,
                     count(*) FILTER (WHERE a.status = 'hired') AS hired,
-                    count(*) FILTER (WHERE a.status = 'withdrawn') AS withdrawn
+                    count(*) FILTER (WHERE a.status IN ('withdrawn', 'offer_declined')) AS withdrawn
                 FROM applications AS a
                 WHERE {where}
                 GROUP BY ALL
@@ -88,7 +90,7 @@ def _rate_counts(
             count(*) AS applications,
             count(*) FILTER (WHERE a.status <> 'open') AS decided,
             count(*) FILTER (WHERE a.status = 'hired') AS hired,
-            count(*) FILTER (WHERE a.status = 'withdrawn') AS withdrawn,
+            count(*) FILTER (WHERE a.status IN ('withdrawn', 'offer_declined')) AS withdrawn,
             count(o.accepted) AS offers_decided,
             count(*) FILTER (WHERE o.accepted) AS offers_accepted
         FROM applications AS a
@@ -327,5 +329,35 @@ def to_table(result: Overview, lang: str = "en") -> pd.DataFrame:
         )
         row[t("overview.col.p", lang)] = metric.p_value
         row[t("overview.col.test", lang)] = t(f"test.{metric.test}", lang) if metric.test else None
+        if result.adjust_by is not None:
+            adj = metric.adjustment
+            ok = adj is not None and adj.estimable
+            row[t("overview.col.adj_diff", lang)] = round(adj.diff * 100, 2) if adj and ok else None
+            row[t("overview.col.adj_ci", lang)] = (
+                f"{adj.ci.low * 100:.1f} – {adj.ci.high * 100:.1f}" if adj and ok else None
+            )
+            row[t("overview.col.adj_p", lang)] = adj.p_value if adj and ok else None
+            row[t("overview.col.homogeneity_p", lang)] = adj.homogeneity_p if adj else None
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+FAMILY = ("hire_rate", "withdrawal", "offer_acceptance", "time_to_hire", "retention_12m")
+"""The Overview's multiple-testing family: one pre-specified comparison per headline metric."""
+
+
+def family_holm(result: Overview) -> tuple[int, int]:
+    """(comparisons in the family, how many stay clear after Holm's correction at 5%).
+
+    Each card's verdict is its own pre-specified comparison (it must match its own interval);
+    the footnote adds how many survive Holm over the family (Holm 1979, Scand J Stat 6:65)."""
+    ps = [
+        result.metrics[k].p_value
+        for k in FAMILY
+        if k in result.metrics and result.metrics[k].comparable
+    ]
+    ps = [p for p in ps if p is not None and np.isfinite(p)]
+    if not ps:
+        return 0, 0
+    adjusted = stats.adjust_pvalues(np.asarray(ps, dtype=float), "holm")
+    return len(ps), int((adjusted < 0.05).sum())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from analytics import findings
+from analytics.i18n import fmt_points
 from analytics.metrics.common import Adjustment, GroupEstimate, MetricResult
 from analytics.stats import Interval
 
@@ -42,16 +43,46 @@ def _rate(
     )
 
 
-def _adj(or_: float, low: float, high: float, *, reversal: bool = False) -> Adjustment:
-    return Adjustment(
+def _adjusted(tables: list) -> MetricResult:
+    """A withdrawal result whose crude and adjusted answers come from real strata (group 1 =
+    human-first), computed by stats.mh_risk_difference, so every number is consistent."""
+    from analytics import stats
+
+    rd = stats.mh_risk_difference(tables)
+    c = rd.crude
+    adj = Adjustment(
         by="role_family",
-        odds_ratio=or_,
-        ci=Interval(low, high),
-        p_value=0.2,
-        crude_odds_ratio=0.5,
-        reversal=reversal,
-        strata=4,
+        diff=rd.diff,
+        ci=rd.ci,
+        p_value=rd.p_value,
+        crude_diff=c.diff,
+        crude_ci=c.ci,
+        crude_p_value=c.p_value,
+        homogeneity_p=rd.homogeneity_p,
+        change=rd.change,
+        strata=rd.n_strata,
     )
+    groups = {
+        "human_first": GroupEstimate("human_first", c.n1, c.p1, Interval(0, 1), k=c.k1),
+        "automation_first": GroupEstimate("automation_first", c.n2, c.p2, Interval(0, 1), k=c.k2),
+    }
+    return MetricResult(
+        "withdrawal",
+        "rate",
+        groups,
+        diff=c.diff,
+        diff_ci=c.ci,
+        p_value=c.p_value,
+        test=c.test,
+        adjustment=adj,
+    )
+
+
+VANISHES = [[[90, 10], [18, 2]], [[2, 18], [10, 90]]]
+APPEARS = [[[80, 120], [48, 112]], [[45, 5], [72, 18]]]
+KIDNEY = [[[81, 6], [234, 36]], [[192, 71], [55, 25]]]  # Charig et al. 1986
+SAME = [[[30, 10], [15, 25]], [[30, 10], [15, 25]]]
+HETERO = [[[40, 10], [10, 40]], [[10, 40], [40, 10]]]
 
 
 FORBIDDEN = ("prove", "bewijs", "bewezen")
@@ -109,7 +140,8 @@ def test_interval_just_excluding_zero_is_a_clear_difference():
 def test_too_few_to_say_below_the_minimum_n():
     m = _rate(0.5, 0.1, 0.1, 0.7, n=findings.MIN_N_FOR_FINDING - 1)
     assert findings.metric_sentence(m, "en") == (
-        "Too few to say for candidate withdrawal: 29 human-first and 29 automation-first."
+        "Too few to say for candidate withdrawal (any stage): "
+        "29 human-first and 29 automation-first."
     )
     assert findings.metric_sentence(m, "nl").startswith("Te weinig gegevens voor terugtrekking")
 
@@ -142,36 +174,57 @@ def test_demo_data_are_said():
     assert "demogegevens" in findings.demo_note("nl")
 
 
+def test_adjusted_answer_is_the_sentence():
+    m = _adjusted(VANISHES)
+    en = findings.metric_sentence(m, "en")
+    adj = m.adjustment
+    assert en.startswith("Adjusted for role family, the difference in candidate withdrawal")
+    assert fmt_points(adj.diff, "en", signed=True) in en  # the adjusted number leads
+    assert fmt_points(m.diff, "en", signed=True) in en  # the crude one beside it
+    assert "no clear difference" in en and not adj.clear
+    nl = findings.metric_sentence(m, "nl")
+    assert nl.startswith("Gecorrigeerd voor functiegroep") and "geen duidelijk verschil" in nl
+
+
 def test_adjustment_that_removes_a_clear_difference_is_mentioned():
-    m = _rate(0.072, 0.160, -0.107, -0.068, adjustment=_adj(0.9, 0.7, 1.15))
+    m = _adjusted(VANISHES)
+    assert m.clear and not m.adjustment.clear and m.adjustment.change == "vanishes"
     en = findings.metric_finding(m, "en")
-    nl = findings.metric_finding(m, "nl")
-    assert en.endswith(
-        "Adjusted for role family, the difference is no longer clear (odds ratio 0.90, "
-        "95% CI 0.70–1.15): it is largely explained by differences in role family."
-    )
-    assert "Gecorrigeerd voor functiegroep is het verschil niet meer duidelijk" in nl
-    assert "oddsratio 0,90" in nl
+    assert "the difference is no longer clear" in en and "other way" not in en
+    assert "niet meer duidelijk" in findings.metric_finding(m, "nl")
 
 
 def test_adjustment_that_reveals_a_difference_is_mentioned():
-    m = _rate(0.21, 0.20, -0.02, 0.04, adjustment=_adj(1.4, 1.1, 1.8))
-    assert "a clear difference appears" in findings.metric_finding(m, "en")
-    assert "ontstaat een duidelijk verschil" in findings.metric_finding(m, "nl")
+    m = _adjusted(APPEARS)
+    assert not m.clear and m.adjustment.clear and m.adjustment.change == "appears"
+    assert "the difference becomes clear" in findings.metric_finding(m, "en")
+    assert "wordt het verschil duidelijk" in findings.metric_finding(m, "nl")
 
 
-def test_reversal_is_mentioned_first():
-    m = _rate(0.25, 0.20, 0.01, 0.09, adjustment=_adj(0.7, 0.55, 0.9, reversal=True))
+def test_reversal_only_when_point_estimates_have_opposite_signs():
+    m = _adjusted(KIDNEY)
+    assert m.diff < 0 < m.adjustment.diff
     assert "points the other way" in findings.adjustment_sentence(m, "en")
+    assert "Simpson" in findings.adjustment_sentence(m, "en")
     assert "de andere kant op" in findings.adjustment_sentence(m, "nl")
+    for tables in (VANISHES, APPEARS, SAME):
+        text = findings.metric_finding(_adjusted(tables), "en")
+        assert "other way" not in text and "Simpson" not in text
 
 
 def test_adjustment_that_agrees_is_not_mentioned():
-    clear_both = _rate(0.072, 0.160, -0.107, -0.068, adjustment=_adj(0.45, 0.35, 0.6))
-    unclear_both = _rate(0.21, 0.20, -0.02, 0.04, adjustment=_adj(1.05, 0.9, 1.2))
-    for m in (clear_both, unclear_both):
-        assert findings.adjustment_sentence(m, "en") is None
-        assert findings.metric_finding(m, "en") == findings.metric_sentence(m, "en")
+    m = _adjusted(SAME)
+    assert findings.adjustment_sentence(m, "en") is None
+    assert findings.metric_finding(m, "en") == findings.metric_sentence(m, "en")
+
+
+def test_strata_that_disagree_get_their_own_sentence():
+    m = _adjusted(HETERO)
+    text = findings.metric_finding(m, "en")
+    assert "The role family groups disagree" in text and "breakdown by role family" in text
+    assert "uitsplitsing naar functiegroep" in findings.metric_finding(m, "nl")
+    for lang in ("en", "nl"):
+        _clean(findings.metric_finding(m, lang))
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ import streamlit as st
 
 from analytics import charts, findings
 from analytics.domain import DIMENSIONS, PRIVACY_THRESHOLD
-from analytics.i18n import fmt_num, fmt_p, label, t
-from analytics.metrics.common import MetricResult
+from analytics.i18n import fmt_num, fmt_p, fmt_points, label, t
+from analytics.metrics.common import Adjustment, MetricResult
 from analytics.report.export import to_csv_bytes
 from ui import urlstate
 from ui.context import PageContext
@@ -69,10 +69,52 @@ def metric_card(metric: MetricResult, pipelines: tuple[str, ...], lang: str) -> 
             f"{t('overview.p_label', lang, p=fmt_p(metric.p_value, lang))} ({test})"
         )
     sentence = findings.metric_sentence(metric, lang, demo=False)
-    if metric.clear:
+    answer = metric.answer
+    if answer is not None and answer[2]:
         st.markdown(f":material/insights: {sentence}")
     else:
         st.markdown(f":material/info: {sentence}")
+
+
+def adjusted_caption(ctx: PageContext, metric: MetricResult) -> None:
+    """Under a card: the adjusted answer's numbers and what adjusting changed
+    (:func:`adjusted_block`)."""
+    if metric.adjustment is not None:
+        adjusted_block(ctx, metric.adjustment)
+
+
+def adjusted_block(ctx: PageContext, adj: Adjustment) -> None:
+    """The adjusted difference in points with its interval and p, the crude one beside it, the
+    homogeneity test, then the sentences for a reversal / significance change and for strata
+    that disagree (findings.change_sentence, findings.homogeneity_sentence)."""
+    lang = ctx.lang
+    by = ctx.t(f"dim.{adj.by}").lower()
+    if adj.estimable:
+        st.caption(
+            ctx.t(
+                "overview.adjusted.rd",
+                by=by,
+                strata=adj.strata,
+                adj=fmt_points(adj.diff, lang, signed=True),
+                low=fmt_points(adj.ci.low, lang, signed=True),
+                high=fmt_points(adj.ci.high, lang, signed=True),
+                p=fmt_p(adj.p_value, lang),
+                crude=fmt_points(adj.crude_diff, lang, signed=True),
+                clow=fmt_points(adj.crude_ci.low, lang, signed=True),
+                chigh=fmt_points(adj.crude_ci.high, lang, signed=True),
+                cp=fmt_p(adj.crude_p_value, lang),
+                hp=fmt_p(adj.homogeneity_p, lang),
+            )
+        )
+    extra = findings.change_sentence(adj, lang)
+    if extra:
+        if adj.reversal:
+            st.warning(extra, icon=":material/call_split:")
+        else:
+            st.info(extra, icon=":material/info:")
+    hetero = findings.homogeneity_sentence(adj, lang)
+    if hetero:
+        st.info(hetero, icon=":material/stacked_bar_chart:")
 
 
 ADJUST_OPTIONS = ("none", *DIMENSIONS)

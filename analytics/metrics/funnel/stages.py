@@ -61,7 +61,8 @@ class FunnelResult:
 
     ``comparison``: one row per stage with a next stage: diff (first minus second pipeline in
     pass-through), low/high (Newcombe), p_value, test, p_adjusted (Holm or BH over stages), clear;
-    with ``adjust_by`` also mh_or, mh_low, mh_high, mh_p, crude_or, reversal, strata.
+    with ``adjust_by`` also adj_diff, adj_low, adj_high, adj_p (Mantel-Haenszel risk difference
+    in pass-through, Sato variance), homogeneity_p (Cochran's Q), change, reversal, strata.
 
     ``withdrawal``: withdrawal anywhere per pipeline and its comparison (the headline drop-off).
     """
@@ -144,7 +145,9 @@ def _compare_stages(
 
 
 def _mh_stage(strata: pd.DataFrame, stage: str) -> dict[str, Any]:
-    """Mantel-Haenszel odds ratio of passing ``stage`` (first vs second pipeline) over strata."""
+    """Adjusted pass-through difference at ``stage`` (first minus second pipeline): the
+    Mantel-Haenszel risk difference over strata with its homogeneity test
+    (``stats.mh_risk_difference``); only pooled numbers leave, so small strata are never shown."""
     first, second = PIPELINES
     part = strata[strata.stage == stage]
     tables = []
@@ -158,25 +161,27 @@ def _mh_stage(strata: pd.DataFrame, stage: str) -> dict[str, Any]:
             continue
         tables.append([[k1, n1 - k1], [k2, n2 - k2]])
     empty = {
-        "mh_or": math.nan,
-        "mh_low": math.nan,
-        "mh_high": math.nan,
-        "mh_p": math.nan,
-        "crude_or": math.nan,
+        "adj_diff": math.nan,
+        "adj_low": math.nan,
+        "adj_high": math.nan,
+        "adj_p": math.nan,
+        "homogeneity_p": math.nan,
+        "change": "same",
         "reversal": False,
         "strata": len(tables),
     }
     if len(tables) < 2:
         return empty
-    mh = stats.mantel_haenszel(tables)
+    rd = stats.mh_risk_difference(tables)
     return {
-        "mh_or": mh.odds_ratio,
-        "mh_low": mh.ci.low,
-        "mh_high": mh.ci.high,
-        "mh_p": mh.p_value,
-        "crude_or": mh.crude_odds_ratio,
-        "reversal": bool(mh.reversal),
-        "strata": mh.n_strata,
+        "adj_diff": rd.diff,
+        "adj_low": rd.ci.low,
+        "adj_high": rd.ci.high,
+        "adj_p": rd.p_value,
+        "homogeneity_p": rd.homogeneity_p,
+        "change": rd.change,
+        "reversal": rd.change == "reversal",
+        "strata": rd.n_strata,
     }
 
 

@@ -73,17 +73,16 @@ def comparison_table(result: FunnelResult, lang: str = "en") -> pd.DataFrame:
             t("funnel.col.p_adj", lang): r["p_adjusted"],
             t("funnel.col.clear", lang): bool(r["clear"]),
         }
-        if result.adjust_by is not None and "mh_or" in r:
-            mh_ok = math.isfinite(r["mh_low"]) and math.isfinite(r["mh_high"])
-            row[t("funnel.col.mh_or", lang)] = (
-                round(r["mh_or"], 3) if math.isfinite(r["mh_or"]) else None
+        if result.adjust_by is not None and "adj_diff" in r:
+            ok = math.isfinite(r["adj_low"]) and math.isfinite(r["adj_high"])
+            row[t("funnel.col.adj_diff", lang)] = (
+                round(100 * r["adj_diff"], 2) if math.isfinite(r["adj_diff"]) else None
             )
-            row[f"{t('funnel.col.mh_or', lang)} {t('funnel.col.ci', lang)}"] = (
-                f"{r['mh_low']:.2f} – {r['mh_high']:.2f}" if mh_ok else None
+            row[f"{t('funnel.col.adj_diff', lang)} {t('funnel.col.ci', lang)}"] = (
+                f"{100 * r['adj_low']:.1f} – {100 * r['adj_high']:.1f}" if ok else None
             )
-            row[t("funnel.col.crude_or", lang)] = (
-                round(r["crude_or"], 3) if math.isfinite(r["crude_or"]) else None
-            )
+            row[t("funnel.col.adj_p", lang)] = r["adj_p"] if ok else None
+            row[t("overview.col.homogeneity_p", lang)] = r["homogeneity_p"]
             row[t("funnel.col.reversal", lang)] = bool(r["reversal"])
         rows.append(row)
     return pd.DataFrame(rows)

@@ -212,7 +212,15 @@ def test_breakdown_suppresses_small_groups(cur):
 
 def test_adjustment_columns(cur):
     result = funnel.funnel(cur, Filters(), adjust_by="role_family")
-    assert {"mh_or", "reversal", "strata"} <= set(result.comparison.columns)
+    assert {
+        "adj_diff",
+        "adj_low",
+        "adj_high",
+        "adj_p",
+        "homogeneity_p",
+        "change",
+        "reversal",
+    } <= set(result.comparison.columns)
     with pytest.raises(ValueError):
         funnel.funnel(cur, Filters(), adjust_by="pipeline; DROP TABLE applications")
 
@@ -225,7 +233,7 @@ def test_tables_for_export(cur):
     assert table["Bereikt"].isna().sum() == 5
     assert table["Bereikt"].dropna().tolist() == [8, 5, 8]
     comp = funnel.comparison_table(result, "en")
-    assert "Adjusted odds ratio" in comp.columns
+    assert "Adjusted difference in pass-through (points)" in comp.columns
 
 
 def test_overall_withdrawal_comes_with_the_result(cur):

@@ -313,21 +313,19 @@ def _simpson(con) -> None:
     store.load_tables(con, {"applications": pd.DataFrame(apps), "offers": frame})
 
 
-def test_acceptance_adjusted_mantel_haenszel_against_statsmodels(con):
-    from statsmodels.stats.contingency_tables import StratifiedTable
-
+def test_acceptance_adjusted_is_a_risk_difference(con):
     _simpson(con)
     adj = offers.acceptance_adjusted(con, Filters(), "role_family")
     assert adj is not None and adj.by == "role_family" and adj.strata == 2
-    tables = [np.array([[8, 2], [70, 30]]), np.array([[30, 70], [2, 8]])]
-    st_table = StratifiedTable(tables)
-    assert adj.odds_ratio == pytest.approx(st_table.oddsratio_pooled)
-    low, high = st_table.oddsratio_pooled_confint()
-    assert adj.ci.low == pytest.approx(low) and adj.ci.high == pytest.approx(high)
-    crude = (38 * 38) / (72 * 72)  # (38/72) / (72/38): pooled 2x2 [[38, 72], [72, 38]]
-    assert adj.crude_odds_ratio == pytest.approx(crude)
-    assert adj.odds_ratio > 1 > adj.crude_odds_ratio
-    assert adj.reversal
+    # Strata [[8, 2], [70, 30]] and [[30, 70], [2, 8]]: 80% vs 70% and 30% vs 20%, +10 points
+    # in each group; Mantel-Haenszel weights n1 n2 / N = 10*100/110 and 100*10/110 (equal).
+    assert adj.diff == pytest.approx(0.10)
+    crude = 38 / 110 - 72 / 110  # pooled [[38, 72], [72, 38]]
+    assert adj.crude_diff == pytest.approx(crude)
+    assert adj.diff > 0 > adj.crude_diff
+    assert adj.reversal and adj.change == "reversal"
+    assert adj.ci.low <= adj.diff <= adj.ci.high
+    assert adj.clear == (adj.p_value < 0.05) == adj.ci.excludes(0.0)
 
 
 def test_acceptance_adjusted_needs_two_groups_and_valid_dimension(fx):

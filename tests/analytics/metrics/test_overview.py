@@ -132,7 +132,9 @@ def test_demo_headline_and_adjustment(demo_con):
     assert wd.clear and wd.diff < 0
     assert wd.groups["human_first"].ci.low < wd.groups["human_first"].value
     adj = adjusted.metrics["hire_rate"].adjustment
-    assert adj is not None and adj.reversal and adj.strata == 6
+    assert adj is not None and adj.strata == 6
+    # Simpson only when the point estimates have opposite signs (DESIGN.md).
+    assert adj.reversal == (adj.diff * adjusted.metrics["hire_rate"].diff < 0)
     sentence = findings.metric_sentence(wd, "en", demo=True)
     assert "fewer candidates to withdrawal" in sentence and sentence.endswith("(Demo data.)")
     nl = findings.metric_sentence(wd, "nl")
@@ -166,3 +168,24 @@ def test_no_clear_difference_sentence():
 def test_adjust_by_is_validated(fixture_con):
     with pytest.raises(ValueError, match="adjust_by"):
         overview.headline(fixture_con, Filters(), as_of=D(2026, 1, 1), adjust_by="gender; DROP")
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [Filters(), Filters(role_family=("engineering",)), Filters(seniority=("senior",))],
+)
+def test_withdrawal_has_one_value_on_overview_and_funnel(demo_con, filters):
+    """One definition: withdrew at any stage (declined offers included) / decided applications;
+    the Overview card and the Funnel's headline withdrawal count the same applications."""
+    from analytics.metrics import funnel
+
+    ov = overview.headline(demo_con, filters, as_of=dt.date(2026, 10, 31))
+    wd = ov.metrics["withdrawal"]
+    fun = funnel.funnel(demo_con, filters).withdrawal
+    assert fun is not None
+    for pipe, (k, n) in fun.counts.items():
+        g = wd.groups[pipe]
+        assert (g.k, g.n) == (k, n)
+    assert fun.comparison is not None
+    assert wd.diff == pytest.approx(fun.comparison.diff)
+    assert wd.diff_ci == pytest.approx(fun.comparison.ci)
