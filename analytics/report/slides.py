@@ -26,6 +26,7 @@ from analytics.charts import fairness as fc_fair
 from analytics.charts import funnel as fc
 from analytics.charts import offers as oc
 from analytics.charts import survey as sc
+from analytics.charts.overview import adjusted_differences
 from analytics.charts.quality import (
     component_name,
     components_chart,
@@ -103,6 +104,21 @@ def headline_slide(
     footnote = note(
         base_footnote(filters, info, lang), lang, n=sum(result.totals.values()), extra=adj
     )
+    if adjust_by:
+        # The adjusted answer is the answer: the slide's chart is the adjusted difference in
+        # points next to the crude one, and its data are those differences.
+        fig = adjusted_differences(
+            result, lang, title=wrap(title, 95), footnote=wrap(footnote, 150)
+        )
+        return Slide(
+            "headline",
+            title,
+            finding,
+            footnote,
+            fig,
+            _adjusted_chart_data(result, lang),
+            overview.to_table(result, lang),
+        )
     fig = charts.headline_rates(result, lang, title=wrap(title, 95), footnote=wrap(footnote, 150))
     keys = ("withdrawal", "hire_rate", "offer_acceptance", "retention_12m")
     series = []
@@ -129,6 +145,36 @@ def headline_slide(
         fig,
         chart,
         overview.to_table(result, lang),
+    )
+
+
+def _adjusted_chart_data(result: overview.Overview, lang: str) -> ChartData:
+    """The numbers of :func:`adjusted_differences` (points): crude and adjusted per rate."""
+    keys = ("withdrawal", "hire_rate", "offer_acceptance")
+    crude_v, crude_l, crude_h, adj_v, adj_l, adj_h = [], [], [], [], [], []
+    for key in keys:
+        m = result.metrics[key]
+        ok = m.comparable and m.diff is not None and m.diff_ci is not None
+        crude_v.append(num(m.diff, 100) if ok else None)
+        crude_l.append(num(m.diff_ci.low, 100) if ok and m.diff_ci else None)
+        crude_h.append(num(m.diff_ci.high, 100) if ok and m.diff_ci else None)
+        a = m.adjustment
+        good = a is not None and a.estimable
+        adj_v.append(num(a.diff, 100) if good and a else None)
+        adj_l.append(num(a.ci.low, 100) if good and a else None)
+        adj_h.append(num(a.ci.high, 100) if good and a else None)
+    by = t(f"dim.{result.adjust_by}", lang).lower() if result.adjust_by else ""
+    series = (
+        Series(t("overview.chart.crude", lang), None, tuple(crude_v), tuple(crude_l),
+               tuple(crude_h)),
+        Series(t("overview.chart.adjusted", lang, by=by), None, tuple(adj_v),
+               tuple(adj_l), tuple(adj_h)),
+    )  # fmt: skip
+    return ChartData(
+        categories=tuple(t(f"metric.{k}", lang) for k in keys),
+        series=series,
+        axis_title=t("overview.chart.diff.axis", lang),
+        horizontal=True,
     )
 
 

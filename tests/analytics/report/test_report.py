@@ -311,3 +311,24 @@ def test_tables_of_the_demo_deck(decks):
         for col in frame.columns:
             if str(col) == "n" or str(col).startswith("n "):
                 assert (pd.to_numeric(frame[col], errors="coerce").dropna() >= 5).all()
+
+
+def test_headline_slide_shows_the_adjusted_answer(demo_con):
+    """With an adjustment chosen, the headline slide's title, chart and chart data carry the
+    adjusted difference in points, with the crude one beside it."""
+    from analytics.domain import Filters
+    from analytics.i18n import fmt_points
+    from analytics.metrics import overview
+    from analytics.report.slides import headline_slide
+
+    info = store.dataset_info(demo_con)
+    slide = headline_slide(demo_con, Filters(), info, "en", "role_family")
+    result = overview.headline(demo_con, Filters(), as_of=info.as_of, adjust_by="role_family")
+    adj = result.metrics["withdrawal"].adjustment
+    assert adj is not None and adj.estimable
+    assert slide.title.startswith("Adjusted for role family")
+    assert fmt_points(adj.diff, "en", signed=True) in slide.title
+    names = [s.name for s in slide.chart.series]
+    assert names == ["Unadjusted", "Adjusted for role family"]
+    assert slide.chart.series[1].values[0] == pytest.approx(100 * adj.diff, abs=0.05)
+    assert slide.chart.series[0].values[0] == pytest.approx(100 * adj.crude_diff, abs=0.05)
