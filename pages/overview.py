@@ -16,6 +16,8 @@ lang = ctx.lang
 
 st.title(ctx.t("overview.title"))
 st.caption(ctx.t("overview.intro"))
+with st.expander(ctx.t("overview.howto.title"), icon=":material/help:"):
+    st.markdown(ctx.t("overview.howto"))
 
 adjust_by = widgets.adjust_selector(
     ctx,
