@@ -60,7 +60,7 @@ def test_funnel_page_open_toggle_and_adjustment():
     assert "open applications are included" in _texts(at)
     at.selectbox(key="funnel_adjust").set_value("role_family").run()
     _assert_clean(at, "en")
-    assert t("funnel.adjusted.caption", "en", by="role family") in _texts(at)
+    assert t("funnel.adjusted.rd", "en", by="role family") in _texts(at)
     at.selectbox(key="funnel_by").set_value("region").run()
     at.selectbox(key="funnel_target").set_value("hired").run()
     _assert_clean(at, "en")
