@@ -105,7 +105,8 @@ def plotly_chart(fig: go.Figure, *, key: str) -> None:
     colours are set on every trace, so the theme cannot change them. (``st.context.theme`` is
     unreliable on a session's first run, so we do not pick colours ourselves.)
     """
-    st.plotly_chart(fig, theme="streamlit", key=key)
+    # Every figure passes here: its data-derived text is escaped once, at the renderer.
+    st.plotly_chart(charts.safe_figure(fig), theme="streamlit", key=key)
 
 
 def demo_marked(table: pd.DataFrame, *, is_demo: bool, lang: str) -> pd.DataFrame:
