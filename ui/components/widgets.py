@@ -14,6 +14,7 @@ from analytics.metrics.common import MetricResult
 from analytics.report.export import to_csv_bytes
 from ui import urlstate
 from ui.context import PageContext
+from ui.safe import md
 
 wrap = charts.wrap
 
@@ -70,9 +71,9 @@ def metric_card(metric: MetricResult, pipelines: tuple[str, ...], lang: str) -> 
         )
     sentence = findings.metric_sentence(metric, lang, demo=False)
     if metric.clear:
-        st.markdown(f":material/insights: {sentence}")
+        st.markdown(f":material/insights: {md(sentence)}")
     else:
-        st.markdown(f":material/info: {sentence}")
+        st.markdown(f":material/info: {md(sentence)}")
 
 
 ADJUST_OPTIONS = ("none", *DIMENSIONS)
@@ -133,7 +134,7 @@ def chart_block(
     Uses the locale keys ``{page}.data`` and ``{page}.download``. With demo data loaded the CSV
     carries a first column saying so and its file name ends in ``_DEMO`` (formulas still escaped).
     """
-    st.markdown(f":material/insights: {takeaway}")
+    st.markdown(f":material/insights: {md(takeaway)}")
     plotly_chart(fig, key=f"{page}_{name}")
     with st.expander(ctx.t(f"{page}.data"), icon=":material/table:"):
         st.dataframe(table, hide_index=True)
