@@ -13,6 +13,7 @@ from analytics.privacy import hide_small_groups
 from ui import cache, entry
 from ui.components import widgets
 from ui.components.funnel_breakdown import funnel_breakdown
+from ui.safe import md
 
 ctx = entry.start()
 lang = ctx.lang
@@ -174,5 +175,5 @@ with tabs[4]:
 with tabs[5]:
     funnel_breakdown(ctx, include_open=include_open, note=note, key="funnel")
 
-st.caption(footnote)
+st.caption(md(footnote))
 st.caption(ctx.t("funnel.tests"))

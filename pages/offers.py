@@ -12,6 +12,7 @@ from analytics.i18n import fmt_num, fmt_p, fmt_pct, fmt_points, label
 from analytics.metrics.offers import acceptance_table
 from ui import cache, entry
 from ui.components import widgets
+from ui.safe import md
 
 ctx = entry.start()
 lang = ctx.lang
@@ -141,7 +142,7 @@ with tabs[1]:
             f"{label('pipeline', 'human_first', lang)} {fmt_num(premium.n_human, lang)} · "
             f"{label('pipeline', 'automation_first', lang)} {fmt_num(premium.n_automation, lang)}"
         )
-    st.markdown(f":material/insights: {take}")
+    st.markdown(f":material/insights: {md(take)}")
     st.caption(ctx.t("offers.premium.method"))
     comp = cache.acceptance_by_comp_ratio(ctx.version, ctx.filters)
     take = oc.takeaway_comp(comp, lang)

@@ -10,6 +10,7 @@ from analytics.metrics.overview import METRICS, family_holm, to_table
 from analytics.report.export import to_csv_bytes
 from ui import cache, entry
 from ui.components import widgets
+from ui.safe import md
 
 ctx = entry.start()
 lang = ctx.lang
@@ -72,7 +73,7 @@ with st.expander(ctx.t("overview.table"), icon=":material/table:"):
         mime="text/csv",
         icon=":material/download:",
     )
-st.caption(footnote)
+st.caption(md(footnote))
 st.caption(ctx.t("footnote.tests"))
 m, k = family_holm(result)
 if m:

@@ -14,6 +14,7 @@ from analytics.i18n import fmt_num
 from analytics.report.slides import presenter_figure
 from ui import cache, entry, report_data
 from ui.components import widgets
+from ui.safe import md
 
 ctx = entry.start()
 lang = ctx.lang
@@ -104,12 +105,12 @@ nav_next.button(
     width="stretch",
 )
 
-st.title(slide.title, anchor=False)
+st.title(md(slide.title), anchor=False)
 # The header states the finding and the caption the footnote: the chart drops its own copies.
 widgets.plotly_chart(presenter_figure(slide), key=f"presenter_chart_{slide.key}")
 if slide.finding:
-    st.markdown(f":material/insights: {slide.finding}")
-st.caption(slide.footnote)
+    st.markdown(f":material/insights: {md(slide.finding)}")
+st.caption(md(slide.footnote))
 if slide.table is not None and not slide.table.empty:
     with st.expander(ctx.t("presenter.table"), icon=":material/table:"):
         st.dataframe(slide.table, hide_index=True)

@@ -15,6 +15,7 @@ from analytics.metrics.quality import retention_table as make_retention_table
 from ui import cache, entry
 from ui.components import widgets
 from ui.components.quality_parts import process_change_tab, quality_weights
+from ui.safe import md
 
 ctx = entry.start()
 lang = ctx.lang
@@ -61,7 +62,7 @@ with tabs[0]:
         # Nothing to draw: with zero weights the warning above says why, else the sentence does
         # (too few hires).
         if sum(weights.values()) > 0:
-            st.info(take, icon=":material/insights:")
+            st.info(md(take), icon=":material/insights:")
     else:
         block(
             "composite",
@@ -167,5 +168,5 @@ with tabs[2]:
 with tabs[3]:
     process_change_tab(ctx, cache.process_change(ctx.version, ctx.filters, ctx.info.as_of))
 
-st.caption(widgets.footnote(ctx))
+st.caption(md(widgets.footnote(ctx)))
 st.caption(ctx.t("quality.tests"))

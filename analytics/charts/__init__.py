@@ -16,11 +16,13 @@ from __future__ import annotations
 import math
 import textwrap
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.findings import verdict_text as verdict  # noqa: F401  (charts' takeaways)
 from analytics.i18n import fmt_days, fmt_num, label, t
+from analytics.text_safety import plotly_markup
 
 # Okabe & Ito (2008), Color Universal Design: blue and orange stay distinct for all common
 # colour-vision deficiencies; vermillion, green and purple for further pipelines.
@@ -35,6 +37,43 @@ FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
 def wrap(text: str, width: int) -> str:
     """Break a long title or footnote into lines for plotly (which does not wrap)."""
     return "<br>".join(textwrap.wrap(text, width=width))
+
+
+# Keys whose strings are plotly templates: ``%{x}`` placeholders and ``<extra></extra>`` stay.
+_TEMPLATE_KEYS = frozenset({"hovertemplate", "texttemplate", "hovertemplatefallback"})
+# The layout template holds only the look (colours, fonts), never data; skipping it saves a walk
+# over a few hundred keys per figure.
+_SKIP_KEYS = frozenset({"template"})
+
+
+def _escape_value(value: object, *, template: bool) -> object:
+    if isinstance(value, str):
+        return plotly_markup(value, template=template)
+    if isinstance(value, dict):
+        return {
+            k: v if k in _SKIP_KEYS else _escape_value(v, template=k in _TEMPLATE_KEYS)
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_escape_value(v, template=template) for v in value]
+    if isinstance(value, np.ndarray) and value.dtype.kind in "OUS":
+        flat = [_escape_value(v, template=template) for v in value.ravel().tolist()]
+        return np.array(flat, dtype=object).reshape(value.shape)
+    return value
+
+
+def safe_figure(fig: go.Figure) -> go.Figure:
+    """A copy of ``fig`` in which every string is literal text in plotly's HTML subset.
+
+    Figures carry data-derived text in many places (trace names and legend, x/y categories,
+    ``text``, ``hovertext``, ``customdata`` substituted into hover templates, annotations, axis
+    and chart titles), and plotly.js renders a subset of HTML in all of them (``<a href>``,
+    ``<b style>``, ``<span style>``). Escaping the whole figure once, where it is handed to a
+    renderer (``ui.components.widgets.plotly_chart``, the HTML report), covers every chart and
+    every future one; the chart code's own ``<br>`` (``wrap``) and ``<extra></extra>`` survive.
+    Escaping is not idempotent (``&`` becomes ``&amp;``): call it once, at the renderer."""
+    spec = fig.to_dict()
+    return go.Figure(_escape_value(spec, template=False), skip_invalid=False)
 
 
 def pipeline_color(pipeline: str, index: int = 0) -> str:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +33,16 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 # No ATS field needs more than this; a longer cell is a broken export (an unclosed quote that
 # swallowed the rest of the file, a pasted document), refused rather than stored.
 MAX_CELL_CHARS = 100_000
+# Rows per file. A compressed format can hold far more rows than its size suggests (a 150 KB
+# Parquet file of one repeated value held 10 million rows and took 4 GB and 45 s to refuse), so
+# the row count is checked from the file's own metadata BEFORE anything is converted. 5 million
+# applications is more than any ATS export we know of; larger histories load in parts ("Append").
+MAX_ROWS = 5_000_000
+# Excel is read cell by cell (openpyxl): about 10 s per 100,000 rows of a few columns on a small
+# server, in the process that serves everyone. Larger exports load as CSV or Parquet.
+MAX_XLSX_ROWS = 250_000
+# Decompressed size of an .xlsx's worksheets or of a Parquet file's data (zip bombs).
+MAX_DECOMPRESSED_BYTES = 1024 * 1024 * 1024
 
 
 @dataclass
@@ -116,7 +128,9 @@ def read_upload(data: bytes, filename: str) -> RawFile:
         raise IngestError(Problem("empty_file", name))
     if len(data) > MAX_FILE_BYTES:
         raise IngestError(_too_large(name, len(data)))
-    raw, header = _read_any(data, name, Path(filename).suffix.lower())
+    suffix = Path(filename).suffix.lower()
+    _check_rows_before_reading(data, name, suffix)
+    raw, header = _read_any(data, name, suffix)
     if header is not None:
         raw.frame = _named_columns(raw.frame, header, name)
     if raw.frame.empty:
@@ -136,7 +150,7 @@ def _read_any(data: bytes, name: str, suffix: str) -> tuple[RawFile, list[str] |
         if suffix in (".xlsx", ".xlsm"):
             return _read_excel(data, name)
         if suffix == ".parquet":
-            return RawFile(name, _as_text(pd.read_parquet(io.BytesIO(data))), "parquet"), None
+            return RawFile(name, _parquet_as_text(data), "parquet"), None
         if suffix in (".csv", ".txt", ".tsv", ""):
             return _read_csv(data, name)
         raise IngestError(Problem("unsupported_format", name, value=suffix))
@@ -149,6 +163,85 @@ def _read_any(data: bytes, name: str, suffix: str) -> tuple[RawFile, list[str] |
     except Exception as e:  # pandas/openpyxl/pyarrow errors: one message, no traceback
         detail = (str(e).splitlines() or [type(e).__name__])[0][:200]
         raise IngestError(Problem("unreadable", name, detail=detail)) from e
+
+
+def _too_many_rows(name: str, rows: int, limit: int) -> IngestError:
+    return IngestError(Problem("too_many_rows", name, value=str(rows), detail=str(limit)))
+
+
+def _check_rows_before_reading(data: bytes, name: str, suffix: str) -> None:
+    """Refuse a file whose rows or decompressed size exceed the limits, from its metadata or a
+    byte scan, before pandas converts a single cell. Unreadable metadata is left to the reader
+    (which reports it as unreadable)."""
+    if suffix == ".parquet":
+        try:
+            import pyarrow.parquet as pq
+
+            meta = pq.ParquetFile(io.BytesIO(data)).metadata
+        except Exception:  # noqa: BLE001 - the reader below gives the message
+            return
+        if meta.num_rows > MAX_ROWS:
+            raise _too_many_rows(name, meta.num_rows, MAX_ROWS)
+        size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+        if size > MAX_DECOMPRESSED_BYTES:
+            raise IngestError(_too_large(name, size, MAX_DECOMPRESSED_BYTES))
+    elif suffix in (".xlsx", ".xlsm"):
+        _check_xlsx(data, name)
+    else:
+        # A CSV has at most one row per line break: counting them is a memchr over the bytes.
+        lines = data.count(b"\n")
+        if lines > MAX_ROWS + 1:
+            raise _too_many_rows(name, lines, MAX_ROWS)
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _check_xlsx(data: bytes, name: str) -> None:
+    """Rows of the first worksheet counted in its decompressed XML, streamed (a sheet's
+    ``<dimension>`` can be missing or wrong), and the worksheets' decompressed size."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        sheets = sorted(
+            (i for i in zf.infolist() if i.filename.startswith("xl/worksheets/sheet")),
+            key=lambda i: (len(i.filename), i.filename),
+        )
+    except zipfile.BadZipFile:
+        return  # not an xlsx: the reader reports it
+    size = sum(i.file_size for i in sheets)
+    if size > MAX_DECOMPRESSED_BYTES:
+        raise IngestError(_too_large(name, size, MAX_DECOMPRESSED_BYTES))
+    if not sheets:
+        return
+    rows, tail = 0, b""
+    with zf.open(sheets[0]) as stream:
+        while chunk := stream.read(1 << 20):
+            buf = tail + chunk
+            rows += len(_ROW_TAG.findall(buf))
+            # Keep the last few bytes so a tag split between chunks is counted once: the tail
+            # cannot hold a whole tag counted already, as a tag is at least 5 bytes long.
+            tail = buf[-4:]
+            if rows > MAX_XLSX_ROWS + 1:
+                raise _too_many_rows(name, rows, MAX_XLSX_ROWS)
+
+
+def _parquet_as_text(data: bytes) -> pd.DataFrame:
+    """Parquet columns as text, converted column by column in Arrow (not cell by cell in
+    Python); dates and times keep the ISO form the Python path gives (``isoformat``)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(io.BytesIO(data))
+    out: dict[str, pd.Series] = {}
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if pa.types.is_temporal(column.type) or pa.types.is_nested(column.type):
+            out[name] = _as_text(pd.DataFrame({name: column.to_pandas()}))[str(name).strip()]
+            continue
+        text = pc.utf8_trim_whitespace(pc.cast(column, pa.string()))
+        series = text.to_pandas(types_mapper=lambda _t: pd.StringDtype())
+        out[name] = series
+    return _as_text(pd.DataFrame(out))
 
 
 def _read_excel(data: bytes, name: str) -> tuple[RawFile, list[str]]:
@@ -214,9 +307,9 @@ def _skip_empty_rows(raw: RawFile) -> None:
     raw.row_numbers = rows
 
 
-def _too_large(name: str, size: int) -> Problem:
+def _too_large(name: str, size: int, limit: int = MAX_FILE_BYTES) -> Problem:
     mb = 1024 * 1024
-    return Problem("too_large", name, value=f"{size / mb:.0f} MB", detail=f"{MAX_FILE_BYTES // mb}")
+    return Problem("too_large", name, value=f"{size / mb:.0f} MB", detail=f"{limit // mb}")
 
 
 def _named_columns(frame: pd.DataFrame, header: list[str], name: str) -> pd.DataFrame:

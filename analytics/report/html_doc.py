@@ -2,15 +2,17 @@
 
 plotly's JavaScript is embedded once (``include_plotlyjs=True`` for the first chart, ``False``
 after), so the file opens offline with interactive charts. Every text is escaped: slide titles
-and tables carry user data (survey question texts, group labels).
+and tables carry user data (survey question texts, group labels), HTML-escaped here and, inside
+the charts, escaped for plotly's HTML subset (``charts.safe_figure``).
 """
 
 from __future__ import annotations
 
 import html
 
+from analytics.charts import safe_figure
 from analytics.i18n import fmt_date, t
-from analytics.report import benchmarks, export
+from analytics.report import benchmarks
 from analytics.report.model import Deck, Slide
 
 _CSS = """
@@ -26,7 +28,7 @@ padding:2px 6px;text-align:left} details{margin:.5rem 0} section{page-break-insi
 
 def _section(slide: Slide, i: int, lang: str, *, include_plotlyjs: bool) -> list[str]:
     esc = html.escape
-    fig_html = slide.figure.to_html(
+    fig_html = safe_figure(slide.figure).to_html(
         full_html=False,
         include_plotlyjs=include_plotlyjs,
         div_id=f"slide-{i}",
@@ -37,7 +39,9 @@ def _section(slide: Slide, i: int, lang: str, *, include_plotlyjs: bool) -> list
         parts.append(f'<p class="finding">{esc(slide.finding)}</p>')
     parts.append(f'<p class="footnote">{esc(slide.footnote)}</p>')
     if slide.table is not None and not slide.table.empty:
-        table = export.escape_frame(slide.table).to_html(index=False, na_rep="", escape=True)
+        # HTML-escaped only: spreadsheet formula escaping belongs to CSV/Excel, here it would
+        # show "'-1.4 – -0.3" for an interval.
+        table = slide.table.to_html(index=False, na_rep="", escape=True)
         parts.append(f"<details><summary>{esc(t('report.table', lang))}</summary>{table}")
         parts.append("</details>")
     parts.append("</section>")

@@ -14,6 +14,7 @@ from typing import Any
 from analytics.charts import pipeline_color
 from analytics.i18n import fmt_num, t
 from analytics.report import benchmarks
+from analytics.report.export import escape_formula
 from analytics.report.model import ChartData, Deck, Series, Slide
 
 # Series that are not a pipeline (a survey's total, touchpoints, money) get Okabe-Ito colours
@@ -151,10 +152,13 @@ def _native_chart(s: Any, chart: ChartData) -> None:
     from pptx.enum.chart import XL_CHART_TYPE
     from pptx.util import Inches, Pt
 
+    # The chart's numbers live in an embedded workbook that python-pptx writes with xlsxwriter,
+    # which stores a string starting with "=" as a formula: category and series names (group
+    # values, question texts) are formula-escaped like every other download.
     data = CategoryChartData(number_format="0.0")
-    data.categories = list(chart.categories)
+    data.categories = [escape_formula(str(c)) for c in chart.categories]
     for series in chart.series:
-        data.add_series(series.name, list(series.values))
+        data.add_series(escape_formula(str(series.name)), list(series.values))
     kind = XL_CHART_TYPE.BAR_CLUSTERED if chart.horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
     frame = s.shapes.add_chart(kind, Inches(0.5), Inches(1.5), Inches(7.6), Inches(4.6), data)
     c = frame.chart

@@ -18,6 +18,7 @@ from ui import cache
 from ui.components import widgets
 from ui.components.fairness_tables import audit_display, col_name, touchpoint_table
 from ui.context import PageContext
+from ui.safe import md
 
 
 def adverse_impact_tab(ctx: PageContext, *, key: str) -> None:
@@ -111,7 +112,7 @@ def _impact(
     stage, tp = chosen.split("|", 1)
     one = table[(table.stage == stage) & (table.touchpoint == tp)]
     take_one = fc.takeaway_impact(one, what, lang)
-    st.markdown(f":material/grid_on: {take}")
+    st.markdown(f":material/grid_on: {md(take)}")
     widgets.chart_block(
         ctx,
         "fair",

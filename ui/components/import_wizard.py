@@ -18,6 +18,7 @@ from analytics.report.export import escape_frame
 from ui import data
 from ui.context import PageContext
 from ui.filters import DATES_KEY
+from ui.safe import md
 
 _NONE = ""
 
@@ -77,7 +78,7 @@ def quality_report(report: ingest.QualityReport, lang: str) -> None:
     cols[2].metric(t("ingest.problems_n", lang), fmt_num(sum(report.problem_counts.values()), lang))
     cols[3].metric(t("ingest.warnings_n", lang), fmt_num(sum(report.warning_counts.values()), lang))
     for line in (*report.notes(lang), *report.counts_notes(lang)):
-        st.caption(line)
+        st.caption(md(line))
     if report.problem_counts:
         st.error(t("ingest.has_problems", lang), icon=":material/error:")
         _problem_table(report.problems, report.hidden_problems, lang)
@@ -126,7 +127,7 @@ def load(prepared: ingest.Prepared, mode: str, lang: str) -> int | None:
             version = ingest.load(cur, prepared, mode=mode)
         except (AivshiError, ValueError) as e:  # ValueError: an upload with problems
             status.update(state="error")
-            st.error(t("ingest.load_failed", lang, message=str(e)), icon=":material/error:")
+            st.error(t("ingest.load_failed", lang, message=md(str(e))), icon=":material/error:")
             return None
         finally:
             cur.close()
@@ -141,7 +142,7 @@ def undo(lang: str) -> int | None:
     try:
         version = ingest.undo(cur)
     except AivshiError as e:
-        st.error(t("ingest.undo_failed", lang, message=str(e)), icon=":material/error:")
+        st.error(t("ingest.undo_failed", lang, message=md(str(e))), icon=":material/error:")
         return None
     finally:
         cur.close()
@@ -169,7 +170,7 @@ def profile_picker(raw: ingest.RawFile, kind: str, lang: str, key: str) -> inges
         key=key,
     )
     if best is not None and chosen == best.name:
-        st.caption(t("ingest.profile.suggested", lang, name=best.name))
+        st.caption(t("ingest.profile.suggested", lang, name=md(best.name)))
     return next((p for p in profiles if p.name == chosen), None)
 
 
@@ -183,9 +184,11 @@ def profile_saver(
         try:
             ingest.save_profile(cur, name, kind, mapping, date_order)
         except (ValueError, AivshiError) as e:  # ValueError: no name, an unknown field
-            st.error(t("ingest.profile.failed", lang, message=str(e)), icon=":material/error:")
+            st.error(t("ingest.profile.failed", lang, message=md(str(e))), icon=":material/error:")
         else:
-            st.success(t("ingest.profile.saved", lang, name=name.strip()), icon=":material/save:")
+            st.success(
+                t("ingest.profile.saved", lang, name=md(name.strip())), icon=":material/save:"
+            )
         finally:
             cur.close()
 
@@ -220,7 +223,7 @@ def rules_editor(lang: str) -> None:
         try:
             n_saved = ingest.save_pipeline_rules(cur, edited)
         except (ValueError, AivshiError) as e:  # ValueError: a row naming no pipeline
-            st.error(t("ingest.rules.failed", lang, message=str(e)), icon=":material/error:")
+            st.error(t("ingest.rules.failed", lang, message=md(str(e))), icon=":material/error:")
         else:
             st.session_state["_ingest_flash"] = t("ingest.rules.saved", lang, n=n_saved)
             st.rerun()
@@ -264,12 +267,12 @@ def upload_wizard(ctx: PageContext, kind: str, mode: str, *, key: str = "ingest"
     try:
         raw = ingest.read_upload(upload.getvalue(), upload.name)
     except ingest.IngestError as e:
-        st.error(e.problem.text(lang), icon=":material/error:")
+        st.error(md(e.problem.text(lang)), icon=":material/error:")
         st.stop()
     detail = raw.file_format + (f", {raw.encoding}" if raw.encoding else "")
     if raw.delimiter:
         detail += f", {raw.delimiter!r}"
-    st.caption(ctx.t("ingest.format", format=detail))
+    st.caption(ctx.t("ingest.format", format=md(detail)))
 
     st.subheader(ctx.t("ingest.mapping"))
     st.caption(ctx.t("ingest.mapping.help"))

@@ -19,6 +19,7 @@ from analytics.metrics.common import DEFAULT_RAMP_TARGET
 from analytics.metrics.quality import COMPONENTS, DEFAULT_WEIGHTS
 from ui.components import widgets
 from ui.context import PageContext
+from ui.safe import md
 
 
 def quality_weights(ctx: PageContext, *, key: str) -> tuple[dict[str, float], int]:
@@ -88,7 +89,7 @@ def process_change_tab(ctx: PageContext, change: ChangeResult | None) -> None:
     st.markdown(
         ctx.t(
             "quality.change.intro",
-            role=label("role_family", change.role_family, lang),
+            role=md(label("role_family", change.role_family, lang)),
             date=fmt_date(change.date, lang),
         )
     )

@@ -21,6 +21,7 @@ from analytics.report.export import to_csv_bytes
 from ui import survey_data
 from ui.components import widgets
 from ui.components.survey_labels import SurveyLabels
+from ui.safe import md
 
 DISTRIBUTION_KINDS = ("likert", "binary", "nps", "single", "multi")
 SUMMARY_KINDS = ("likert", "binary", "nps", "numeric")
@@ -56,7 +57,7 @@ def banner_tab(
     try:
         b = survey_data.banner(ctx.version, sid, ctx.filters, qid, bkey, spec, labels.order(bkey))
     except survey.SurveyAnalysisError as e:
-        st.error(ctx.t("survey.failed", message=str(e)), icon=":material/error:")
+        st.error(ctx.t("survey.failed", message=md(str(e))), icon=":material/error:")
         st.stop()
     names = labels.group_names(bkey, b.columns)
     for group, letter in b.letter_of.items():
@@ -98,13 +99,13 @@ def _charts(
         + ctx.t("survey.chart.note_weighted" if b.weighted else "survey.chart.note"),
         150,
     )
-    st.markdown(f"**{q.text}**")
+    st.markdown(f"**{md(q.text)}**")
     if b.suppressed_groups:
         st.caption(
             ctx.t(
                 "survey.suppressed",
                 k=PRIVACY_THRESHOLD,
-                groups=", ".join(names[g] for g in b.suppressed_groups),
+                groups=md(", ".join(names[g] for g in b.suppressed_groups)),
             )
         )
     if q.kind in DISTRIBUTION_KINDS and b.categories:
@@ -113,7 +114,7 @@ def _charts(
             "binary": sc.likert_chart,
             "nps": sc.nps_chart,
         }.get(q.kind, sc.shares_chart)
-        st.markdown(f":material/insights: {take}")
+        st.markdown(f":material/insights: {md(take)}")
         widgets.plotly_chart(builder(b, names, lang, title=title, footnote=note), key=f"{key}_dist")
     if q.kind in SUMMARY_KINDS:
         metric = {

@@ -13,6 +13,7 @@ from analytics.i18n import fmt_date, fmt_num
 from analytics.ingest import survey as survey_ingest
 from ui import data
 from ui.context import PageContext
+from ui.safe import md
 
 _FLASH = "survey_import_flash"
 _PARSED = "survey_import_parsed"
@@ -66,7 +67,7 @@ def _existing(ctx: PageContext) -> None:
             try:
                 survey_ingest.rename_survey(cur, sid, new_name)
             except (ValueError, AivshiError) as e:  # ValueError: an empty name
-                st.error(ctx.t("survey_import.save_failed", message=str(e)))
+                st.error(ctx.t("survey_import.save_failed", message=md(str(e))))
             else:
                 _after_change()
                 st.session_state[_FLASH] = ctx.t("survey_import.renamed")
@@ -79,7 +80,7 @@ def _existing(ctx: PageContext) -> None:
             try:
                 survey_ingest.delete_survey(cur, sid)
             except AivshiError as e:
-                st.error(ctx.t("survey_import.save_failed", message=str(e)))
+                st.error(ctx.t("survey_import.save_failed", message=md(str(e))))
             else:
                 _after_change()
                 st.session_state[_FLASH] = ctx.t("survey_import.deleted")
@@ -103,7 +104,7 @@ def _detected(ctx: PageContext, sf: survey_ingest.SurveyFile) -> None:
     st.success(
         ctx.t(
             "survey_import.detected",
-            file=sf.name,
+            file=md(sf.name),
             layout=sf.layout,
             respondents=fmt_num(len(sf.frame), ctx.lang),
             questions=len(sf.questions),
@@ -112,15 +113,15 @@ def _detected(ctx: PageContext, sf: survey_ingest.SurveyFile) -> None:
     )
     if sf.dropped_identifiers:
         st.warning(
-            ctx.t("survey_import.dropped", columns=", ".join(sf.dropped_identifiers)),
+            ctx.t("survey_import.dropped", columns=md(", ".join(sf.dropped_identifiers))),
             icon=":material/visibility_off:",
         )
     if sf.dropped_metadata:
-        st.caption(ctx.t("survey_import.metadata", columns=", ".join(sf.dropped_metadata)))
+        st.caption(ctx.t("survey_import.metadata", columns=md(", ".join(sf.dropped_metadata))))
     if sf.application_column:
-        st.caption(ctx.t("survey_import.link.application", column=sf.application_column))
+        st.caption(ctx.t("survey_import.link.application", column=md(sf.application_column)))
     elif sf.pipeline_column:
-        st.caption(ctx.t("survey_import.link.pipeline", column=sf.pipeline_column))
+        st.caption(ctx.t("survey_import.link.pipeline", column=md(sf.pipeline_column)))
     else:
         st.warning(ctx.t("survey_import.link.none"), icon=":material/link_off:")
 
@@ -135,7 +136,7 @@ def _save(
         version = survey_ingest.save(cur, tables)
     except AivshiError as e:  # SurveyError says where (row, column) in the reader's language
         message = e.text(ctx.lang) if isinstance(e, survey_ingest.SurveyError) else str(e)
-        st.error(ctx.t("survey_import.save_failed", message=message), icon=":material/error:")
+        st.error(ctx.t("survey_import.save_failed", message=md(message)), icon=":material/error:")
         return
     finally:
         cur.close()
@@ -165,7 +166,7 @@ def _upload(ctx: PageContext) -> None:
     try:
         sf = _parse(upload.getvalue(), upload.name)
     except survey_ingest.SurveyError as e:
-        st.error(e.text(ctx.lang), icon=":material/error:")
+        st.error(md(e.text(ctx.lang)), icon=":material/error:")
         return
     _detected(ctx, sf)
     st.markdown(ctx.t("survey_import.review"))

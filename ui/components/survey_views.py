@@ -18,6 +18,7 @@ from analytics.metrics import survey
 from analytics.report.export import to_csv_bytes
 from ui import survey_data
 from ui.components.survey_labels import SurveyLabels
+from ui.safe import md
 
 
 def overview_tab(
@@ -51,7 +52,7 @@ def overview_tab(
                 )
             )
         except survey.SurveyAnalysisError as e:
-            st.error(ctx.t("survey.failed", message=str(e)), icon=":material/error:")
+            st.error(ctx.t("survey.failed", message=md(str(e))), icon=":material/error:")
             break
     rows = survey.headline_rows(banners)
     if not rows:

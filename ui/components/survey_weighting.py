@@ -15,6 +15,7 @@ from analytics.i18n import fmt_num, fmt_pct, label
 from analytics.metrics import survey
 from ui import cache
 from ui.components.survey_labels import SurveyLabels
+from ui.safe import md
 
 
 def weighting_form(
@@ -70,7 +71,9 @@ def weighting_form(
             candidate = survey.WeightSpec(targets=tuple(targets), trim=bounds, base=base_col)
             result = cache.weights(ctx.version, sid, ctx.filters, candidate)
             if isinstance(result, str):
-                st.error(ctx.t("survey.weights.failed", message=result), icon=":material/error:")
+                st.error(
+                    ctx.t("survey.weights.failed", message=md(result)), icon=":material/error:"
+                )
             else:
                 _achieved(labels, result)
                 if use_weights:
@@ -90,7 +93,7 @@ def _targets(
     """One variable's target shares (percent per level), edited in a table."""
     ctx, sid = labels.ctx, survey_id
     sample = survey.sample_shares(frame, var)
-    st.markdown(f"**{labels.banner_name(var)}**")
+    st.markdown(f"**{md(labels.banner_name(var))}**")
     default = sample
     if not var.startswith("q:"):
         source = st.radio(
@@ -108,7 +111,7 @@ def _targets(
                 st.caption(
                     ctx.t(
                         "survey.weights.absent",
-                        levels=", ".join(label(var, lvl, ctx.lang) for lvl in absent),
+                        levels=md(", ".join(label(var, lvl, ctx.lang) for lvl in absent)),
                     )
                 )
     editor = pd.DataFrame(

@@ -23,6 +23,7 @@ from ui import cache, fairness_data
 from ui.components import widgets
 from ui.components.fairness_tables import col_name, ir_text
 from ui.context import PageContext
+from ui.safe import md
 
 YES_WORDS = ("yes", "true", "1", "hired", "ja", "admitted", "accepted")
 
@@ -110,16 +111,16 @@ def _upload(ctx: PageContext, *, key: str) -> tuple[fairness_data.Upload | None,
     try:
         upload = fairness_data.read_uploaded(file.getvalue(), file.name, file.file_id)
     except fairness_data.IngestError as e:
-        st.error(e.problem.text(ctx.lang), icon=":material/error:")
+        st.error(md(e.problem.text(ctx.lang)), icon=":material/error:")
         return None, []
     columns = fairness_data.upload_columns(upload)
     if len(columns) < 2:
-        st.error(ctx.t("fair.two.too_few_columns", file=upload.name), icon=":material/error:")
+        st.error(ctx.t("fair.two.too_few_columns", file=md(upload.name)), icon=":material/error:")
         return upload, []
     st.caption(
         ctx.t(
             "fair.two.upload_read",
-            file=upload.name,
+            file=md(upload.name),
             rows=fmt_num(len(upload.frame), ctx.lang),
             cols=fmt_num(len(columns), ctx.lang),
         )
@@ -147,13 +148,13 @@ def _choose(ctx: PageContext, source: _Source, columns: list[str], *, key: str) 
     group_levels = source.levels(group_col)
     outcome_levels = source.levels(outcome_col)
     if len(group_levels) < 2:
-        st.warning(ctx.t("fair.two.need_groups", col=group_col), icon=":material/info:")
+        st.warning(ctx.t("fair.two.need_groups", col=md(group_col)), icon=":material/info:")
         return None
     if len(group_levels) > fairness.MAX_LEVELS or len(outcome_levels) > fairness.MAX_LEVELS:
         st.warning(ctx.t("fair.two.too_many_levels", k=fairness.MAX_LEVELS), icon=":material/info:")
         return None
     if len(outcome_levels) < 1:
-        st.warning(ctx.t("fair.two.no_outcome", col=outcome_col), icon=":material/info:")
+        st.warning(ctx.t("fair.two.no_outcome", col=md(outcome_col)), icon=":material/info:")
         return None
     values = group_levels.value.tolist()
     if source.upload is None and group_col == "pipeline":  # the fixed pipeline order
@@ -218,7 +219,7 @@ def _compare(ctx: PageContext, source: _Source, choice: _Choice) -> None:
             min_group=min_group,
         )
     except fairness.FairnessError as e:
-        st.warning(ctx.t("fair.two.unusable", detail=str(e)), icon=":material/info:")
+        st.warning(ctx.t("fair.two.unusable", detail=md(str(e))), icon=":material/info:")
         return
     if res.small:
         st.info(ctx.t("fair.two.too_few", k=PRIVACY_THRESHOLD), icon=":material/lock:")
@@ -313,7 +314,7 @@ def _adjusted(ctx: PageContext, res: fairness.TwoGroupResult, by: str) -> None:
     lang = ctx.lang
     mh = res.mh
     assert mh is not None
-    st.subheader(ctx.t("fair.two.adjusted_header", by=by))
+    st.subheader(ctx.t("fair.two.adjusted_header", by=md(by)))
     side = pd.DataFrame(
         {
             "": [ctx.t("fair.two.crude"), ctx.t("fair.two.adjusted")],
@@ -331,12 +332,12 @@ def _adjusted(ctx: PageContext, res: fairness.TwoGroupResult, by: str) -> None:
     st.dataframe(side, hide_index=True)
     sentence = fc.takeaway_adjusted(res, by, lang)
     if mh.reversal:
-        st.warning(sentence, icon=":material/call_split:")
+        st.warning(md(sentence), icon=":material/call_split:")
     else:
-        st.markdown(f":material/insights: {sentence}")
+        st.markdown(f":material/insights: {md(sentence)}")
     if math.isfinite(mh.homogeneity_p) and mh.homogeneity_p < 0.05:
         st.info(
-            ctx.t("fair.two.heterogeneous", by=by, hp=fmt_p(mh.homogeneity_p, lang)),
+            ctx.t("fair.two.heterogeneous", by=md(by), hp=fmt_p(mh.homogeneity_p, lang)),
             icon=":material/stacked_bar_chart:",
         )
     st.caption(ctx.t("fair.two.mh_method", strata=mh.n_strata, hp=fmt_p(mh.homogeneity_p, lang)))

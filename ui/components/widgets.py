@@ -14,6 +14,7 @@ from analytics.metrics.common import Adjustment, MetricResult
 from analytics.report.export import to_csv_bytes
 from ui import urlstate
 from ui.context import PageContext
+from ui.safe import md
 
 wrap = charts.wrap
 
@@ -71,9 +72,9 @@ def metric_card(metric: MetricResult, pipelines: tuple[str, ...], lang: str) -> 
     sentence = findings.metric_sentence(metric, lang, demo=False)
     answer = metric.answer
     if answer is not None and answer[2]:
-        st.markdown(f":material/insights: {sentence}")
+        st.markdown(f":material/insights: {md(sentence)}")
     else:
-        st.markdown(f":material/info: {sentence}")
+        st.markdown(f":material/info: {md(sentence)}")
 
 
 def adjusted_caption(ctx: PageContext, metric: MetricResult) -> None:
@@ -147,7 +148,8 @@ def plotly_chart(fig: go.Figure, *, key: str) -> None:
     colours are set on every trace, so the theme cannot change them. (``st.context.theme`` is
     unreliable on a session's first run, so we do not pick colours ourselves.)
     """
-    st.plotly_chart(fig, theme="streamlit", key=key)
+    # Every figure passes here: its data-derived text is escaped once, at the renderer.
+    st.plotly_chart(charts.safe_figure(fig), theme="streamlit", key=key)
 
 
 def demo_marked(table: pd.DataFrame, *, is_demo: bool, lang: str) -> pd.DataFrame:
@@ -174,7 +176,7 @@ def chart_block(
     Uses the locale keys ``{page}.data`` and ``{page}.download``. With demo data loaded the CSV
     carries a first column saying so and its file name ends in ``_DEMO`` (formulas still escaped).
     """
-    st.markdown(f":material/insights: {takeaway}")
+    st.markdown(f":material/insights: {md(takeaway)}")
     plotly_chart(fig, key=f"{page}_{name}")
     with st.expander(ctx.t(f"{page}.data"), icon=":material/table:"):
         st.dataframe(table, hide_index=True)

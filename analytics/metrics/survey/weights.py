@@ -36,42 +36,44 @@ def respondent_frame(
     matching application remain (unlinked respondents cannot be filtered)."""
     where, params = filters.where("a")
     params = {**params, "survey_id": survey_id, "filtered": not filters.is_default()}
-    pivots = []
-    for i, qid in enumerate(question_ids):
-        params[f"q{i}"] = qid
-        pivots.append(f', MAX(CASE WHEN s.question_id = $q{i} THEN s.value_text END) AS "q:{i}"')
-    for i, qid in enumerate(numeric_ids):
-        params[f"n{i}"] = qid
-        pivots.append(f', MAX(CASE WHEN s.question_id = $n{i} THEN s.value_num END) AS "n:{i}"')
-    question_ids_all = (*question_ids, *numeric_ids)
-    pivot_sql = ""
-    if pivots:
-        pivot_sql = f"""
-        LEFT JOIN (
-            SELECT s.respondent_id {"".join(pivots)}
-            FROM survey_answers AS s
-            WHERE s.survey_id = $survey_id AND s.question_id = ANY($qids)
-            GROUP BY s.respondent_id
-        ) AS q USING (respondent_id)"""
-        params["qids"] = list(question_ids_all)
     dims = ", ".join(f"a.{d}" for d in DIMENSIONS)
     frame = cur.execute(
         f"""
         SELECT r.respondent_id, r.weight AS stored_weight,
                COALESCE(r.pipeline, a.pipeline) AS pipeline, {dims}
-               {", q.* EXCLUDE (respondent_id)" if pivots else ""}
         FROM survey_respondents AS r
         LEFT JOIN applications AS a ON a.application_id = r.application_id
-        {pivot_sql}
         WHERE r.survey_id = $survey_id
           AND (NOT $filtered OR (a.application_id IS NOT NULL AND {where}))
         ORDER BY r.respondent_id
         """,
         params,
     ).df()
-    renames = {f"q:{i}": f"q:{qid}" for i, qid in enumerate(question_ids)}
-    renames.update({f"n:{i}": f"n:{qid}" for i, qid in enumerate(numeric_ids)})
-    return frame.rename(columns=renames)
+    if not question_ids and not numeric_ids:
+        return frame
+    # The answers come back in long form and are pivoted in pandas: the SQL text is the same
+    # whatever the number of questions. (A pivot with one SQL column per question grew with the
+    # survey; with 8,192 questions DuckDB died with SIGFPE and took the server with it.)
+    long = cur.execute(
+        """
+        SELECT s.respondent_id, s.question_id, s.value_text, s.value_num
+        FROM survey_answers AS s
+        WHERE s.survey_id = $survey_id AND s.question_id = ANY($qids)
+        """,
+        {"survey_id": survey_id, "qids": list(dict.fromkeys((*question_ids, *numeric_ids)))},
+    ).df()
+    wide: dict[str, pd.Series] = {}
+    for prefix, ids, value in (("q", question_ids, "value_text"), ("n", numeric_ids, "value_num")):
+        if not ids:
+            continue
+        part = long[long.question_id.isin(ids)]
+        # MAX per respondent and question, as the SQL pivot did (one answer row per respondent
+        # and question for single answers; multi-answer rows keep their largest value).
+        table = part.groupby(["respondent_id", "question_id"])[value].max().unstack()
+        for qid in ids:
+            column = table[qid] if qid in table.columns else pd.Series(dtype=object)
+            wide[f"{prefix}:{qid}"] = frame.respondent_id.map(column)
+    return pd.concat([frame, pd.DataFrame(wide, index=frame.index)], axis=1)
 
 
 @dataclass(frozen=True)
