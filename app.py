@@ -7,6 +7,7 @@ demo database is built (a few seconds, offline).
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import duckdb
 import streamlit as st
@@ -18,9 +19,12 @@ from ui import auth, cache, data, entry, filters
 from ui.context import PageContext, set_page_context
 
 log = logging.getLogger("aivshi")
+ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 
 entry.leave_folder_mode()  # before anything is drawn: see ui/entry.py
-st.set_page_config(page_title="AI vs HI", page_icon=":material/diversity_3:", layout="wide")
+# The icon is a file in the repo, not a Material symbol: Streamlit fetches those from
+# fonts.gstatic.com, which an offline server cannot reach and the proxy's CSP refuses (DEPLOY.md).
+st.set_page_config(page_title="AI vs HI", page_icon=str(ICON), layout="wide")
 
 lang = filters.language_switch()
 # Sign-in only when [auth] is configured in .streamlit/secrets.toml (README, "Sign-in").

@@ -333,6 +333,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     the_parser = parser()
     args = the_parser.parse_args(argv)
+    store.private_files()  # databases and copies this command writes are 0600 (DEPLOY.md)
     if args.command == "demo" and args.applications < 100:
         the_parser.error("--applications must be at least 100")
     if args.command == "import":

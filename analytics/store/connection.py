@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from analytics.store.base import StoreError
+from analytics.store.base import LOCKED, StoreError, log
 from analytics.store.schema import ensure_schema
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -94,19 +94,50 @@ def harden(con: duckdb.DuckDBPyConnection, allowed: list[str | Path] | None = No
     con.execute("SET lock_configuration = true")
 
 
+def harden_remote(con: duckdb.DuckDBPyConnection, location: str) -> None:
+    """Lock down a connection whose database is not a local file (``:memory:`` or MotherDuck).
+
+    ``:memory:`` gets the same lockdown as a file, with no allowed directory. A MotherDuck
+    connection needs the network for its own storage, so external access stays on, but the local
+    file system is switched off: a query still cannot read this server's files
+    (``read_text('/etc/passwd')``). Not verifiable offline against MotherDuck itself; the
+    settings are DuckDB's own and are tested on a local connection.
+    """
+    if location.startswith(":memory:"):
+        harden(con, [])
+        return
+    con.execute("SET disabled_filesystems = 'LocalFileSystem'")
+    con.execute("SET lock_configuration = true")
+
+
+def private_files() -> None:
+    """Files this process creates from now on (database, WAL, spill files, published versions,
+    the id key) are readable by their owner only (0600): candidate data are personal data, and
+    the umask of a server account is usually 022 (readable by every local user)."""
+    os.umask(0o077)
+
+
 def connect(path: str | Path = ":memory:", *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open a connection with the project's settings and the schema in place."""
+    """Open a connection with the project's settings and the schema in place.
+
+    A failure says what to do in plain words; the location and the engine's message (which names
+    the file and the process holding its lock) go to the server log only.
+    """
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as e:
-        raise StoreError(
-            f"Could not open the database {path}: {e}. If another program (or another copy of the "
-            "app) has it open, close that first; or point AIVSHI_DB to another file."
-        ) from e
+        log.warning("Could not open the database %s: %s", path, e)
+        raise StoreError(LOCKED if "lock" in str(e).lower() else _CANNOT_OPEN) from e
     _configure(con)
     if not read_only:
         ensure_schema(con)
     return con
+
+
+_CANNOT_OPEN = (
+    "The database cannot be opened. Check the AIVSHI_DB setting (the server log names the "
+    "location it tried) or ask the person who runs the server."
+)
 
 
 def _remove_stale_builds(target: Path) -> None:
@@ -145,20 +176,26 @@ def open_database(
         if is_local_file(location):
             real = published_file(location)
             if not real.exists():
+                log.warning("Read-only mode: the database %s does not exist", location)
                 raise StoreError(
-                    f"The database {location} does not exist. In read-only mode "
+                    "The published database does not exist yet. In read-only mode "
                     f"({READ_ONLY_ENV_VAR}=1) the app only reads a published database: publish "
-                    "one with 'python -m analytics publish SRC DEST' or unset the variable."
+                    "one with 'python -m analytics publish SRC DEST' (the server log names the "
+                    "location) or unset the variable."
                 )
             con = connect(real, read_only=True)
             harden(con, [real.parent])
             return con
-        return connect(location, read_only=True)
+        con = connect(location, read_only=True)
+        harden_remote(con, location)
+        return con
+    private_files()
     if not is_local_file(location):
         con = connect(location)
         if location.startswith(":memory:") and build_demo is not None:
             if not con.execute("SELECT count(*) FROM applications").fetchall()[0][0]:
                 build_demo(con)
+        harden_remote(con, location)
         return con
     target = Path(location)
     if not target.exists() and build_demo is not None:

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from analytics.domain import DIMENSIONS, DatasetInfo, FilterOptions
-from analytics.store.base import StoreError, current_version, get_meta, transaction
+from analytics.store.base import StoreError, current_version, engine_error, get_meta, transaction
 from analytics.store.schema import (
     DATA_TABLES,
     DERIVED_SOURCES,
@@ -128,7 +128,7 @@ def load_table_batches(
             else:
                 refresh_derived(cur, version)
     except duckdb.Error as e:
-        raise StoreError(f"Loading {', '.join(rows)} failed and nothing was changed: {e}") from e
+        raise engine_error(f"Loading {', '.join(rows) or 'the data'} failed", e) from e
     finally:
         cur.close()
     return version
@@ -177,7 +177,7 @@ def undo_last_load(con: duckdb.DuckDBPyConnection) -> int:
             _drop_previous(cur)
             refresh_derived(cur, version)
     except duckdb.Error as e:
-        raise StoreError(f"Undoing the last load failed and nothing was changed: {e}") from e
+        raise engine_error("Undoing the last load failed", e) from e
     finally:
         cur.close()
     return version

@@ -55,6 +55,7 @@ def publish(source: str | Path, dest: str | Path, *, keep: int = 3) -> Path:
     versioned = target.with_name(f"{target.name}.v{number}")
     tmp = versioned.with_name(versioned.name + ".part")
     shutil.copyfile(src, tmp)
+    os.chmod(tmp, 0o600)  # personal data: the owner (the app's account) only; DEPLOY.md
     _bump_published_version(tmp, target)
     with open(tmp, "rb") as handle:
         os.fsync(handle.fileno())

@@ -15,7 +15,7 @@ from typing import Literal
 
 import duckdb
 
-from analytics.store.base import StoreError, current_version, transaction
+from analytics.store.base import current_version, engine_error, transaction
 
 STATUSES = ("hired", "rejected", "withdrawn", "offer_declined", "open")
 STAGE_RESULTS = ("advanced", "rejected", "withdrawn", "pending")
@@ -275,7 +275,7 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection) -> None:
         with transaction(cur):
             refresh_derived(cur, current_version(cur))
     except duckdb.Error as e:
-        raise StoreError(f"Rebuilding the summary tables failed: {e}") from e
+        raise engine_error("Rebuilding the summary tables failed", e) from e
     finally:
         cur.close()
 
