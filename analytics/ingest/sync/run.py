@@ -112,13 +112,18 @@ def read_source(
     *,
     schema: str | None = None,
     password: str | None = None,
+    password_in_url_ok: bool = False,
 ) -> SourceTables:
-    """A folder path or a ``postgresql://`` URL -> the shape's tables in a scratch DuckDB."""
+    """A folder path or a ``postgresql://`` URL -> the shape's tables in a scratch DuckDB.
+
+    A password in the URL is refused unless the URL came from the environment
+    (``AIVSHI_SYNC_URL``, ``password_in_url_ok=True``)."""
     if shape not in SHAPES:
         raise SyncError("unknown_shape", shape=shape, shapes=", ".join(SHAPES))
     text = str(source)
-    if text.startswith(("postgresql://", "postgres://")) or "=" in text and " " in text:
-        check_url(text)
+    if text.startswith(("postgresql://", "postgres://")):
+        if not password_in_url_ok:
+            check_url(text)
         return read_postgres(text, SHAPES[shape], schema=schema, password=password)
     return read_folder(Path(text), SHAPES[shape])
 
@@ -130,13 +135,16 @@ def sync(
     *,
     schema: str | None = None,
     password: str | None = None,
+    password_in_url_ok: bool = False,
     today: dt.date | None = None,
 ) -> SyncResult:
     """Read, map, validate and (when clean and changed) load a synced schema.
 
     Raises ``SyncError`` when the source cannot be read (missing tables or columns, no
     connection) and ``store.StoreError`` when the load fails; either way nothing is changed."""
-    tables = read_source(source, shape, schema=schema, password=password)
+    tables = read_source(
+        source, shape, schema=schema, password=password, password_in_url_ok=password_in_url_ok
+    )
     try:
         mapped = MAPPERS[shape](tables.con, set(tables.rows))
     except duckdb.Error as e:
@@ -349,8 +357,9 @@ def _fingerprint(shape: str, tables: Mapping[str, pd.DataFrame]) -> str:
     for name in sorted(tables):
         frame = tables[name]
         frame = frame[sorted(frame.columns)]
-        cells = frame.astype(object).where(frame.notna(), "\x00").map(str)
-        text = cells.apply("\x1f".join, axis=1).sort_values().str.cat(sep="\x1e")
+        cols = [frame[c].astype(object).where(frame[c].notna(), "\x00").astype(str) for c in frame]
+        rows = cols[0].str.cat(cols[1:], sep="\x1f") if cols else pd.Series([], dtype=str)
+        text = rows.sort_values().str.cat(sep="\x1e")
         h.update(f"\x1d{name}\x1d".encode())
         h.update(text.encode())
     return h.hexdigest()

@@ -348,7 +348,8 @@ def _for_files(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for c in out.columns:
         values = out[c].dropna()
-        if len(values) and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+        if len(values) and numbers and all(float(v).is_integer() for v in values):
             out[c] = out[c].astype("Int64")
         elif len(values) and all(isinstance(v, bool) for v in values):
             out[c] = out[c].astype("boolean")
@@ -381,6 +382,7 @@ def write_postgres(synced: Synced, conninfo: str, schema: str) -> None:
         conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
         for name, frame in synced.tables.items():
             types = synced.types[name]
+            frame = _for_files(frame)
             cols = sql.SQL(", ").join(
                 sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(types[c])) for c in frame.columns
             )
@@ -394,8 +396,10 @@ def write_postgres(synced: Synced, conninfo: str, schema: str) -> None:
 
 
 def _pg_value(v: object) -> object:
-    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NaT:
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and pd.isna(v)):
         return None
+    if isinstance(v, pd.Timestamp):
+        v = v.to_pydatetime()
     if isinstance(v, dt.datetime):
         return v.replace(tzinfo=dt.UTC)
     return v
