@@ -212,16 +212,14 @@ def _screen_steps(
 
 
 def _as_text(values: pd.Series) -> pd.Series:
-    out = values.astype(object).where(values.notna(), None)
-    return out.map(lambda v: v if v is None or isinstance(v, str) else _text(v))
-
-
-def _text(v: object) -> str:
-    if isinstance(v, pd.Timestamp | dt.datetime):
-        return v.date().isoformat()
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    return str(v)
+    """A column as the text an upload would carry (ISO dates), None for missing."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        values = values.dt.strftime("%Y-%m-%d")
+    return (
+        values.astype(object)
+        .where(values.notna(), None)
+        .map(lambda v: v if v is None or isinstance(v, str) else str(v))
+    )
 
 
 def _validate_and_load(
@@ -233,6 +231,40 @@ def _validate_and_load(
     today: dt.date | None,
 ) -> SyncResult:
     rules, _ = pipeline_rules(con)
+    # The loaded tables follow from the mapped source, the tagging rules and the candidate
+    # salt (all kept in the database): equal inputs on an unchanged version = nothing to do.
+    fingerprint = _fingerprint(
+        shape,
+        {
+            "applications": mapped.applications,
+            "events": mapped.events,
+            "offers": mapped.offers,
+            "job_stages": mapped.job_stages,
+        },
+        extra=json.dumps(rules, sort_keys=True, default=str),
+    )
+    cur = con.cursor()
+    try:
+        meta = store.get_meta(cur)
+        current = store.current_version(cur)
+    finally:
+        cur.close()
+    last = json.loads(meta.get(SYNC_KEY) or "{}")
+    if last.get("fingerprint") == fingerprint and last.get("data_version") == current:
+        report = QualityReport(
+            file=f"{shape}: application", kind="applications", rows_read=len(mapped.applications)
+        )
+        return SyncResult(
+            shape=shape,
+            source=tables.label,
+            report=report,
+            version=current,
+            changed=False,
+            rows_read=dict(tables.rows),
+            left_out=dict(mapped.counts),
+            missing_tables=tuple(tables.missing_tables),
+            identifiers_not_read=tuple(tables.identifiers_not_read),
+        )
     apps = mapped.applications.copy()
     apps["first_step"], from_job = _first_steps(mapped, rules)
     frame = pd.DataFrame({c: _as_text(apps[c]) for c in _APP_COLUMNS})
@@ -305,14 +337,8 @@ def _validate_and_load(
         "stage_events": stage_events,
         "offers": offers,
     }
-    fingerprint = _fingerprint(shape, out)
     cur = con.cursor()
     try:
-        meta = store.get_meta(cur)
-        current = store.current_version(cur)
-        last = json.loads(meta.get(SYNC_KEY) or "{}")
-        if last.get("fingerprint") == fingerprint and last.get("data_version") == current:
-            return SyncResult(**base, version=current, changed=False)
         kept, hires = _kept_tables(cur, con, meta, set(applications["application_id"]))
     finally:
         cur.close()
@@ -351,17 +377,15 @@ def _kept_tables(
     return {"hires": hires}, len(hires)
 
 
-def _fingerprint(shape: str, tables: Mapping[str, pd.DataFrame]) -> str:
-    """A hash of the tables' content, independent of row order."""
-    h = hashlib.sha256(shape.encode())
+def _fingerprint(shape: str, tables: Mapping[str, pd.DataFrame], extra: str = "") -> str:
+    """A hash of the tables' content, independent of row order (pandas' row hashes, sorted)."""
+    h = hashlib.sha256(f"{shape}\x1d{extra}".encode())
     for name in sorted(tables):
         frame = tables[name]
-        frame = frame[sorted(frame.columns)]
-        cols = [frame[c].astype(object).where(frame[c].notna(), "\x00").astype(str) for c in frame]
-        rows = cols[0].str.cat(cols[1:], sep="\x1f") if cols else pd.Series([], dtype=str)
-        text = rows.sort_values().str.cat(sep="\x1e")
-        h.update(f"\x1d{name}\x1d".encode())
-        h.update(text.encode())
+        frame = frame[sorted(frame.columns)].astype(object).where(frame.notna(), None)
+        rows = np.sort(pd.util.hash_pandas_object(frame, index=False).to_numpy())
+        h.update(f"\x1d{name}\x1d{list(frame.columns)}".encode())
+        h.update(rows.tobytes())
     return h.hexdigest()
 
 

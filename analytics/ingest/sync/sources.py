@@ -77,17 +77,14 @@ def _store_table(
         raise SyncError("no_column", table=spec.name, column=", ".join(missing), where=where)
     if len(frame) > MAX_ROWS:
         raise SyncError("too_many_rows", table=spec.name, n=len(frame), limit=MAX_ROWS)
-    cols = {}
-    for c in spec.columns:
-        if c in frame.columns:
-            s = frame[c]
-            cols[c] = s.astype(str).where(s.notna(), None).astype(object)
-        else:
-            cols[c] = pd.Series([None] * len(frame), dtype=object)
-    text = pd.DataFrame(cols, index=range(len(frame)))
-    con.register("_incoming", text)
+    present = [c for c in spec.columns if c in frame.columns]
+    # DuckDB casts to text (fast, vectorised); a column the source lacks becomes NULL.
+    columns = ", ".join(
+        f'CAST("{c}" AS VARCHAR) AS "{c}"' if c in present else f'NULL::VARCHAR AS "{c}"'
+        for c in spec.columns
+    )
+    con.register("_incoming", frame[present].reset_index(drop=True))
     try:
-        columns = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in spec.columns)
         con.execute(f'CREATE OR REPLACE TABLE "{spec.name}" AS SELECT {columns} FROM _incoming')
     finally:
         con.unregister("_incoming")
