@@ -175,9 +175,18 @@ def read_folder(folder: str | Path, shape: Shape) -> SourceTables:
 # PostgreSQL
 
 
+def _driver():  # noqa: ANN202 - the psycopg module
+    """psycopg, imported when needed (only a Postgres sync needs the driver)."""
+    try:
+        import psycopg
+    except ImportError as e:
+        raise SyncError("no_driver") from e
+    return psycopg
+
+
 def conninfo_parts(url: str) -> dict[str, str]:
     """libpq's reading of a connection URL or key=value string (raises SyncError when bad)."""
-    import psycopg  # imported here: only a Postgres sync needs the driver
+    psycopg = _driver()
 
     try:
         return dict(psycopg.conninfo.conninfo_to_dict(url))
@@ -211,7 +220,7 @@ def read_postgres(
 ) -> SourceTables:
     """The shape's tables from PostgreSQL schema ``schema`` (default: the shape's connector name,
     e.g. ``greenhouse``). ``password`` (from Streamlit secrets) is used for this connection only."""
-    import psycopg
+    psycopg = _driver()
     from psycopg import sql
 
     schema = schema or shape.key.split("-")[0]
