@@ -10,6 +10,9 @@ export (CSV, .xlsx, SPSS .sav; Qualtrics, SurveyMonkey, Google Forms) with detec
 ``python -m analytics publish SRC DEST`` publishes a database file to read-only app processes;
 ``python -m analytics bench --applications N [--runs R] [--json FILE]`` measures the pages'
 analytics, page runs, the CSV import and memory against a pandas baseline (docs/performance.md).
+``python -m analytics sync --from DIR|postgresql://... --shape greenhouse-fivetran|lever-fivetran
+[--schema NAME] [--db PATH]`` loads a warehouse-synced ATS schema (exit codes: 0 loaded or
+unchanged, 1 the source holds no applications, 2 bad input, 3 the database could not be written);
 ``python -m analytics report --format html|pptx --out FILE [--lang nl] [--db PATH] [--from D]
 [--to D] [--role-family V ...]`` writes the findings as an offline HTML report or a PowerPoint deck.
 """
@@ -248,6 +251,55 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sync(args: argparse.Namespace) -> int:
+    """``python -m analytics sync``: see ``_add_sync``. Exit codes as ``report``: 0 loaded (or
+    nothing changed), 1 nothing to load, 2 bad input, 3 the database could not be written."""
+    import os
+
+    from analytics.ingest import sync
+
+    lang = args.lang
+    source = args.source or os.environ.get(sync.URL_ENV_VAR)
+    if not source:
+        print(t("sync.cli.no_source", lang), file=sys.stderr)
+        return 2
+    if args.source and args.source.startswith(("postgresql://", "postgres://")):
+        try:
+            sync.check_url(args.source)  # before anything is opened
+        except sync.SyncError as e:
+            print(f"error: {e.text(lang)}", file=sys.stderr)
+            return 2
+    path = Path(args.db) if args.db else store.db_path_from_env()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = store.connect(path)
+    except store.StoreError as e:
+        problem = ingest.Problem("locked", str(path), detail=str(e.__cause__ or e)[:200])
+        print(f"error: {problem.text(lang)}", file=sys.stderr)
+        return 3
+    try:
+        # A password may sit in AIVSHI_SYNC_URL (the environment), never in --from.
+        result = sync.sync(
+            con, source, args.shape, schema=args.schema, password_in_url_ok=not args.source
+        )
+    except sync.SyncError as e:
+        print(f"error: {e.text(lang)}", file=sys.stderr)
+        return 1 if e.code == "no_applications" else 2
+    except store.StoreError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 3
+    finally:
+        con.close()
+    if not result.ok:
+        print(result.to_text(lang), file=sys.stderr)
+        print(t("sync.cli.problems", lang), file=sys.stderr)
+        return 2
+    print(result.to_text(lang))
+    key = "sync.cli.loaded" if result.changed else "sync.cli.unchanged"
+    print(t(key, lang, path=path, version=result.version))
+    return 0
+
+
 # --- the parser: one function per subcommand -----------------------------------------------
 
 
@@ -322,10 +374,29 @@ def _add_publish(sub: Any) -> None:
     p.add_argument("--keep", type=int, default=3, help="published versions to keep")
 
 
+def _add_sync(sub: Any) -> None:
+    p = sub.add_parser(
+        "sync",
+        help="load a warehouse-synced ATS schema (Fivetran Greenhouse or Lever) from a folder of "
+        "Parquet/CSV files or PostgreSQL; the app must not be running",
+    )
+    p.add_argument(
+        "--from",
+        dest="source",
+        help="a folder of files named after the tables, or postgresql://user@host:port/database "
+        "(no password: use PGPASSWORD or ~/.pgpass); default: $AIVSHI_SYNC_URL",
+    )
+    p.add_argument("--shape", required=True, choices=("greenhouse-fivetran", "lever-fivetran"))
+    p.add_argument("--schema", help="PostgreSQL schema (default: greenhouse or lever)")
+    p.add_argument("--lang", choices=("en", "nl"), default="en")
+    p.add_argument("--db", help=DB_HELP)
+
+
 def parser() -> argparse.ArgumentParser:
     out = argparse.ArgumentParser(prog="python -m analytics", description=__doc__)
     sub = out.add_subparsers(dest="command", required=True)
-    for add in (_add_demo, _add_import, _add_undo, _add_bench, _add_report, _add_publish):
+    for add in (_add_demo, _add_import, _add_undo, _add_bench, _add_report, _add_publish,
+                _add_sync):  # fmt: skip
         add(sub)
     return out
 
@@ -344,6 +415,7 @@ def main(argv: list[str] | None = None) -> int:
         "bench": _bench,
         "report": _report,
         "publish": _publish,
+        "sync": _sync,
     }
     return commands[args.command](args)
 

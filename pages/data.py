@@ -9,7 +9,7 @@ import streamlit as st
 from analytics import ingest
 from analytics.i18n import fmt_num
 from ui import data, entry
-from ui.components import import_wizard
+from ui.components import import_wizard, sync_source
 
 ctx = entry.start()
 lang = ctx.lang
@@ -43,6 +43,7 @@ mode = right.radio(
     help=ctx.t("ingest.mode.help"),
 )
 import_wizard.upload_wizard(ctx, kind, mode)
+sync_source.sync_panel(ctx)
 
 st.divider()
 with st.expander(ctx.t("ingest.rules"), icon=":material/rule:"):
