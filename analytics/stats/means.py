@@ -139,11 +139,13 @@ def welch(
 ) -> tuple[float, Interval, float]:
     """Difference of means m1 - m2 with Welch's interval and two-sided p-value: se^2 = v1/n1 +
     v2/n2, Welch-Satterthwaite df = se^4 / ((v1/n1)^2/(n1-1) + (v2/n2)^2/(n2-1)) (Welch 1947,
-    Biometrika 34:28-35; Satterthwaite 1946). Zero variance: a zero-width interval and NaN p."""
+    Biometrika 34:28-35; Satterthwaite 1946). Zero variance in both groups (every value the same)
+    leaves the t statistic undefined: NaN interval and p, which callers report as "no spread, too
+    few to say", never a zero-width interval."""
     se2 = v1 / n1 + v2 / n2
     diff = m1 - m2
-    if se2 <= 0:
-        return diff, Interval(diff, diff), math.nan
+    if not se2 > 0:
+        return diff, Interval(math.nan, math.nan), math.nan
     df = se2**2 / ((v1 / n1) ** 2 / (n1 - 1) + (v2 / n2) ** 2 / (n2 - 1))
     half = float(stats.t.ppf(0.5 + conf / 2, df)) * math.sqrt(se2)
     p = float(2 * stats.t.sf(abs(diff) / math.sqrt(se2), df))
