@@ -116,9 +116,9 @@ from analytics.stats.tables import (  # noqa: F401
 )
 from analytics.stats.wald import (  # noqa: F401
     DidEstimate,
+    FiellerSet,
     RatioEstimate,
     binomial_variance,
-    FiellerSet,
     difference_in_differences,
     fieller,
     odds_ratio_from_logit,
