@@ -11,6 +11,7 @@ from analytics.metrics import fairness
 from ui import cache, entry
 from ui.components import widgets
 from ui.components.adverse_impact import adverse_impact_tab
+from ui.components.fairness_summary import below_four_fifths_summary
 from ui.components.fairness_tables import switcher_quality_table, switcher_table
 from ui.components.two_groups import two_group_tool
 
@@ -22,6 +23,9 @@ st.title(ctx.t("fair.title"))
 st.caption(ctx.t("fair.intro"))
 with st.expander(ctx.t("fair.definitions.title"), icon=":material/help:"):
     st.markdown(ctx.t("fair.definitions", k=PRIVACY_THRESHOLD))
+
+# Every result below four-fifths on the first screen, before any tab (issue 17).
+below_four_fifths_summary(ctx)
 
 tabs = st.tabs([ctx.t("fair.tab.impact"), ctx.t("fair.tab.switchers"), ctx.t("fair.tab.two")])
 

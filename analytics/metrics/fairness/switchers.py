@@ -13,6 +13,7 @@ import pandas as pd
 from analytics import stats
 from analytics.domain import PRIVACY_THRESHOLD, Filters
 from analytics.metrics.common import DEFAULT_RAMP_TARGET, scale_rating
+from analytics.metrics.fairness.audit import _four_fifths_finding, _p_below_four_fifths
 from analytics.metrics.fairness.groups import (
     ALPHA,
     FOUR_FIFTHS,
@@ -46,6 +47,9 @@ SWITCHER_COLUMNS = [
     "ir_high",
     "four_fifths",
     "p_adjusted",
+    "p_below",
+    "p_below_adjusted",
+    "four_fifths_finding",
 ]
 
 
@@ -115,6 +119,7 @@ def switcher_pass_rates(counts: pd.DataFrame) -> pd.DataFrame:
                 ir_low=ir_ci.low,
                 ir_high=ir_ci.high,
                 four_fifths=bool(_fin(ir) and ir < FOUR_FIFTHS),
+                p_below=_p_below_four_fifths(k1, n1, k2, n2, ir),
                 p_value=c.p_value,
                 test=c.test,
             )
@@ -129,6 +134,11 @@ def switcher_pass_rates(counts: pd.DataFrame) -> pd.DataFrame:
     out["finding"] = [
         "too_few" if not _fin(p) else ("clear_difference" if p < ALPHA else "no_clear_difference")
         for p in out["p_adjusted"]
+    ]
+    out["p_below_adjusted"] = stats.adjust_pvalues(out["p_below"].astype(float).to_numpy(), "holm")
+    out["four_fifths_finding"] = [
+        _four_fifths_finding(not _fin(r.rate_switchers), False, r.impact_ratio, r.p_below_adjusted)
+        for r in out.itertuples()
     ]
     return out
 
