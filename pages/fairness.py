@@ -35,6 +35,7 @@ with tabs[0]:
 # ---- Career switchers -------------------------------------------------------------------------
 with tabs[1]:
     st.caption(ctx.t("fair.switchers.caption"))
+    st.caption(ctx.t("fair.switchers.family"))
     if "career_switcher" not in cache.fairness_columns(ctx.version):
         st.warning(ctx.t("fair.switchers.no_column"), icon=":material/info:")
     else:
@@ -54,6 +55,7 @@ with tabs[1]:
             )
         st.subheader(ctx.t("fair.quality.header"))
         st.caption(ctx.t("fair.quality.caption"))
+        st.caption(ctx.t("fair.quality.family"))
         qual = cache.switcher_quality(ctx.version, ctx.filters, ctx.info.as_of)
         take = fc.takeaway_switcher_quality(qual, lang)
         widgets.chart_block(
