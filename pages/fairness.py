@@ -11,6 +11,7 @@ from analytics.metrics import fairness
 from ui import cache, entry
 from ui.components import widgets
 from ui.components.adverse_impact import adverse_impact_tab
+from ui.components.fairness_summary import below_four_fifths_summary
 from ui.components.fairness_tables import switcher_quality_table, switcher_table
 from ui.components.two_groups import two_group_tool
 
@@ -23,6 +24,9 @@ st.caption(ctx.t("fair.intro"))
 with st.expander(ctx.t("fair.definitions.title"), icon=":material/help:"):
     st.markdown(ctx.t("fair.definitions", k=PRIVACY_THRESHOLD))
 
+# Every result below four-fifths on the first screen, before any tab (issue 17).
+below_four_fifths_summary(ctx)
+
 tabs = st.tabs([ctx.t("fair.tab.impact"), ctx.t("fair.tab.switchers"), ctx.t("fair.tab.two")])
 
 with tabs[0]:
@@ -31,6 +35,7 @@ with tabs[0]:
 # ---- Career switchers -------------------------------------------------------------------------
 with tabs[1]:
     st.caption(ctx.t("fair.switchers.caption"))
+    st.caption(ctx.t("fair.switchers.family"))
     if "career_switcher" not in cache.fairness_columns(ctx.version):
         st.warning(ctx.t("fair.switchers.no_column"), icon=":material/info:")
     else:
@@ -50,6 +55,7 @@ with tabs[1]:
             )
         st.subheader(ctx.t("fair.quality.header"))
         st.caption(ctx.t("fair.quality.caption"))
+        st.caption(ctx.t("fair.quality.family"))
         qual = cache.switcher_quality(ctx.version, ctx.filters, ctx.info.as_of)
         take = fc.takeaway_switcher_quality(qual, lang)
         widgets.chart_block(

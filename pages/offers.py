@@ -119,14 +119,18 @@ with tabs[1]:
     st.subheader(ctx.t("offers.premium.header"))
     if premium is not None:
         m1, m2, m3 = st.columns(3)
-        m1.metric(ctx.t("offers.premium.metric"), fmt_pct(premium.premium, lang))
-        m1.caption(
-            ctx.t(
-                "offers.ci",
-                low=fmt_pct(premium.premium_ci.low, lang),
-                high=fmt_pct(premium.premium_ci.high, lang),
-            )
+        identified = getattr(premium, "identified", True) and premium.beta_comp > 0
+        m1.metric(
+            ctx.t("offers.premium.metric"), fmt_pct(premium.premium, lang) if identified else "—"
         )
+        if identified:
+            m1.caption(
+                ctx.t(
+                    "offers.ci",
+                    low=fmt_pct(premium.premium_ci.low, lang),
+                    high=fmt_pct(premium.premium_ci.high, lang),
+                )
+            )
         m2.metric(ctx.t("offers.premium.odds"), fmt_num(premium.odds_ratio, lang, 2))
         m2.caption(
             ctx.t(

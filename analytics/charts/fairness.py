@@ -369,30 +369,42 @@ def two_group_chart(
 
 
 def takeaway_impact(table: pd.DataFrame, column: str | tuple[str, ...], lang: str) -> str:
+    """The headline of an adverse-impact table, in the words of its intervals (issue 17):
+    "clearly below four-fifths" (the whole interval under 0.8, Holm over the table), "below
+    four-fifths, but not clearly" (only the point estimate), or none below. Each sentence names
+    the lowest ratio with its 95% interval, so the words and the numbers beside them agree."""
     shown = table[~table.suppressed & table.impact_ratio.map(_fin)]
     if shown.empty:
         return t("fair.take.impact_few", lang)
-    flagged = shown[shown.four_fifths]
-    clear = flagged[flagged.finding == "clear_difference"]
-    if clear.empty and flagged.empty:
-        low = shown.loc[shown.impact_ratio.idxmin()]
-        return t(
-            "fair.take.impact_none",
-            lang,
-            ir=fmt_num(low.impact_ratio, lang, 2),
-            group=group_label(column, low.group, lang),
-            step=step_label(low, lang),
+    if "four_fifths_finding" in shown:
+        finding = shown["four_fifths_finding"]
+    else:  # a table from before the interval-based finding: point estimates only
+        finding = pd.Series(
+            np.where(shown.four_fifths, "not_clearly_below", "not_below"), index=shown.index
         )
-    worst = (clear if not clear.empty else flagged).sort_values("impact_ratio").iloc[0]
-    key = "fair.take.impact_clear" if not clear.empty else "fair.take.impact_unclear"
-    return t(
-        key,
-        lang,
-        n=fmt_num(len(clear) if not clear.empty else len(flagged), lang),
-        ir=fmt_num(worst.impact_ratio, lang, 2),
-        group=group_label(column, worst.group, lang),
-        step=step_label(worst, lang),
+    clear = shown[finding == "clearly_below"]
+    below = shown[finding.isin(["clearly_below", "not_clearly_below"])]
+
+    def args(row: pd.Series) -> dict[str, str]:
+        return {
+            "ir": fmt_num(row.impact_ratio, lang, 2),
+            "low": fmt_num(row.ir_low, lang, 2),
+            "high": fmt_num(row.ir_high, lang, 2) if _fin(row.ir_high) else "∞",
+            "group": group_label(column, row.group, lang),
+            "step": step_label(row, lang),
+        }
+
+    ordered = shown.assign(_name=shown["group"].astype(str)).sort_values(
+        ["impact_ratio", "_name"], kind="stable"
     )
+    if below.empty:
+        low = ordered[~ordered.reference].iloc[0] if (~ordered.reference).any() else ordered.iloc[0]
+        return t("fair.take.ff_none", lang, **args(low))
+    if not clear.empty:
+        worst = ordered.loc[ordered.index.isin(clear.index)].iloc[0]
+        return t("fair.take.ff_clear", lang, n=fmt_num(len(clear), lang), **args(worst))
+    worst = ordered.loc[ordered.index.isin(below.index)].iloc[0]
+    return t("fair.take.ff_unclear", lang, n=fmt_num(len(below), lang), **args(worst))
 
 
 def takeaway_touchpoints(

@@ -80,6 +80,9 @@ def takeaway_premium(premium: Premium | None, lang: str) -> str:
         return t("offers.take.premium_none", lang)
     if premium.beta_comp <= 0:
         return t("offers.take.premium_nopay", lang, n=fmt_num(premium.n, lang))
+    if not getattr(premium, "identified", True):
+        z = fmt_num(premium.pay_z, lang, 2)
+        return t("offers.take.premium_unidentified", lang, z=z, n=fmt_num(premium.n, lang))
     key = "offers.take.premium" if premium.premium >= 0 else "offers.take.premium_negative"
     return t(
         key,

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from analytics import charts
 from analytics.i18n import fmt_num, fmt_p, fmt_pct, t
 from analytics.metrics.survey import TOTAL, Banner
+from analytics.metrics.survey.headlines import smallest_p
 
 TOTAL_COLOR = "#5A5A5A"
 # ColorBrewer BrBG (colour-blind safe), negative -> positive.
@@ -249,7 +250,7 @@ def takeaway(banner: Banner, names: dict[str, str], lang: str) -> str:
         return t("survey.take.too_few", lang)
     p = math.nan
     if banner.rank_pairs:
-        p = min(r.brunner_munzel_p_holm for r in banner.rank_pairs)
+        p = smallest_p(r.brunner_munzel_p_holm for r in banner.rank_pairs)
     elif banner.test is not None and banner.test.test != "none":
         p = banner.test.p_value
     elif q.kind == "multi":
@@ -258,6 +259,8 @@ def takeaway(banner: Banner, names: dict[str, str], lang: str) -> str:
         return t(key, lang)
     if not math.isfinite(p):
         return t("survey.take.too_few", lang)
+    # Sorted first so that ties are broken by name, not by the order of the columns.
+    groups = sorted(groups, key=str)
     if q.kind in ("likert", "binary"):
         best = max(groups, key=lambda g: banner.summaries[g].top_box)
         worst = min(groups, key=lambda g: banner.summaries[g].top_box)

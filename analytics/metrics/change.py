@@ -12,9 +12,14 @@ decided offers) and 12-month retention of hires (Kaplan-Meier, censored at the a
 of the "after" period may not have been followed for 12 months yet: then "too few to say").
 
 Difference-in-differences on proportions: DiD = (p_after_T - p_before_T) - (p_after_C -
-p_before_C), SE = sqrt of the sum of the four variances (p(1 - p) / n for rates, Greenwood's
-variance for Kaplan-Meier), normal 95% interval and two-sided p-value
-(``stats.difference_in_differences``). It estimates the effect of
+p_before_C), SE = sqrt of the sum of the four variances, normal 95% interval and two-sided p-value
+(``stats.difference_in_differences``). A rate's variance is Price & Bonett's (2004) adjusted
+p~(1 - p~) / (n + 1), p~ = (k + 1/2) / (n + 1) (a linear contrast of four proportions adds 2/4
+successes and 4/4 trials per cell; Computational Statistics & Data Analysis 45:449-456), so a
+cell at 0% or 100% does not count as known without error; the interval is centred on the observed
+DiD, so it contains the estimate shown and agrees with the p-value beside it. Kaplan-Meier cells
+use Greenwood's variance, or the Agresti-Coull variance where the curve is at 100% or 0%
+(``stats.grouped.km_at``). It estimates the effect of
 the change only if the groups would have moved in parallel without it (the usual DiD assumption).
 """
 
@@ -112,7 +117,9 @@ def _rate_cell(k: int, n: int) -> dict:
             "high": math.nan,
         }
     ci = stats.proportion_ci(k, n)
-    value, var = k / n, stats.binomial_variance(k, n)
+    # Price & Bonett (2004) adjusted variance for a contrast of m = 4 proportions (module doc).
+    p_adj = (k + 0.5) / (n + 1.0)
+    value, var = k / n, p_adj * (1.0 - p_adj) / (n + 1.0)
     return {"k": k, "n": n, "value": value, "var": var, "low": ci.low, "high": ci.high}
 
 

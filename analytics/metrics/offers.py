@@ -11,8 +11,9 @@ Metric definitions (DESIGN.md, shown in the page's help text):
   number of competing offers and role family and seniority as fixed effects, on decided offers of
   the two standard pipelines. The premium is beta_human / beta_comp_ratio: the rise in comp ratio
   (offer / band midpoint) that moves the odds of acceptance as much as a human-first process does
-  (x 100 = per cent of the band midpoint), with a delta-method interval
-  (``stats.ratio_delta``; the odds ratio's interval from ``stats.odds_ratio_from_logit``).
+  (x 100 = per cent of the band midpoint), with Fieller's interval (``stats.fieller``; not
+  identified, and not reported, when the comp-ratio coefficient is not distinguishable from zero;
+  the odds ratio's interval from ``stats.odds_ratio_from_logit``).
 
 Every rate is aggregated in DuckDB. The regression needs one row per decided offer (offers are a
 small table; only the six columns it needs are selected).
@@ -267,7 +268,8 @@ def acceptance_by_competing(cur: duckdb.DuckDBPyConnection, filters: Filters) ->
 @dataclass(frozen=True)
 class Premium:
     """The human premium in comp-ratio units (0.07 = 7% of the band midpoint) with its
-    delta-method interval, the odds ratio of human-first with its Wald interval, and the fit."""
+    Fieller interval (NaN when not ``identified``), the odds ratio of human-first with its Wald
+    interval, and the fit."""
 
     premium: float
     premium_se: float
@@ -282,6 +284,10 @@ class Premium:
     n_human: int
     n_automation: int
     fixed_effects: tuple[str, ...]
+    # Fieller (issue 17): False when the pay coefficient is not distinguishable from zero, so the
+    # ratio is not identified (unbounded confidence set) and no premium is reported.
+    identified: bool = True
+    pay_z: float = math.nan
 
 
 def premium_rows(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -334,11 +340,21 @@ def fit_premium(rows: pd.DataFrame, conf: float = 0.95) -> Premium | None:
         cov=fit.variance("human_first", "comp_ratio"),
         conf=conf,
     )
+    fieller = stats.fieller(
+        b_h,
+        b_c,
+        var_num=fit.variance("human_first"),
+        var_den=fit.variance("comp_ratio"),
+        cov=fit.variance("human_first", "comp_ratio"),
+        conf=conf,
+    )
     odds_ratio, odds_ratio_ci = stats.odds_ratio_from_logit(b_h, fit.se("human_first"), conf=conf)
     return Premium(
         premium=ratio.ratio,
         premium_se=ratio.se,
-        premium_ci=ratio.ci,
+        premium_ci=fieller.ci,
+        identified=fieller.identified,
+        pay_z=fieller.den_z,
         odds_ratio=odds_ratio,
         odds_ratio_ci=odds_ratio_ci,
         odds_ratio_p=float(fit.pvalues["human_first"]),

@@ -121,9 +121,11 @@ from analytics.stats.tables import (  # noqa: F401
 )
 from analytics.stats.wald import (  # noqa: F401
     DidEstimate,
+    FiellerSet,
     RatioEstimate,
     binomial_variance,
     difference_in_differences,
+    fieller,
     odds_ratio_from_logit,
     ratio_delta,
     se_from_interval,
@@ -151,6 +153,7 @@ __all__ = [
     "detectable_proportion",
     "diff_ci",
     "difference_in_differences",
+    "fieller",
     "kaplan_meier",
     "kish_effective_n",
     "logrank",

@@ -25,7 +25,15 @@ def binomial_rate_draws(
 ) -> np.ndarray:
     """Draws of the rate k/n: Binomial(n, k/n) / n, with each draw's count floored at ``floor``
     (a draw of 0 successes would make 1 / rate infinite; half a success is the usual
-    continuity floor)."""
+    continuity floor).
+
+    At 0% or 100% (k = 0 or k = n) Binomial(n, k/n) never varies, which would treat the rate as
+    known without error (issue 17); there the draws come from the Jeffreys distribution
+    Beta(k + 1/2, n - k + 1/2) (Brown, Cai & DasGupta 2001, Stat Sci 16:101-133, whose
+    quantiles are the Jeffreys interval), floored the same way."""
+    if n > 0 and k in (0, n):
+        rates = rng.beta(k + 0.5, n - k + 0.5, draws)
+        return np.maximum(rates * n, floor) / n
     return np.maximum(rng.binomial(n, k / n, draws), floor) / n
 
 

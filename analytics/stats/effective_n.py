@@ -15,7 +15,7 @@ from scipy import stats as sps
 
 from analytics.stats.base import Interval
 from analytics.stats.proportions import _proportion_ci_float
-from analytics.stats.survey import NpsResult
+from analytics.stats.survey import NpsResult, nps_interval
 
 Z95 = float(sps.norm.ppf(0.975))
 
@@ -47,17 +47,17 @@ def mean_interval(w: float, wx: float, wx2: float, n_eff: float) -> tuple[float,
 
 
 def nps_from_shares(promoters: float, detractors: float, n_eff: float) -> NpsResult:
-    """NPS and its interval from (weighted) shares and n_eff: the formula of ``stats.nps``
-    (Rocks 2016), which needs respondent-level scores; the page has only the counts."""
+    """NPS and its interval from (weighted) shares and n_eff: the formulas of ``stats.nps``
+    (Rocks 2016 adjusted Wald, ``stats.survey.nps_interval``), which needs respondent-level
+    scores; the page has only the counts."""
     score = 100.0 * (promoters - detractors)
     if n_eff <= 0:
         return NpsResult(math.nan, math.nan, Interval(-100.0, 100.0), 0.0, *[math.nan] * 3)
     se = 100.0 * math.sqrt(max(promoters + detractors - (promoters - detractors) ** 2, 0.0) / n_eff)
-    half = Z95 * se
     return NpsResult(
         nps=score,
         se=se,
-        ci=Interval(max(score - half, -100.0), min(score + half, 100.0)),
+        ci=nps_interval(promoters, detractors, n_eff),
         n=n_eff,
         promoters=promoters,
         passives=max(1.0 - promoters - detractors, 0.0),

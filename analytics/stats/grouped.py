@@ -83,11 +83,32 @@ def km_curve(
     )
 
 
+def _boundary_point(t: float, survival: float, n: int, conf: float = 0.95) -> SurvivalPoint:
+    """A Kaplan-Meier value of exactly 1 (nobody left yet) or 0, where Greenwood's variance is 0
+    and the log-log interval collapses to a point: the Wilson interval of the proportion with the
+    number at risk as n (Wilson 1927; for the survival estimate at the boundary, n at risk is the
+    effective sample size of Dorey & Korn 1987, Stat Med 6:679-687), and the Agresti-Coull
+    standard error sqrt(p~(1 - p~) / (n + z^2)), p~ = (k + z^2 / 2) / (n + z^2) (Agresti & Coull
+    1998, Am Stat 52:119-126), so that a comparison of 100% with 100% is not treated as certain."""
+    if n <= 0:
+        return SurvivalPoint(t, survival, nan, Interval(nan, nan), 0)
+    from analytics.stats.proportions import proportion_ci
+
+    k = n if survival >= 1 else 0
+    z2 = float(sps.norm.ppf(0.5 + conf / 2)) ** 2
+    p_tilde = (k + z2 / 2) / (n + z2)
+    se = math.sqrt(p_tilde * (1 - p_tilde) / (n + z2))
+    ci = proportion_ci(k, n, conf=conf)
+    return SurvivalPoint(t, float(survival), se, Interval(float(ci.low), float(ci.high)), n)
+
+
 def km_at(curve: pd.DataFrame, t: float) -> SurvivalPoint | None:
     """The curve's value at time ``t`` (right-continuous step).
 
     None when follow-up ended before ``t`` while the curve was still above zero: then the data say
-    nothing about ``t`` (as R's ``summary(survfit, times, extend = FALSE)``).
+    nothing about ``t`` (as R's ``summary(survfit, times, extend = FALSE)``). Where the value is
+    exactly 1 or 0 the interval is Wilson's and the se Agresti-Coull's (:func:`_boundary_point`),
+    never a zero-width (1, 1).
     """
     if curve.empty:
         return None
@@ -95,10 +116,14 @@ def km_at(curve: pd.DataFrame, t: float) -> SurvivalPoint | None:
     beyond = curve[curve.time > t]
     at_risk = int(beyond.at_risk.iloc[0]) if not beyond.empty else 0
     if upto.empty:
-        return SurvivalPoint(t, 1.0, 0.0, Interval(1.0, 1.0), at_risk)
+        return _boundary_point(t, 1.0, int(curve.at_risk.iloc[0]))
     row = upto.iloc[-1]
     if curve.time.max() < t and row.survival > 0:
         return None
+    if row.survival >= 1 or row.survival <= 0:
+        n_b = at_risk if at_risk > 0 else int(row.at_risk)
+        point = _boundary_point(t, float(row.survival), n_b)
+        return SurvivalPoint(t, point.survival, point.se, point.ci, at_risk)
     return SurvivalPoint(
         t, float(row.survival), float(row.se), Interval(float(row.low), float(row.high)), at_risk
     )
@@ -118,12 +143,15 @@ def survival_difference(
 
     The "naive" Wald test of Klein, Logan, Harhoff & Andersen (2007), Analyzing survival curves at a
     fixed point in time, Statistics in Medicine 26:4505-4519: z = (S1 - S2) / sqrt(se1^2 + se2^2).
+    Points from :func:`km_at` carry a non-zero se at 0% and 100% (Agresti-Coull), so two curves at
+    100% give a proper interval around 0 and p = 1; a zero or missing se gives NaN (undefined),
+    never a zero-width interval.
     """
     diff = a.survival - b.survival
     se = math.sqrt(a.se**2 + b.se**2)
     z = sps.norm.ppf(0.5 + conf / 2)
-    if se == 0:
-        return SurvivalDifference(diff, Interval(diff, diff), float("nan"))
+    if not (se > 0 and math.isfinite(se)):
+        return SurvivalDifference(diff, Interval(nan, nan), nan)
     p = 2 * sps.norm.sf(abs(diff) / se)
     return SurvivalDifference(diff, Interval(diff - z * se, diff + z * se), float(p))
 

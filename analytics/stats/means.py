@@ -39,6 +39,7 @@ class RankComparison:
     brunner_munzel_p_value: float
     n_x: int
     n_y: int
+    method: str = "brunner-munzel"
 
 
 def _clean_sample(values: ArrayLike, name: str) -> np.ndarray:
@@ -70,8 +71,11 @@ def rank_compare(
       interval and test from Brunner & Munzel (2000) via statsmodels ``rank_compare_2indep``.
       statsmodels' Wald interval for P can leave [0, 1]; it is clipped to [0, 1] here.
     NaN values are dropped. Brunner-Munzel needs two observations per sample and a non-zero
-    variance estimate (it is zero with no spread or complete separation): otherwise its fields are
-    NaN and the interval is the no-information (0, 1).
+    variance estimate (it is zero with no spread or complete separation): otherwise the interval
+    and test of P(X>Y) are Newcombe's (2006) method 5 score interval and the score test it
+    inverts (``stats.ranks.auc_score_interval``), ``brunner_munzel_statistic`` is NaN and
+    ``method`` says "newcombe-score". So complete separation gives a proper interval such as
+    (0.72, 1) for 10 vs 10, never (0, 1) by accident.
     """
     _check_method(alternative, ALTERNATIVES, "alternative")
     conf = _check_conf(conf)
@@ -82,8 +86,11 @@ def rank_compare(
     u = float(mwu.statistic)
     prob = u / (n_x * n_y)
 
+    from analytics.stats.ranks import NEWCOMBE_SCORE, auc_score_interval, auc_score_p
+
     bm_stat, bm_p = math.nan, math.nan
-    prob_ci = Interval(0.0, 1.0)
+    prob_ci = Interval(math.nan, math.nan)
+    method = "brunner-munzel"
     if n_x >= 2 and n_y >= 2:
         from statsmodels.stats.nonparametric import rank_compare_2indep
 
@@ -94,6 +101,10 @@ def rank_compare(
                 bm_p = float(bm.test_prob_superior(alternative=_sm_alternative(alternative)).pvalue)
                 low, high = bm.conf_int(alpha=1.0 - conf)
                 prob_ci = Interval(float(min(max(low, 0.0), 1.0)), float(min(max(high, 0.0), 1.0)))
+    if not math.isfinite(bm_p):
+        method = NEWCOMBE_SCORE
+        bm_p = auc_score_p(prob, n_x, n_y, alternative)
+        prob_ci = auc_score_interval(prob, n_x, n_y, conf)
 
     return RankComparison(
         u=u,
@@ -105,6 +116,7 @@ def rank_compare(
         brunner_munzel_p_value=bm_p,
         n_x=n_x,
         n_y=n_y,
+        method=method,
     )
 
 
@@ -127,11 +139,13 @@ def welch(
 ) -> tuple[float, Interval, float]:
     """Difference of means m1 - m2 with Welch's interval and two-sided p-value: se^2 = v1/n1 +
     v2/n2, Welch-Satterthwaite df = se^4 / ((v1/n1)^2/(n1-1) + (v2/n2)^2/(n2-1)) (Welch 1947,
-    Biometrika 34:28-35; Satterthwaite 1946). Zero variance: a zero-width interval and NaN p."""
+    Biometrika 34:28-35; Satterthwaite 1946). Zero variance in both groups (every value the same)
+    leaves the t statistic undefined: NaN interval and p, which callers report as "no spread, too
+    few to say", never a zero-width interval."""
     se2 = v1 / n1 + v2 / n2
     diff = m1 - m2
-    if se2 <= 0:
-        return diff, Interval(diff, diff), math.nan
+    if not se2 > 0:
+        return diff, Interval(math.nan, math.nan), math.nan
     df = se2**2 / ((v1 / n1) ** 2 / (n1 - 1) + (v2 / n2) ** 2 / (n2 - 1))
     half = float(stats.t.ppf(0.5 + conf / 2, df)) * math.sqrt(se2)
     p = float(2 * stats.t.sf(abs(diff) / math.sqrt(se2), df))

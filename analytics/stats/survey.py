@@ -44,12 +44,40 @@ class NpsResult:
     detractors: float
 
 
-def nps(scores: ArrayLike, conf: float = 0.95, *, weights: ArrayLike | None = None) -> NpsResult:
-    """Net Promoter Score with a Wald interval for the difference of two trinomial shares.
+def nps_interval(promoters: float, detractors: float, n: float, conf: float = 0.95) -> Interval:
+    """Rocks' (2016) adjusted-Wald interval for the NPS, in points.
 
-    se = 100 sqrt((pP + pD - (pP - pD)^2) / n): the variance of the mean of a variable scored
-    +1 / 0 / -1 (Rocks 2016, "Confidence intervals for the Net Promoter Score"; trinomial
-    variance of pP - pD). The interval nps +/- z se is clipped to [-100, 100].
+    Rocks, B. (2016), "Interval estimation for the 'Net Promoter Score'", The American
+    Statistician 70(4):365-372: add 3 pseudo-respondents, 3/4 of them promoters and 3/4
+    detractors (n~ = n + 3, pP~ = (P + 3/4) / n~, pD~ = (D + 3/4) / n~), then the Wald interval
+    of pP~ - pD~ with the trinomial variance (pP~ + pD~ - (pP~ - pD~)^2) / n~. Rocks found it among
+    the best-covering intervals; unlike the plain Wald interval it is not (100, 100) when every
+    answer is a promoter. ``promoters``/``detractors`` are shares and ``n`` the (effective) number
+    of answers. Clipped to [-100, 100]; because the adjusted centre is pulled towards 0 the
+    interval is widened, where needed, to reach the observed score, so it always contains the
+    estimate shown beside it (at the extremes the clip keeps the observed edge inside).
+    """
+    conf = _check_conf(conf)
+    if not (n > 0 and math.isfinite(promoters) and math.isfinite(detractors)):
+        return Interval(-100.0, 100.0)
+    n_adj = n + 3.0
+    p_adj = (promoters * n + 0.75) / n_adj
+    d_adj = (detractors * n + 0.75) / n_adj
+    centre = p_adj - d_adj
+    var = max(p_adj + d_adj - centre**2, 0.0) / n_adj
+    half = _z(conf) * math.sqrt(var)
+    observed = promoters - detractors
+    low = max(min(centre - half, observed), -1.0)
+    high = min(max(centre + half, observed), 1.0)
+    return Interval(100.0 * low, 100.0 * high)
+
+
+def nps(scores: ArrayLike, conf: float = 0.95, *, weights: ArrayLike | None = None) -> NpsResult:
+    """Net Promoter Score with Rocks' (2016) adjusted-Wald interval (:func:`nps_interval`).
+
+    ``se`` = 100 sqrt((pP + pD - (pP - pD)^2) / n) is the plain standard error of the observed
+    score: the variance of the mean of a variable scored +1 / 0 / -1 (Rocks 2016; trinomial
+    variance of pP - pD). It is 0 when every answer is in one category; the interval is not.
 
     NaN scores are ignored; scores outside 0-10 or not whole numbers raise ValueError. With
     ``weights`` the shares are weighted and n is the Kish effective n. With no valid scores the
@@ -88,11 +116,10 @@ def nps(scores: ArrayLike, conf: float = 0.95, *, weights: ArrayLike | None = No
     passives = 1.0 - promoters - detractors
     score = 100.0 * (promoters - detractors)
     se = 100.0 * math.sqrt(max(promoters + detractors - (promoters - detractors) ** 2, 0.0) / n_eff)
-    half = _z(conf) * se
     return NpsResult(
         nps=score,
         se=se,
-        ci=Interval(max(score - half, -100.0), min(score + half, 100.0)),
+        ci=nps_interval(promoters, detractors, n_eff, conf),
         n=n_eff,
         promoters=promoters,
         passives=max(passives, 0.0),

@@ -78,6 +78,75 @@ def ratio_delta(
     return RatioEstimate(ratio, se, wald_interval(ratio, se, conf=conf))
 
 
+FIELLER_BOUNDED = "bounded"
+FIELLER_TWO_RAYS = "two_rays"
+FIELLER_UNBOUNDED = "unbounded"
+
+
+@dataclass(frozen=True)
+class FiellerSet:
+    """Fieller's confidence set for a ratio of two estimates.
+
+    ``kind`` is "bounded" (an ordinary interval ``ci``), "two_rays" (everything outside ``gap``:
+    the set is (-inf, gap.low] together with [gap.high, inf)) or "unbounded" (every real number).
+    Only "bounded" identifies the ratio; ``den_z`` = b_den / se(b_den) says why it is not (the
+    denominator is not distinguishable from zero when |den_z| < z)."""
+
+    ratio: float
+    kind: str
+    ci: Interval
+    gap: Interval
+    den_z: float
+
+    @property
+    def identified(self) -> bool:
+        return self.kind == FIELLER_BOUNDED
+
+
+def fieller(
+    b_num: float,
+    b_den: float,
+    *,
+    var_num: float,
+    var_den: float,
+    cov: float,
+    conf: float = 0.95,
+) -> FiellerSet:
+    """Fieller's (1954) confidence set for rho = b_num / b_den: every rho for which the z-test of
+    b_num - rho b_den = 0 does not reject, i.e. the solutions of
+    rho^2 (b^2 - z^2 v_bb) - 2 rho (a b - z^2 v_ab) + (a^2 - z^2 v_aa) <= 0
+    (Fieller 1954, J. R. Stat. Soc. B 16:175-185; Franz 2007, "Ratios: A short guide to
+    confidence limits and proper use", arXiv:0710.2024).
+
+    Why not the delta method: when the denominator is not clearly away from zero the ratio is not
+    identified and the delta method still prints a finite, symmetric interval. Fieller's set is
+    then unbounded (two rays or the whole line), which is the honest answer: no number.
+    """
+    conf = _check_conf(conf)
+    values = (b_num, b_den, var_num, var_den, cov)
+    if not all(math.isfinite(v) for v in values) or var_num < 0 or var_den < 0:
+        nan_i = Interval(_NAN, _NAN)
+        return FiellerSet(_NAN, FIELLER_UNBOUNDED, nan_i, nan_i, _NAN)
+    z2 = _z(conf) ** 2
+    a_coef = b_den * b_den - z2 * var_den
+    b_coef = b_num * b_den - z2 * cov
+    c_coef = b_num * b_num - z2 * var_num
+    disc = b_coef * b_coef - a_coef * c_coef
+    ratio = b_num / b_den if b_den != 0 else _NAN
+    den_z = b_den / math.sqrt(var_den) if var_den > 0 else math.copysign(math.inf, b_den)
+    nan_i = Interval(_NAN, _NAN)
+    if a_coef > 0:
+        # The estimate itself satisfies the inequality, so disc >= 0 here (up to rounding).
+        root = math.sqrt(max(disc, 0.0))
+        ci = Interval((b_coef - root) / a_coef, (b_coef + root) / a_coef)
+        return FiellerSet(ratio, FIELLER_BOUNDED, ci, nan_i, den_z)
+    if a_coef < 0 and disc > 0:
+        root = math.sqrt(disc)
+        r1, r2 = sorted(((b_coef - root) / a_coef, (b_coef + root) / a_coef))
+        return FiellerSet(ratio, FIELLER_TWO_RAYS, nan_i, Interval(r1, r2), den_z)
+    return FiellerSet(ratio, FIELLER_UNBOUNDED, nan_i, nan_i, den_z)
+
+
 @dataclass(frozen=True)
 class DidEstimate:
     """Difference-in-differences: the change in the treated group, in the control group, their

@@ -190,3 +190,22 @@ def test_awkward_uploads_get_an_answer_or_a_message(lang, name, text, expect):
     at.run()
     _clean(at)
     assert expect in _texts(at)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_below_four_fifths_results_are_on_the_first_screen(lang):
+    # Issue 17: the demo's career switchers at automated steps fall below four-fifths; that must
+    # be visible before any tab, with its interval and the reference rule in the note.
+    at = _open(lang)
+    _clean(at)
+    texts = "\n".join(str(m.value) for m in at.markdown)
+    header = (
+        "Below four-fifths at a glance" if lang == "en" else "Onder vier-vijfde in één oogopslag"
+    )
+    assert any(header in str(s.value) for s in at.subheader)
+    word = "four-fifths" if lang == "en" else "vier-vijfde"
+    switchers = "career switchers vs other" if lang == "en" else "zij-instromers tegenover"
+    assert switchers in texts and word in texts
+    note = "most-selected group among groups with at least 30" if lang == "en" else "minstens 30"
+    assert note in _texts(at)

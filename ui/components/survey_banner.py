@@ -77,6 +77,7 @@ def banner_tab(
     st.caption(ctx.t("survey.letters_help"))
     _tests(labels, q, b, names)
     st.caption(ctx.t("survey.tests_weighted" if b.weighted else "survey.tests"))
+    st.caption(ctx.t("survey.family"))
     if bkey == "pipeline" or bkey in DIMENSIONS:
         st.caption(ctx.t("survey.total_note"))
 

@@ -10,12 +10,17 @@ Definitions (shown in the page's help text):
   what the screen (the tool or the people) decided. **Selected** = ``advanced``. Steps where
   nobody was ever rejected (offer, hired) are not selection steps and are left out.
 - **Selection rate** = selected / applicants, with a 95% Wilson interval.
-- **Impact ratio** = a group's selection rate / the rate of the most-selected group at that step
-  (NYC Local Law 144 bias-audit rule, 6 RCNY 5-300), with the Katz log interval of the risk ratio;
-  below 0.8 is flagged (four-fifths rule, EEOC Uniform Guidelines 29 CFR 1607.4(D)).
-- **Test**: Fisher's exact test (two-sided) of each group against the most-selected group (or,
+- **Impact ratio** = a group's selection rate / the rate of the reference group at that step
+  (NYC Local Law 144 bias-audit rule, 6 RCNY 5-300), with Koopman's score interval; below 0.8 is
+  flagged (four-fifths rule, EEOC Uniform Guidelines 29 CFR 1607.4(D)). The **reference group**
+  is the most-selected group among those with at least ``REFERENCE_MIN_APPLICANTS`` (30)
+  applicants at the step, else the largest group (a stable reference, issue 17).
+- **Below four-fifths**: "clearly below" when Koopman's one-sided score test of ratio >= 0.8,
+  Holm-adjusted over every row of the table, rejects at 2.5% (for one row: the 95% interval's
+  upper limit is below 0.8); "not clearly below" when only the point estimate is below 0.8.
+- **Test**: Fisher's exact test (two-sided) of each group against the reference group (or,
   as an option, against all other groups together), Holm-adjusted across every group and step
-  shown in one table.
+  shown in one table (the multiple-testing family).
 - Groups below ``PRIVACY_THRESHOLD`` applicants at a step are suppressed (no counts or rates
   leave this module) and never serve as the reference group. Applications without a value in the
   group column are counted per step and reported, not assigned to a group.
@@ -32,11 +37,13 @@ from __future__ import annotations
 
 from analytics.metrics.fairness.audit import (
     AI_COLUMNS,
+    REFERENCE_MIN_APPLICANTS,
     TouchpointSummary,
     adverse_impact,
     audit_table,
     missing_by_step,
     pooled_by_touchpoint,
+    reference_group,
     side_by_side,
     touchpoint_gap_tests,
     touchpoint_summary,
@@ -88,6 +95,7 @@ __all__ = [
     "GROUP_COLUMNS",
     "MAX_LEVELS",
     "QUALITY_COLUMNS",
+    "REFERENCE_MIN_APPLICANTS",
     "RETENTION_DAYS",
     "SEPARATOR",
     "SWITCHER_COLUMNS",
@@ -106,6 +114,7 @@ __all__ = [
     "natural_key",
     "pooled_by_touchpoint",
     "quote_identifier",
+    "reference_group",
     "side_by_side",
     "step_counts",
     "strata_table",

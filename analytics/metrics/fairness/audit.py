@@ -1,6 +1,9 @@
-"""The bias audit: selection rates, impact ratios against the most-selected group and Fisher
-tests per step and group (Holm over the table), pooled per touchpoint with complementary
-suppression, and the test that a group's gap differs between automated and human steps."""
+"""The bias audit: selection rates, impact ratios against a stable reference group (the
+most-selected group among those with at least ``REFERENCE_MIN_APPLICANTS`` applicants, else the
+largest) with Koopman score intervals, Fisher tests per step and group, and whether a ratio is
+clearly below four-fifths (Holm over the table for both), pooled per touchpoint with
+complementary suppression, and the test that a group's gap differs between automated and human
+steps."""
 
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from analytics.metrics.fairness.groups import (
     group_sort_key,
 )
 from analytics.stats import Interval
-from analytics.stats.impact import fisher_exact_p, impact_ratio
+from analytics.stats.impact import fisher_exact_p, impact_ratio, ratio_score_p
 
 AI_COLUMNS = [
     "stage",
@@ -45,21 +48,59 @@ AI_COLUMNS = [
     "p_adjusted",
     "finding",
     "suppressed",
+    "p_below",
+    "p_below_adjusted",
+    "four_fifths_finding",
 ]
+
+# A reference group needs this many applicants at the step (issue 17): the most-selected group of
+# a few dozen people would make every other group's ratio carry its noise. Among the groups that
+# reach it the most-selected one is the reference (the NYC Local Law 144 rule); when none does,
+# the largest group is. The footnote says which rule applied (``REFERENCE_RULE``).
+REFERENCE_MIN_APPLICANTS = 30
+REFERENCE_RULE = "most_selected_of_min_size"
+
+
+def reference_group(shown: pd.DataFrame) -> pd.Series | None:
+    """The reference row of one step among groups shown (>= PRIVACY_THRESHOLD applicants): the
+    most-selected group among those with at least ``REFERENCE_MIN_APPLICANTS`` applicants, else
+    the largest group. Ties go to the larger group, then to the group name, so the choice never
+    depends on the order of the rows."""
+    if shown.empty:
+        return None
+    frame = pd.DataFrame(
+        {
+            "rate": shown.selected / shown.applicants,
+            "n": shown.applicants,
+            "name": [str(g) for g in shown["group"]],
+        },
+        index=shown.index,
+    )
+    big = frame[frame.n >= REFERENCE_MIN_APPLICANTS]
+    if big.empty:
+        order = frame.sort_values(["n", "name"], ascending=[False, True], kind="stable")
+    else:
+        order = big.sort_values(
+            ["rate", "n", "name"], ascending=[False, False, True], kind="stable"
+        )
+    return shown.loc[order.index[0]]
+
+
+def _p_below_four_fifths(k: int, n: int, ref_k: int, ref_n: int, ratio: float) -> float:
+    """One-sided p of H0: impact ratio >= 0.8 against "below 0.8", by Koopman's score test at
+    phi = 0.8 (``stats.impact.ratio_score_p``; the test its interval inverts): a single row is
+    "clearly below four-fifths" exactly when the 95% interval's upper limit is below 0.8."""
+    p_two = ratio_score_p(k, n, ref_k, ref_n, FOUR_FIFTHS)
+    if not _fin(p_two) or not _fin(ratio):
+        return math.nan
+    return p_two / 2 if ratio < FOUR_FIFTHS else 1 - p_two / 2
 
 
 def _step_rows(step: pd.DataFrame, comparison: Comparison) -> list[dict]:
     """One dict per group of one step: rates, impact ratio vs the most-selected group, Fisher."""
     known = step[step["group"].notna()]
     shown = known[known.applicants >= PRIVACY_THRESHOLD]
-    rates = shown.selected / shown.applicants
-    ref = None
-    if len(shown):
-        # Most-selected group; ties go to the larger group (a steadier reference).
-        order = pd.DataFrame({"rate": rates, "n": shown.applicants}).sort_values(
-            ["rate", "n"], ascending=False
-        )
-        ref = shown.loc[order.index[0]]
+    ref = reference_group(shown)
     total_n = int(known.applicants.sum())
     total_k = int(known.selected.sum())
     rows = []
@@ -83,9 +124,10 @@ def _step_rows(step: pd.DataFrame, comparison: Comparison) -> list[dict]:
         ref_n, ref_k = int(ref.applicants), int(ref.selected)
         is_ref = r.group == ref["group"]
         if is_ref:
-            ir, ir_ci = 1.0, Interval(1.0, 1.0)
+            ir, ir_ci, p_below = 1.0, Interval(1.0, 1.0), math.nan
         else:
             ir, ir_ci = impact_ratio(k, n, ref_k, ref_n)
+            p_below = _p_below_four_fifths(k, n, ref_k, ref_n, ir)
         if comparison == "rest":
             rest_n, rest_k = total_n - n, total_k - k
             p = fisher_exact_p(k, n - k, rest_k, rest_n - rest_k) if rest_n > 0 else math.nan
@@ -106,6 +148,7 @@ def _step_rows(step: pd.DataFrame, comparison: Comparison) -> list[dict]:
                 "reference": bool(is_ref),
                 "p_value": p,
                 "suppressed": False,
+                "p_below": p_below,
             }
         )
     return rows
@@ -149,7 +192,26 @@ def adverse_impact(
     out["suppressed"] = out["suppressed"].astype(bool)
     for col in ("reference", "four_fifths"):  # NaN for suppressed rows -> False
         out[col] = [isinstance(v, (bool, np.bool_)) and bool(v) for v in out[col]]
+    # "Clearly below four-fifths": the family is every row of the table, Holm within it, on the
+    # one-sided score test of ratio >= 0.8 (alpha/2 per side, as the 95% interval).
+    out["p_below_adjusted"] = stats.adjust_pvalues(out["p_below"].astype(float).to_numpy(), adjust)
+    out["four_fifths_finding"] = [
+        _four_fifths_finding(r.suppressed, r.reference, r.impact_ratio, r.p_below_adjusted)
+        for r in out.itertuples()
+    ]
     return out
+
+
+def _four_fifths_finding(suppressed: bool, reference: bool, ratio: float, p_adj: float) -> str:
+    """ "clearly_below" (adjusted one-sided p < alpha / 2), "not_clearly_below" (point estimate
+    below 0.8, interval reaching 0.8), "not_below", "reference" or "too_few"."""
+    if suppressed or not _fin(ratio):
+        return "too_few"
+    if reference:
+        return "reference"
+    if ratio >= FOUR_FIFTHS:
+        return "not_below"
+    return "clearly_below" if _fin(p_adj) and p_adj < ALPHA / 2 else "not_clearly_below"
 
 
 def missing_by_step(counts: pd.DataFrame) -> pd.DataFrame:

@@ -13,10 +13,14 @@ import pandas as pd
 from analytics import stats
 from analytics.domain import PRIVACY_THRESHOLD, Filters
 from analytics.metrics.common import DEFAULT_RAMP_TARGET, scale_rating
+from analytics.metrics.fairness.audit import _four_fifths_finding, _p_below_four_fifths
 from analytics.metrics.fairness.groups import (
+    ALPHA,
+    FOUR_FIFTHS,
     RETENTION_DAYS,
     _fin,
 )
+from analytics.stats.impact import impact_ratio
 from analytics.stats.means import welch
 
 SWITCHER_COLUMNS = [
@@ -39,6 +43,13 @@ SWITCHER_COLUMNS = [
     "p_value",
     "test",
     "finding",
+    "ir_low",
+    "ir_high",
+    "four_fifths",
+    "p_adjusted",
+    "p_below",
+    "p_below_adjusted",
+    "four_fifths_finding",
 ]
 
 
@@ -53,8 +64,12 @@ def switcher_pass_rates(counts: pd.DataFrame) -> pd.DataFrame:
     """Career switchers vs others at each touchpoint (pooled over its steps, ``scope`` = "all")
     and at each step (``scope`` = the stage), from :func:`step_counts` on ``career_switcher``.
 
-    Newcombe interval for the difference (switchers - others), chi-square or Fisher per DESIGN.md;
-    ``finding``: clear_difference / no_clear_difference / too_few.
+    The difference (switchers - others) with ``stats.compare_proportions``' interval and test;
+    the impact ratio (switchers' rate / others' rate) with Koopman's score interval
+    (``stats.impact.impact_ratio``) and the four-fifths flag. Multiplicity: the family is every
+    row of this table (touchpoints and steps); p-values are Holm-adjusted within it
+    (``p_adjusted``) and ``finding`` (clear_difference / no_clear_difference / too_few) uses the
+    adjusted p.
     """
     rows: list[dict] = []
     if counts.empty:
@@ -95,19 +110,37 @@ def switcher_pass_rates(counts: pd.DataFrame) -> pd.DataFrame:
         }
         if n1 >= PRIVACY_THRESHOLD and n2 >= PRIVACY_THRESHOLD:
             c = stats.compare_proportions(k1, n1, k2, n2)
+            ir, ir_ci = impact_ratio(k1, n1, k2, n2)
             row.update(
                 diff=c.diff,
                 diff_low=c.ci.low,
                 diff_high=c.ci.high,
-                impact_ratio=c.risk_ratio,
+                impact_ratio=ir,
+                ir_low=ir_ci.low,
+                ir_high=ir_ci.high,
+                four_fifths=bool(_fin(ir) and ir < FOUR_FIFTHS),
+                p_below=_p_below_four_fifths(k1, n1, k2, n2, ir),
                 p_value=c.p_value,
                 test=c.test,
-                finding="clear_difference" if c.clear else "no_clear_difference",
             )
         else:
-            row.update(test="none", finding="too_few")
+            row.update(test="none", finding="too_few", four_fifths=False)
         rows.append(row)
-    return pd.DataFrame(rows, columns=SWITCHER_COLUMNS)
+    out = pd.DataFrame(rows, columns=SWITCHER_COLUMNS)
+    out["four_fifths"] = out["four_fifths"].astype(bool)
+    if out.empty:
+        return out
+    out["p_adjusted"] = stats.adjust_pvalues(out["p_value"].astype(float).to_numpy(), "holm")
+    out["finding"] = [
+        "too_few" if not _fin(p) else ("clear_difference" if p < ALPHA else "no_clear_difference")
+        for p in out["p_adjusted"]
+    ]
+    out["p_below_adjusted"] = stats.adjust_pvalues(out["p_below"].astype(float).to_numpy(), "holm")
+    out["four_fifths_finding"] = [
+        _four_fifths_finding(not _fin(r.rate_switchers), False, r.impact_ratio, r.p_below_adjusted)
+        for r in out.itertuples()
+    ]
+    return out
 
 
 def switcher_quality_counts(
@@ -165,6 +198,7 @@ QUALITY_COLUMNS = [
     "p_value",
     "test",
     "finding",
+    "p_adjusted",
 ]
 
 
@@ -199,9 +233,9 @@ def switcher_quality(counts: pd.DataFrame) -> pd.DataFrame:
             n1, num(s, "perf_mean"), num(s, "perf_var"), n2, num(o, "perf_mean"), num(o, "perf_var")
         )
         row.update(diff=diff * 25, diff_low=ci.low * 25, diff_high=ci.high * 25, p_value=p)
-        row.update(
-            test="welch", finding="clear_difference" if ci.excludes(0) else "no_clear_difference"
-        )
+        # No spread in either group: Welch is undefined (stats.welch says so with NaN); the row
+        # then says "too few to say" instead of a zero-width interval.
+        row.update(test="welch" if _fin(p) else "no_variance")
     else:
         row.update(test="none", finding="too_few")
     rows.append(row)
@@ -218,11 +252,16 @@ def switcher_quality(counts: pd.DataFrame) -> pd.DataFrame:
             c = stats.compare_proportions(k1, n1, k2, n2)
             row.update(diff=100 * c.diff, diff_low=100 * c.ci.low, diff_high=100 * c.ci.high)
             row.update(p_value=c.p_value, test=c.test)
-            row.update(finding="clear_difference" if c.clear else "no_clear_difference")
         else:
             row.update(test="none", finding="too_few")
         rows.append(row)
     out = pd.DataFrame(rows, columns=QUALITY_COLUMNS)
+    # Multiplicity: the family is the three components; Holm within it, the finding uses it.
+    out["p_adjusted"] = stats.adjust_pvalues(out["p_value"].astype(float).to_numpy(), "holm")
+    out["finding"] = [
+        "too_few" if not _fin(p) else ("clear_difference" if p < ALPHA else "no_clear_difference")
+        for p in out["p_adjusted"]
+    ]
     for side in ("switchers", "others"):
         small = out[f"n_{side}"] < PRIVACY_THRESHOLD
         out.loc[small, f"n_{side}"] = np.nan

@@ -4,6 +4,7 @@ p-values Holm-adjusted over the questions (reading many questions at once is man
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from analytics import stats
@@ -13,6 +14,18 @@ from analytics.metrics.survey.catalogue import (
 )
 
 HEADLINE_KINDS = ("likert", "binary", "nps", "numeric")
+
+
+def smallest_p(pvalues: Iterable[float]) -> float:
+    """The smallest finite p-value, NaN when there is none.
+
+    Why not ``min``: Python's ``min`` over a list holding NaN depends on where the NaN sits
+    (``min([nan, 0.01])`` is nan, ``min([0.01, nan])`` is 0.01), so the same data gave "too few
+    to say" or "clear" depending on the order of the groups (issue 17). Pairs without any
+    variance now get Newcombe's score test (``stats.ranks``), so a NaN here means no test at all,
+    and it is skipped explicitly."""
+    finite = [float(p) for p in pvalues if p is not None and math.isfinite(float(p))]
+    return min(finite) if finite else math.nan
 
 
 @dataclass(frozen=True)
@@ -55,7 +68,7 @@ def headline_rows(banners: list[Banner]) -> list[HeadlineRow]:
         elif q.kind == "binary" and b.test is not None:
             test, p = "chi-square", b.test.p_value
         elif b.rank_pairs:
-            test, p = "brunner-munzel", min(r.brunner_munzel_p_holm for r in b.rank_pairs)
+            test, p = "brunner-munzel", smallest_p(r.brunner_munzel_p_holm for r in b.rank_pairs)
         else:
             test, p = "none", math.nan
         raw.append((q, metric, values, test, p))

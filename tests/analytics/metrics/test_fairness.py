@@ -203,10 +203,32 @@ def test_impact_ratios_by_hand():
     assert table.loc["D", "suppressed"] and math.isnan(table.loc["D", "rate"])
     assert math.isnan(table.loc["D", "applicants"])  # no counts leave for a suppressed group
     assert table.loc["D", "finding"] == "too_few"
-    # Katz interval of the ratio, by hand: se = sqrt(1/12 - 1/40 + 1/48 - 1/80)
-    se = math.sqrt(1 / 12 - 1 / 40 + 1 / 48 - 1 / 80)
-    assert table.loc["B", "ir_low"] == pytest.approx(0.5 * math.exp(-1.959964 * se), rel=1e-5)
-    assert table.loc["B", "ir_high"] == pytest.approx(0.5 * math.exp(1.959964 * se), rel=1e-5)
+    # Koopman score interval of the ratio; statsmodels' score method as the peer.
+    peer = confint_proportions_2indep(
+        12, 40, 48, 80, compare="ratio", method="score", correction=False
+    )
+    assert table.loc["B", "ir_low"] == pytest.approx(float(peer[0]), rel=1e-6)
+    assert table.loc["B", "ir_high"] == pytest.approx(float(peer[1]), rel=1e-6)
+    # B: 0.5, its own 95% interval ends just below 0.8 (one-sided p about 0.022), but the family
+    # is the table (B and C): Holm doubles the smallest p, 0.044 > 0.025 -> not clearly below.
+    assert table.loc["B", "ir_high"] < 0.8
+    assert table.loc["B", "p_below"] < 0.025 < table.loc["B", "p_below_adjusted"]
+    assert table.loc["B", "four_fifths_finding"] == "not_clearly_below"
+    assert table.loc["C", "four_fifths_finding"] == "not_below"
+    assert table.loc["A", "four_fifths_finding"] == "reference"
+
+
+def test_reference_is_stable_not_a_small_most_selected_group():
+    # E selects 9 of 9 (100%) but has fewer than 30 applicants: A (60%, 80 applicants) stays the
+    # reference, so B's and C's ratios are not driven by nine people.
+    table = fairness.adverse_impact(_counts([*HAND, ("E", 9, 9)])).set_index("group")
+    assert table.loc["A", "reference"] and not table.loc["E", "reference"]
+    assert table.loc["E", "impact_ratio"] == pytest.approx(1 / 0.6)
+    # No group reaches 30: the largest one is the reference, whatever the row order.
+    small = [("P", 5, 10), ("Q", 2, 20), ("R", 6, 6)]
+    for rows in (small, small[::-1]):
+        t = fairness.adverse_impact(_counts(rows)).set_index("group")
+        assert t.loc["Q", "reference"] and t.reference.sum() == 1
     # Wilson interval of B's rate 12/40, statsmodels as the peer
     low, high = proportion_confint(12, 40, method="wilson")
     assert (table.loc["B", "rate_low"], table.loc["B", "rate_high"]) == pytest.approx((low, high))

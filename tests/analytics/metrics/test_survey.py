@@ -362,3 +362,36 @@ def test_headline_rows_holm_over_questions():
     )
     assert out[0].values["human_first"] == pytest.approx(33 / 50)
     assert {r.verdict for r in out} <= {"clear", "none"}
+
+
+def test_headline_does_not_depend_on_group_order_when_a_pair_has_no_variance():
+    # Two groups answer only "Agree" (no spread at all), a third spreads: the pair without
+    # variance gets Newcombe's score test (p = 1), not NaN, and the question's headline is the
+    # same whichever order the pairs come in (issue 17: Python's min over NaN decided it).
+    import dataclasses
+    import itertools
+
+    table = {
+        "human_first": {"Agree": 20},
+        "automation_first": {"Agree": 25},
+        "hybrid": dict(zip(LIKERT, [6, 12, 14, 10, 8], strict=True)),
+    }
+    con = store.connect()
+    sid = _load(con, [("l", "likert", LIKERT)], _rows(table, "l"))
+    b = _banner(con, sid, "l")
+    assert len(b.rank_pairs) == 3
+    assert all(math.isfinite(r.brunner_munzel_p_holm) for r in b.rank_pairs)
+    flat = [r for r in b.rank_pairs if {r.x, r.y} == {"human_first", "automation_first"}]
+    assert flat and flat[0].brunner_munzel_p == pytest.approx(1.0)
+    headlines = set()
+    takeaways = set()
+    names = {c: c for c in b.columns}
+    for perm in itertools.permutations(b.rank_pairs):
+        pb = dataclasses.replace(b, rank_pairs=list(perm))
+        (row,) = sv.headline_rows([pb])
+        headlines.add((row.verdict, round(row.p_value, 12)))
+        takeaways.add(sc.takeaway(pb, names, "en"))
+    assert len(headlines) == 1 and len(takeaways) == 1
+    assert sv.headlines.smallest_p([math.nan, 0.2, 0.01]) == sv.headlines.smallest_p(
+        [0.01, math.nan, 0.2]
+    )

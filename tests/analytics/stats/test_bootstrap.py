@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy import stats as sps
 
 from analytics.stats import (
     binomial_rate_draws,
@@ -18,9 +19,13 @@ def test_binomial_rate_draws_centre_and_floor():
     draws = binomial_rate_draws(80, 100, draws=20000, rng=np.random.default_rng(1))
     assert draws.mean() == pytest.approx(0.8, abs=0.005)
     assert draws.std() == pytest.approx(np.sqrt(0.8 * 0.2 / 100), rel=0.05)
-    # 0 successes drawn: floored at half a success, so 1 / rate stays finite
-    zero = binomial_rate_draws(0, 10, draws=5, rng=np.random.default_rng(1))
-    assert (zero == 0.05).all()
+    # 0 of 10 observed: Jeffreys Beta(0.5, 10.5) draws (not all zero: 0% is not certain),
+    # each floored at half a success, so 1 / rate stays finite
+    zero = binomial_rate_draws(0, 10, draws=20000, rng=np.random.default_rng(1))
+    assert zero.min() == pytest.approx(0.05) and zero.max() > 0.05
+    # 10 of 10: the draws' 2.5% quantile is the Jeffreys interval's lower limit, not 1
+    full = binomial_rate_draws(10, 10, draws=20000, rng=np.random.default_rng(1))
+    assert np.quantile(full, 0.025) == pytest.approx(sps.beta.ppf(0.025, 10.5, 0.5), abs=0.01)
 
 
 def test_multinomial_ratio_draws_centre():

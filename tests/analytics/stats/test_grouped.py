@@ -90,3 +90,21 @@ def test_grouped_mann_whitney_equals_scipy_on_expanded_data():
     diff = grouped_stats.median_difference(xv, xc, yv, yc)
     assert diff.diff == np.median(x) - np.median(y)
     assert diff.ci.low < diff.diff < diff.ci.high
+
+
+def test_km_at_100_percent_is_wilson_not_certain():
+    # 40 hires, nobody left within a year: S(365) = 1. Greenwood's variance is 0 there; the point
+    # gets the Wilson interval with n = 40 at risk (statsmodels as the peer) and the Agresti-Coull
+    # standard error, so two curves at 100% are not "certainly equal".
+    from statsmodels.stats.proportion import proportion_confint
+
+    curve = grouped_stats.km_curve(np.array([400.0]), np.array([0.0]), np.array([40.0]))
+    point = grouped_stats.km_at(curve, 365)
+    low, high = proportion_confint(40, 40, method="wilson")
+    assert point.survival == 1.0
+    assert (point.ci.low, point.ci.high) == pytest.approx((low, high))
+    z2 = 1.959964**2
+    p_tilde = (40 + z2 / 2) / (40 + z2)
+    assert point.se == pytest.approx(np.sqrt(p_tilde * (1 - p_tilde) / (40 + z2)), rel=1e-5)
+    diff = grouped_stats.survival_difference(point, point)
+    assert diff.diff == 0 and diff.ci.low < 0 < diff.ci.high and diff.p_value == pytest.approx(1)

@@ -7,9 +7,14 @@ import math
 
 import pytest
 from scipy import stats as sps
+from statsmodels.stats.proportion import confint_proportions_2indep
 
-from analytics.stats import compare_proportions
-from analytics.stats.impact import fisher_exact_p, impact_ratio
+from analytics.stats.impact import (
+    fisher_exact_p,
+    impact_ratio,
+    ratio_score_interval,
+    ratio_score_p,
+)
 
 
 def test_fisher_tea_tasting_r_example():
@@ -23,14 +28,38 @@ def test_fisher_without_a_margin_is_not_a_test():
     assert math.isnan(fisher_exact_p(0, 5, 0, 4))  # nobody selected: an empty column
 
 
-def test_impact_ratio_with_the_katz_interval_by_hand():
-    ir, ci = impact_ratio(30, 100, 60, 100)
-    assert ir == pytest.approx(0.5)
-    se = math.sqrt(1 / 30 - 1 / 100 + 1 / 60 - 1 / 100)  # Katz et al. (1978)
-    z = sps.norm.ppf(0.975)
-    assert ci.low == pytest.approx(0.5 * math.exp(-z * se), rel=1e-6)
-    assert ci.high == pytest.approx(0.5 * math.exp(z * se), rel=1e-6)
-    assert ci == compare_proportions(30, 100, 60, 100).risk_ratio_ci
+def test_koopman_score_interval_published_example():
+    # Koopman's example as worked by Nam (1995), Biom. J. 37:375-379: 36/40 vs 16/80, 95% limits
+    # 2.940 to 7.152; statsmodels' score method without correction is the peer implementation.
+    ci = ratio_score_interval(36, 40, 16, 80)
+    assert ci.low == pytest.approx(2.940, abs=5e-4) and ci.high == pytest.approx(7.152, abs=5e-4)
+    peer = confint_proportions_2indep(
+        36, 40, 16, 80, compare="ratio", method="score", correction=False
+    )
+    assert tuple(ci) == pytest.approx(tuple(float(x) for x in peer), rel=1e-7)
+
+
+def test_koopman_at_two_full_rates_is_not_one_one():
+    # R PropCIs::riskscoreci closed form for x1 = n1, x2 = n2: (n1 / (n1 + z^2), (n2 + z^2) / n2).
+    z2 = sps.norm.ppf(0.975) ** 2
+    ir, ci = impact_ratio(10, 10, 25, 25)
+    assert ir == 1.0
+    assert ci.low == pytest.approx(10 / (10 + z2), rel=1e-7)
+    assert ci.high == pytest.approx((25 + z2) / 25, rel=1e-7)
+
+
+def test_impact_ratio_of_zero_has_an_interval_from_zero():
+    ir, ci = impact_ratio(0, 40, 20, 40)
+    assert ir == 0.0 and ci.low == 0.0 and 0.0 < ci.high < 1.0
+
+
+def test_score_p_is_pearson_at_one_and_agrees_with_the_interval():
+    # At phi = 1 Koopman's statistic is Pearson's chi-square without continuity correction.
+    chi2 = sps.chi2_contingency([[30, 70], [60, 40]], correction=False)
+    assert ratio_score_p(30, 100, 60, 100) == pytest.approx(chi2.pvalue, rel=1e-9)
+    ci = ratio_score_interval(30, 100, 60, 100)
+    for phi in (ci.low, ci.high):  # the limits are where the test's p is exactly 0.05
+        assert ratio_score_p(30, 100, 60, 100, phi) == pytest.approx(0.05, abs=1e-7)
 
 
 def test_impact_ratio_against_a_reference_that_selected_nobody():

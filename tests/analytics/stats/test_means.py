@@ -65,7 +65,9 @@ def test_brunner_munzel_matches_scipy() -> None:
 def test_rank_compare_edges() -> None:
     res = rank_compare([3, 3, 3], [3, 3])
     assert res.prob_superiority == 0.5 and math.isnan(res.brunner_munzel_statistic)
-    assert res.prob_superiority_ci == (0.0, 1.0)
+    # No spread at all: Newcombe's score interval around 1/2 and its test (p = 1), not (0, 1).
+    assert res.method == "newcombe-score" and res.brunner_munzel_p_value == pytest.approx(1.0)
+    assert 0.0 < res.prob_superiority_ci.low < 0.5 < res.prob_superiority_ci.high < 1.0
     single = rank_compare([1.0], [2.0, 3.0, np.nan])
     assert single.n_y == 2 and single.prob_superiority == 0.0
     with pytest.raises(ValueError, match="no non-missing"):

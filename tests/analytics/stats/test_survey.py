@@ -37,7 +37,9 @@ def test_nps_hand_computed() -> None:
     assert (res.promoters, res.passives, res.detractors) == pytest.approx((0.4, 0.2, 0.4))
     assert res.nps == pytest.approx(0.0)
     assert res.se == pytest.approx(100 * math.sqrt(0.8 / 10))
-    assert res.ci == pytest.approx((-Z95 * 28.28427, Z95 * 28.28427), abs=1e-4)
+    # Rocks (2016) adjusted Wald: n~ = 13, pP~ = pD~ = 4.75 / 13, centre 0,
+    # se = sqrt(9.5 / 13 / 13) = 0.237093 -> +/- 46.47 points.
+    assert res.ci == pytest.approx((-Z95 * 23.70931, Z95 * 23.70931), abs=1e-4)
     # 20 answers: 12 promoters, 5 passives, 3 detractors -> NPS 45,
     # se = 100 sqrt((.6 + .15 - .45^2) / 20) = 16.5454.
     res2 = nps([10] * 6 + [9] * 6 + [8] * 5 + [2] * 3)
@@ -47,7 +49,12 @@ def test_nps_hand_computed() -> None:
 
 def test_nps_edges_and_errors() -> None:
     all_promoters = nps([10, 10, 9])
-    assert all_promoters.nps == 100 and all_promoters.se == 0 and all_promoters.ci == (100, 100)
+    assert all_promoters.nps == 100 and all_promoters.se == 0
+    # Rocks (2016) adjusted Wald at the edge: n~ = 6, pP~ = 3.75 / 6, pD~ = 0.75 / 6,
+    # centre 0.5, se = sqrt((0.75 - 0.25) / 6) = 0.288675 -> low = 50 - 1.96 * 28.87 = -6.58;
+    # the upper limit is clipped at 100 (never the degenerate (100, 100)).
+    assert all_promoters.ci.low == pytest.approx(50 - Z95 * 28.86751, abs=1e-4)
+    assert all_promoters.ci.high == 100
     empty = nps([np.nan])
     assert empty.n == 0 and math.isnan(empty.nps) and empty.ci == (-100, 100)
     with pytest.raises(ValueError, match="between 0 and 10"):
