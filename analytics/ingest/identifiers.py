@@ -46,12 +46,14 @@ IdentifierKind = Literal[
     "profile",
     "national_id",
     "contact",
+    "location",
 ]
 Evidence = Literal["name", "content"]
 
 SAMPLE_SIZE = 2000  # values looked at per column (the first non-empty ones): enough for a share
 MATCH_SHARE = 0.5  # share of the sampled values that must look like the identifier
 NAME_MIN_VALUES = 5  # personal names: too few values and any unique column looks like names
+BIRTH_MIN_DATES = 10  # dates of birth by content: fewer distinct dates cannot show the spread
 
 
 @dataclass(frozen=True)
@@ -312,7 +314,9 @@ _PROFILE = re.compile(
 # A personal name: 2-5 words, each a capitalised word (letters, apostrophes, hyphens, dots for
 # initials) or a lower-case Dutch/German/French particle ("Jan van der Berg", "Anne-Marie d'Arc").
 _PARTICLES = frozenset(
-    "van de der den het ter ten te op in 't d' da di du del della des la le von zu bin al el".split()
+    (
+        "van de der den het ter ten te op in 't d' da di du del della des la le von zu bin al el"
+    ).split()
 )
 _NAME_WORD = re.compile(r"^[A-Z\u00c0-\u00de][A-Za-z\u00c0-\u00ff'\u2019\-]*\.?$")
 
@@ -394,16 +398,22 @@ def _looks_like_names(sample: Sequence[str], n_values: int, n_distinct: int) -> 
 
 
 def _looks_like_birth_dates(sample: Sequence[str], today: dt.date) -> bool:
-    """Dates that put almost everyone at 15 to 80 years old today and spread over the years
-    like a workforce's ages: at least ten distinct dates whose middle 80% span eight years or
-    more (process dates, even of an old export, cluster within a few years)."""
     distinct = list(dict.fromkeys(sample))[:500]
-    if len(distinct) < 10:
+    if len(distinct) < BIRTH_MIN_DATES:
         return False
     order = "mdy" if detect_date_order(distinct) == "mdy" else "dmy"
     dates = [parse_date(v, order) for v in distinct]
-    parsed = sorted(d for d in dates if d is not None)
-    if len(parsed) < 0.9 * len(distinct):
+    parsed = [d for d in dates if d is not None]
+    return len(parsed) >= 0.9 * len(distinct) and are_birth_dates(parsed, today)
+
+
+def are_birth_dates(dates: Iterable[dt.date], today: dt.date | None = None) -> bool:
+    """Dates that put almost everyone at 15 to 80 years old today and spread over the years
+    like a workforce's ages: at least ten distinct dates whose middle 80% span eight years or
+    more (process dates, even of an old export, cluster within a few years)."""
+    today = today or dt.date.today()
+    parsed = sorted(set(dates))
+    if len(parsed) < BIRTH_MIN_DATES:
         return False
     oldest, youngest = today.year - 80, today.year - 15
     in_range = sum(oldest <= d.year <= youngest for d in parsed)
