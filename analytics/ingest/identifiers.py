@@ -385,16 +385,30 @@ def is_personal_name(value: str) -> bool:
     return capitalised >= 2
 
 
+# Last words of job titles and team names: a unique-per-row column of "Senior Data Engineer",
+# "Lead Recruiter" is not a column of people's names.
+_ROLE_WORDS = frozenset(
+    (
+        "engineer developer manager analyst designer recruiter owner consultant specialist "
+        "advisor adviseur medewerker lead director directeur officer assistant architect "
+        "scientist intern stagiair coordinator coördinator head partner associate support "
+        "team department afdeling sales marketing operations finance"
+    ).split()
+)
+
+
 def _looks_like_names(sample: Sequence[str], n_values: int, n_distinct: int) -> bool:
-    """One distinct value per row, mostly personal-name shaped, with mostly distinct last words
-    (surnames vary; the last words of job titles and category labels repeat)."""
+    """One distinct value per row, mostly personal-name shaped, with varied last words
+    (surnames vary; the last words of job titles and category labels repeat and are role
+    words)."""
     if n_values < NAME_MIN_VALUES or n_distinct < 0.95 * n_values:
         return False
     names = [v for v in sample if is_personal_name(v)]
     if len(names) < 0.8 * len(sample):
         return False
-    last = {v.split()[-1].casefold() for v in names}
-    return len(last) >= 0.5 * len(names)
+    last = [v.split()[-1].casefold() for v in names]
+    roles = sum(w in _ROLE_WORDS for w in last)
+    return roles < 0.2 * len(names) and len(set(last)) >= min(0.2 * len(names), 50)
 
 
 def _looks_like_birth_dates(sample: Sequence[str], today: dt.date) -> bool:
@@ -472,7 +486,14 @@ def find_identifiers(
     skip_content = set(by_name_only)
     for col in frame.columns if columns is None else columns:
         kind = identifier_by_name(str(col))
-        if kind is not None and not (kind == "contact" and _is_categories(frame[col])):
+        if kind == "contact":  # a vague name: the values say what it is, if anything
+            content = identifier_by_content(frame[col], today=today)
+            if content is not None:
+                found.append(DroppedColumn(str(col), content, "content"))
+            elif not _is_categories(frame[col]):
+                found.append(DroppedColumn(str(col), kind, "name"))
+            continue
+        if kind is not None:
             found.append(DroppedColumn(str(col), kind, "name"))
             continue
         if col in skip_content:
