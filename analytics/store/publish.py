@@ -6,9 +6,9 @@ their next script run (see ``connection.open_database(read_only=True)``).
 
 Why a rebuilt copy and not the file's bytes: a replica needs the data tables, the derived tables
 and a few ``meta`` keys to serve pages, nothing else. The loader's file also holds the previous
-data set (``prev_*`` undo copies), the load log, saved mapping profiles and the candidate-id key
-check, and a database file can keep deleted rows (an old salt) in freed blocks. So the published
-file is a new database into which only what readers need is copied.
+data set (``prev_*`` undo copies), the load log and saved mapping profiles, and a database file
+can keep deleted rows (an old salt) in freed blocks. So the published file is a new database
+into which only what readers need is copied.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import duckdb
 
 from analytics.store.base import StoreError, current_version, set_meta, transaction
 from analytics.store.connection import published_file
-from analytics.store.idkey import KEY_CHECK_META, LEGACY_SALT_KEY
+from analytics.store.idkey import LEGACY_SALT_KEY
 from analytics.store.schema import (
     DATA_TABLES,
     DERIVED_INFO_TABLE,
@@ -32,8 +32,10 @@ from analytics.store.schema import (
     mark_derived,
 )
 
-# meta keys that readers never need: undo bookkeeping and anything about the candidate-id key.
-PRIVATE_META_KEYS = (UNDO_KEY, KEY_CHECK_META, LEGACY_SALT_KEY)
+# meta keys readers must not get: undo bookkeeping and the old in-database salt. The key check
+# (``idkey.KEY_CHECK_META``) stays: it reveals no more than a stored candidate hash, and a loader
+# that starts from a copy of the published file needs it to refuse appending with another key.
+PRIVATE_META_KEYS = (UNDO_KEY, LEGACY_SALT_KEY)
 
 
 def publish(source: str | Path, dest: str | Path, *, keep: int = 3) -> Path:
@@ -41,7 +43,7 @@ def publish(source: str | Path, dest: str | Path, *, keep: int = 3) -> Path:
 
     The source (built by the loader, e.g. ``python -m analytics import ... --db copy.duckdb``,
     closed) is copied next to ``dest`` as a versioned file ``<dest>.v<N>`` holding only what
-    readers need (``_reader_copy``: no undo copies, load log, profiles or key check), and
+    readers need (``_reader_copy``: no undo copies, load log or profiles), and
     ``dest`` is then
     switched to it by renaming a new symlink over it (``os.replace``: readers see the old or the
     new version, never a half-written file). Readers open the symlink's target, so every version
