@@ -20,6 +20,7 @@ import pandas as pd
 from analytics.ingest.identifiers import (
     DroppedColumn,
     IdentifierKind,
+    dropped_text,
     find_identifiers,
     identifier_by_content,
     identifier_by_name,
@@ -416,3 +417,9 @@ def _answers_question(frame: pd.DataFrame, c: str, text: str, used: set[str]) ->
     if qid:
         used.add(qid)
     return Question(qid or _qid(text, used), text, kind, labels, [c], [], offside)
+
+
+def dropped_columns(sf: SurveyFile, lang: str = "en") -> str:
+    """The dropped identifier columns with the reason of each, for the review and the command
+    line ("contact (the values are e-mail addresses); Geboren (the column's name says: ...)")."""
+    return dropped_text(sf.identifiers, lang) or ", ".join(sf.dropped_identifiers)

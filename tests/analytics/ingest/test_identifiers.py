@@ -20,6 +20,7 @@ from analytics.ingest.identifiers import (
     identifier_by_content,
     identifier_by_name,
 )
+from analytics.ingest.survey_detect import dropped_columns
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -274,6 +275,9 @@ def test_survey_import_stores_no_identifier_columns(con):
     assert [q.text for q in sf.questions] == ["Q1", "Q2", "Wat vond je ervan?"]
     assert sf.dropped_identifiers == [*ISSUE_NAMES, "Info"]
     assert {d.column: d.evidence for d in sf.identifiers}["Info"] == "content"
+    shown = dropped_columns(sf, "en")  # what the review screen and the command line show
+    assert "Info (the values are phone numbers)" in shown
+    assert "Geboren (the column's name says: dates of birth)" in shown
     tables = survey_ingest.build_tables(sf, survey_ingest.questions_frame(sf), "enquete", con)
     survey_ingest.save(con, tables)
     stored = " ".join(
