@@ -451,13 +451,15 @@ def identifier_by_content(
     ):
         if _share(sample, test) >= MATCH_SHARE:
             return kind  # type: ignore[return-value]
-    non_empty = values.dropna().astype(str).str.strip()
-    non_empty = non_empty[non_empty != ""]
-    n_values, n_distinct = len(non_empty), int(non_empty.str.casefold().nunique())
-    if _looks_like_names(sample, n_values, n_distinct):
-        return "person_name"
-    if n_values >= 2 and n_distinct >= 0.9 * n_values and _share(sample, _is_url) >= 0.9:
-        return "profile"  # a link per person (CV, portfolio, profile on any site)
+    names, urls = _share(sample, is_personal_name) >= 0.8, _share(sample, _is_url) >= 0.9
+    if names or urls:  # only then count distinct values over the whole column (costly)
+        non_empty = values.dropna().astype(str).str.strip()
+        non_empty = non_empty[non_empty != ""]
+        n_values, n_distinct = len(non_empty), int(non_empty.str.casefold().nunique())
+        if names and _looks_like_names(sample, n_values, n_distinct):
+            return "person_name"
+        if urls and n_values >= 2 and n_distinct >= 0.9 * n_values:
+            return "profile"  # a link per person (CV, portfolio, profile on any site)
     if _looks_like_birth_dates(sample, today or dt.date.today()):
         return "birth_date"
     return None
