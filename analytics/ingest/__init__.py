@@ -10,7 +10,8 @@ The flow, one module per step::
         version = load(con, prepared, mode="replace")      # load: one transaction, undo
 
 Nothing is stored until ``load`` (``store.load_tables``: all or nothing). Direct identifiers are
-dropped at import and ``candidate_id`` is stored as a salted hash. Surveys: ``ingest.survey``.
+dropped at import (``identifiers``) and ``candidate_id`` is stored as a keyed hash
+(``store.idkey``). Surveys: ``ingest.survey``.
 """
 
 from __future__ import annotations

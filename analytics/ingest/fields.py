@@ -1,5 +1,5 @@
 """The field catalogue of ATS imports: the target fields of every kind of file with their English
-and Dutch aliases, the words that mark direct identifiers, the value synonyms (statuses, stage
+and Dutch aliases, the value synonyms (statuses, stage
 results, pipelines, yes/no) and the default pipeline tagging rules.
 
 Why a module of its own: this is data, not logic. Supporting another ATS export mostly means adding
@@ -15,6 +15,8 @@ Kind = Literal["applications", "stages", "offers", "hires"]
 KINDS: tuple[Kind, ...] = ("applications", "stages", "offers", "hires")
 DateOrder = Literal["dmy", "mdy"]
 
+# The meta key of the in-database salt used before keyed hashing (``store.idkey``): kept only so
+# that old databases can be recognised; the store removes it on open and on every load.
 SALT_KEY = "candidate_salt"
 RULES_KEY = "pipeline_rules"
 
@@ -235,36 +237,6 @@ BOOL_FIELDS = {"career_switcher", "accepted"}
 PSEUDO_FIELDS = {"first_step", "candidate_email", "stage_date"}
 MULTI_FIELDS = {"stage_date"}  # fields that may be mapped to more than one column
 
-# Columns holding direct identifiers: dropped at import, whatever the mapping says.
-IDENTIFIER_WORDS = (
-    "name",
-    "naam",
-    "voornaam",
-    "achternaam",
-    "email",
-    "e mail",
-    "mail",
-    "emailadres",
-    "e mailadres",
-    "mailadres",
-    "phone",
-    "telephone",
-    "telefoon",
-    "mobile",
-    "mobiel",
-    "address",
-    "adres",
-    "linkedin",
-    "postcode",
-    "zip",
-    "birth",
-    "geboorte",
-    "bsn",
-    "ssn",
-    "cv",
-    "resume",
-)
-
 STATUS_SYNONYMS: dict[str, str] = {
     **dict.fromkeys(("hired", "hire", "aangenomen", "in dienst", "accepted offer"), "hired"),
     **dict.fromkeys(
@@ -418,53 +390,3 @@ FORMAT_RULES = tuple({"format": f, "keywords": list(kws)} for f, kws in STEP_FOR
 # alternatives for one position, not a sequence: they load as this one stage, their names kept as
 # the format (and the tagging rules' touchpoint).
 FIRST_STEP = ("screen", "First screen", "Eerste selectie")
-
-# Words that make a column a process step or a date, not a person's details: "Phone screen",
-# "stage_name", "Phone screen date" are steps; "Phone", "Candidate Name" are identifiers.
-NOT_IDENTIFIER_WORDS = (
-    "stage",
-    "step",
-    "screen",
-    "screening",
-    "interview",
-    "call",
-    "test",
-    "date",
-    "at",
-    "on",
-    "fase",
-    "stap",
-    "gesprek",
-    "datum",
-    "type",
-)
-
-
-# Identifiers whatever other words the name has ("Date of birth" has "date", a step word) and
-# Dutch compounds that whole-word matching misses ("Telefoonnummer", "Geboortedatum").
-STRONG_IDENTIFIER_WORDS = (
-    "date of birth",
-    "birth date",
-    "birthdate",
-    "birthday",
-    "dob",
-    "geboortedatum",
-    "geboortedag",
-    "telefoonnummer",
-    "telefoon nummer",
-    "mobielnummer",
-    "mobiel nummer",
-    "mobiele nummer",
-    "gsm",
-    "linked in",
-    "linkedin",
-    "woonadres",
-    "huisadres",
-    "straatnaam",
-    "bsn",
-    "ssn",
-    "social security",
-    "burgerservicenummer",
-    "paspoort",
-    "passport",
-)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,34 +18,19 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analytics.ingest.fields import (
-    FIELDS,
-    IDENTIFIER_WORDS,
-    KINDS,
-    NOT_IDENTIFIER_WORDS,
-    STRONG_IDENTIFIER_WORDS,
-)
+from analytics.ingest.fields import FIELDS, KINDS
+from analytics.ingest.identifiers import find_identifiers, identifier_by_name, normalise_name
 from analytics.ingest.values import is_date_column
 
-
-def normalise_name(name: str) -> str:
-    """'Application ID', 'application_id', 'applicationId' -> 'application id'."""
-    s = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(name))
-    s = re.sub(r"[^0-9a-zA-Z\u00c0-\u024f]+", " ", s.lower())
-    return s.strip()
+# Fields that hold a candidate's identifier on purpose: stored only as a keyed hash.
+HASHED_FIELDS = ("candidate_id", "candidate_email")
 
 
 def is_identifier(column: str) -> bool:
-    """True for direct identifiers (names, e-mail, phone, address ...), which are never stored."""
-    norm = normalise_name(column)
-    words = f" {norm} "
-    if norm.endswith(" id") or norm in ("id",):
-        return False
-    if any(f" {w} " in words for w in STRONG_IDENTIFIER_WORDS):
-        return True
-    if any(f" {w} " in words for w in NOT_IDENTIFIER_WORDS):
-        return False
-    return any(f" {w} " in words for w in IDENTIFIER_WORDS)
+    """True when the column's name says it holds direct identifiers (names, e-mail, phone,
+    address, date of birth ...), which are never stored. ``identifiers.find_identifiers`` also
+    looks at the values."""
+    return identifier_by_name(column) is not None
 
 
 def suggest_mapping(
@@ -56,8 +40,10 @@ def suggest_mapping(
 
     Exact field names win over aliases; every field is used at most once. Identifier columns map
     to nothing, except an e-mail column, which maps to ``candidate_email`` (hashed, never stored).
-    With the data (``frame``), other columns of an applications file that hold only dates are
-    taken as a homemade sheet's date column per stage (``stage_date``).
+    With the data (``frame``), identifiers are recognised by their values as well (a "contact"
+    column of e-mail addresses, a "Geboren" column of birth dates), and other columns of an
+    applications file that hold only dates are taken as a homemade sheet's date column per stage
+    (``stage_date``).
     """
     fields = FIELDS[kind]
     mapping: dict[str, str | None] = dict.fromkeys(columns)
@@ -75,12 +61,17 @@ def suggest_mapping(
                     mapping[col] = target
                     taken.add(target)
                     break
+    if frame is None:
+        flagged = {c for c in columns if is_identifier(c)}
+    else:
+        hashed = [c for c, f in mapping.items() if f in HASHED_FIELDS]
+        flagged = {d.column for d in find_identifiers(frame, columns, by_name_only=hashed)}
     for col, target in mapping.items():
-        if target is not None and target != "candidate_email" and is_identifier(col):
+        if target is not None and target not in HASHED_FIELDS and col in flagged:
             mapping[col] = None
     if frame is not None and kind == "applications":
         for col, target in mapping.items():
-            if target is None and not is_identifier(col) and is_date_column(frame[col]):
+            if target is None and col not in flagged and is_date_column(frame[col]):
                 mapping[col] = "stage_date"
     return mapping
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -36,12 +35,12 @@ from analytics.ingest.fields import (
     REQUIRED,
     RESULT_SYNONYMS,
     RULES_KEY,
-    SALT_KEY,
     STATUS_SYNONYMS,
     DateOrder,
 )
+from analytics.ingest.identifiers import DroppedColumn, find_identifiers
 from analytics.ingest.lookups import existing_ids, known_applications, stored_meta
-from analytics.ingest.mapping import is_identifier, suggest_mapping
+from analytics.ingest.mapping import HASHED_FIELDS, suggest_mapping
 from analytics.ingest.pipeline_rules import match_rule, n_patterns, pipeline_rules
 from analytics.ingest.reading import RawFile
 from analytics.ingest.report import Problem, QualityReport
@@ -50,7 +49,6 @@ from analytics.ingest.values import (
     convert,
     detect_date_order,
     distinct,
-    hash_id,
     looks_decimal_comma,
     norm_value,
     parse_bool,
@@ -157,7 +155,7 @@ def prepare(
     if mapping is None:
         mapping = suggest_mapping(raw.columns, kind, raw.frame)
     report = _new_report(raw, kind)
-    located = _map_columns(raw, kind, dict(mapping), report)
+    located = _map_columns(raw, kind, dict(mapping), report, today=today)
     if located is None:
         return Prepared(kind, {}, report, {})
     by_field, stage_date_cols, required = located
@@ -206,22 +204,31 @@ def _new_report(raw: RawFile, kind: str) -> QualityReport:
 
 
 def _map_columns(
-    raw: RawFile, kind: str, mapping: Mapping[str, str | None], report: QualityReport
+    raw: RawFile,
+    kind: str,
+    mapping: Mapping[str, str | None],
+    report: QualityReport,
+    *,
+    today: dt.date | None = None,
 ) -> tuple[dict[str, str], list[str], list[str]] | None:
     """(field -> column, stage date columns, required fields), or None when the mapping has
     problems (an unknown field, a field twice, a required field missing): nothing else is
-    checked then. Identifier columns are dropped whatever the mapping says."""
+    checked then. Identifier columns (by name or by content) are dropped whatever the mapping
+    says, except candidate id and e-mail columns, which are only ever stored as keyed hashes."""
     fields = FIELDS[kind]
     by_field: dict[str, str] = {}
     stage_date_cols: list[str] = []
     problems = 0
+    hashed = [c for c in raw.columns if mapping.get(c) in HASHED_FIELDS]
+    found = find_identifiers(raw.frame, raw.columns, today=today, by_name_only=hashed)
+    flagged = {d.column: d for d in found}
     for col in raw.columns:
         target = mapping.get(col)
-        if is_identifier(col) and target != "candidate_email":
-            report.dropped_identifiers.append(col)
+        if col in flagged and target not in HASHED_FIELDS:
+            report.drop_identifier(flagged[col])
             continue
         if target == "candidate_email":
-            report.dropped_identifiers.append(col)
+            report.drop_identifier(flagged.get(col) or DroppedColumn(col, "email", "name"))
         if not target:
             report.ignored_columns.append(col)
         elif target not in fields:
@@ -535,19 +542,45 @@ def _hash_candidates(
     existing_meta: Mapping[str, str],
     meta: dict[str, str],
 ) -> None:
-    """candidate_id (or the e-mail address) -> a salted hash; the salt stays with the data's
-    meta, never in a published copy's readable columns."""
-    salt = existing_meta.get(SALT_KEY) or secrets.token_hex(16)
+    """candidate_id (or the e-mail address) -> a keyed hash (HMAC-SHA-256) whose key lives
+    outside the database (``store.idkey``); only a check value of the key is kept in ``meta``,
+    so appending with another key is refused instead of splitting candidates silently."""
+    if "candidate_id" not in table and "candidate_email" not in job.out:
+        return
+    try:
+        key = store.id_key(job.con)
+    except store.StoreError as e:
+        job.report.add(Problem("id_key", job.name, detail=str(e)))
+        return
     if "candidate_id" in table:
-        table["candidate_id"] = convert(table["candidate_id"], lambda v: hash_id(v, salt))[0]
-        job.report.candidate_hashed = True
-    elif "candidate_email" in job.out:
+        table["candidate_id"] = convert(table["candidate_id"], lambda v: key.hash(v.strip()))[0]
+    else:
         table["candidate_id"] = convert(
-            job.out["candidate_email"], lambda v: hash_id(v.strip().lower(), salt)
+            job.out["candidate_email"], lambda v: key.hash(v.strip().lower())
         )[0]
-        job.report.candidate_hashed = True
-    if job.report.candidate_hashed:
-        meta[SALT_KEY] = salt
+    job.report.candidate_hashed = True
+    meta[store.KEY_CHECK_META] = key.check
+    stored_check = existing_meta.get(store.KEY_CHECK_META)
+    if job.mode == "append" and existing_meta.get("is_demo") != "true":
+        if stored_check is not None and stored_check != key.check:
+            job.report.add(Problem("id_key_changed", job.name))
+        elif stored_check is None and _has_candidate_ids(job.con):
+            job.report.warn(Problem("old_salt", job.name))
+
+
+def _has_candidate_ids(con: duckdb.DuckDBPyConnection | None) -> bool:
+    """True when loaded applications carry candidate ids (hashed before the key existed)."""
+    if con is None:
+        return False
+    cur = con.cursor()
+    try:
+        return bool(
+            cur.execute(
+                "SELECT count(*) FROM applications WHERE candidate_id IS NOT NULL"
+            ).fetchall()[0][0]
+        )
+    finally:
+        cur.close()
 
 
 def _tag_pipelines(job: _Upload, table: pd.DataFrame, meta: dict[str, str]) -> None:

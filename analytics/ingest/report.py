@@ -16,6 +16,7 @@ import pandas as pd
 
 from analytics.domain import AivshiError
 from analytics.i18n import t
+from analytics.ingest.identifiers import DroppedColumn, dropped_text
 
 MAX_LISTED = 25  # problems listed per kind of problem; all are counted
 
@@ -70,7 +71,8 @@ class QualityReport:
     problems: list[Problem] = field(default_factory=list)
     problem_counts: dict[str, int] = field(default_factory=dict)
     missing: dict[str, int] = field(default_factory=dict)  # field -> missing values
-    dropped_identifiers: list[str] = field(default_factory=list)
+    dropped_identifiers: list[str] = field(default_factory=list)  # column names, file order
+    identifiers: list[DroppedColumn] = field(default_factory=list)  # the same, with the reason
     ignored_columns: list[str] = field(default_factory=list)
     candidate_hashed: bool = False
     date_order: str | None = None
@@ -105,6 +107,11 @@ class QualityReport:
         self.problem_counts[problem.code] = self.problem_counts.get(problem.code, 0) + 1
         if self.problem_counts[problem.code] <= MAX_LISTED:
             self.problems.append(problem)
+
+    def drop_identifier(self, dropped: DroppedColumn) -> None:
+        """Record a column dropped as a direct identifier (shown before anything is saved)."""
+        self.dropped_identifiers.append(dropped.column)
+        self.identifiers.append(dropped)
 
     def warn(self, problem: Problem) -> None:
         self.warning_counts[problem.code] = self.warning_counts.get(problem.code, 0) + 1
@@ -146,11 +153,14 @@ class QualityReport:
             lines.append(t("ingest.report.date_order", lang, order=self.date_order))
         if self.decimal_comma:
             lines.append(t("ingest.report.decimal_comma", lang))
-        if self.dropped_identifiers:
+        if self.identifiers:
+            columns = dropped_text(self.identifiers, lang)
+            lines.append(t("identifiers.dropped", lang, columns=columns))
+        elif self.dropped_identifiers:
             columns = ", ".join(self.dropped_identifiers)
             lines.append(t("ingest.report.dropped", lang, columns=columns))
         if self.candidate_hashed:
-            lines.append(t("ingest.report.hashed", lang))
+            lines.append(t("identifiers.hashed", lang))
         if self.ignored_columns:
             lines.append(t("ingest.report.ignored", lang, columns=", ".join(self.ignored_columns)))
         if self.pipeline_from_rules:

@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 
 from analytics.ingest.fields import FIRST_STEP, FORMAT_RULES
+from analytics.ingest.identifiers import are_birth_dates, identifier_by_name
 from analytics.ingest.pipeline_rules import match_rule
-from analytics.ingest.report import QualityReport
+from analytics.ingest.report import Problem, QualityReport
 from analytics.ingest.values import convert, stage_key
 
 _FINAL_RESULT = {
@@ -58,6 +59,7 @@ def finish_stages(
     stage (a label), entered_on and ``_seq`` (tie-break within a day: file or column order)."""
     table = table.copy()
     table["_srcrow"] = rows
+    table = _without_birth_dates(table, report, file)
     table["label"] = table["stage"]
     table["stage"] = convert(table["stage"], stage_key)[0]
     table = table.sort_values(["application_id", "entered_on", "_seq"], kind="stable")
@@ -87,6 +89,21 @@ def finish_stages(
     stages["stage_order"] = stages["stage_order"].astype("int16")
     events = table.drop(columns=["label", "_seq", "_srcrow"]).reset_index(drop=True)
     return stages, events
+
+
+def _without_birth_dates(table: pd.DataFrame, report: QualityReport, file: str) -> pd.DataFrame:
+    """Events of a "stage" that is a date of birth ("Geboren", "Date of birth", or a step whose
+    dates put everyone at 15 to 80 years old) are left out, with a warning: a birth date is a
+    direct identifier, never a stage event."""
+    dates = pd.to_datetime(table["entered_on"], errors="coerce")
+    drop = np.zeros(len(table), dtype=bool)
+    for label, idx in table.groupby("stage", sort=False).indices.items():
+        by_name = identifier_by_name(str(label)) == "birth_date"
+        distinct = pd.DatetimeIndex(pd.unique(dates.iloc[idx].dropna().to_numpy())).date
+        if by_name or are_birth_dates(distinct):
+            drop[idx] = True
+            report.warn(Problem("birth_date_stage", file, value=str(label), detail=str(len(idx))))
+    return table[~drop] if drop.any() else table
 
 
 def _touchpoints_and_formats(table: pd.DataFrame, rules: Sequence[Mapping[str, object]]) -> None:

@@ -47,6 +47,7 @@ from analytics.ingest.survey_detect import (
     SurveyFile,
     detect,
     detect_kind,
+    dropped_columns,
     likert_scale,
     parse_num,
 )
@@ -432,7 +433,7 @@ def summary(sf: SurveyFile, tables: dict[str, pd.DataFrame], lang: str = "en") -
         ", ".join(f"{k}: {n}" for k, n in sorted(kinds.items())),
     ]
     if sf.dropped_identifiers:
-        lines.append(t("survey_import.dropped", lang, columns=", ".join(sf.dropped_identifiers)))
+        lines.append(t("survey_import.dropped", lang, columns=dropped_columns(sf, lang)))
     treated = [f"{q.question_id} ({', '.join(q.missing)})" for q in sf.questions if q.missing]
     if treated:
         lines.append(t("survey_import.treated_missing", lang, questions="; ".join(treated)))

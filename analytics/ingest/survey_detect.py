@@ -17,7 +17,15 @@ from typing import Any
 
 import pandas as pd
 
-from analytics.ingest.mapping import is_identifier, normalise_name
+from analytics.ingest.identifiers import (
+    DroppedColumn,
+    IdentifierKind,
+    dropped_text,
+    find_identifiers,
+    identifier_by_content,
+    identifier_by_name,
+)
+from analytics.ingest.mapping import normalise_name
 from analytics.ingest.survey_read import SurveyError, SurveyTable, clean, isna
 
 MULTI_SEP = "; "
@@ -152,6 +160,8 @@ class SurveyFile:
     dropped_metadata: list[str]
     encoding: str | None = None
     delimiter: str | None = None
+    # The dropped identifier columns with the reason (by name or by content), for the review.
+    identifiers: list[DroppedColumn] = field(default_factory=list)
 
 
 def parse_num(value: str) -> float | None:
@@ -258,7 +268,7 @@ def detect(table: SurveyTable) -> SurveyFile:
     """Every column's role and every question's kind and labels. Raises ``SurveyError`` when no
     question is left."""
     frame = table.frame.copy()
-    roles = _roles([str(c) for c in frame.columns])
+    roles = _roles([str(c) for c in frame.columns], frame)
     sav_meta = table.sav_meta
     questions: list[Question] = []
     used: set[str] = set()
@@ -300,10 +310,11 @@ def detect(table: SurveyTable) -> SurveyFile:
         respondent_column=roles.respondent,
         application_column=roles.application,
         pipeline_column=roles.pipeline,
-        dropped_identifiers=roles.identifiers,
+        dropped_identifiers=[d.column for d in roles.identifiers],
         dropped_metadata=roles.metadata,
         encoding=table.encoding,
         delimiter=table.delimiter,
+        identifiers=roles.identifiers,
     )
 
 
@@ -314,24 +325,43 @@ class _Roles:
     respondent: str | None
     application: str | None
     pipeline: str | None
-    identifiers: list[str]
+    identifiers: list[DroppedColumn]
     metadata: list[str]
     keep: list[str]
 
 
-def _roles(columns: list[str]) -> _Roles:
+# Survey-tool columns that are identifiers by what the tool puts in them.
+_TOOL_IDENTIFIER_KINDS: dict[str, IdentifierKind] = {
+    "locationlatitude": "location",
+    "locationlongitude": "location",
+    "externalreference": "contact",
+    "externaldatareference": "contact",
+}
+
+
+def _roles(columns: list[str], frame: pd.DataFrame) -> _Roles:
+    """Every column's role. Identifiers by name, by the survey tool's column names and by their
+    values (a "contact" column of e-mail addresses, a "Naam" question of names); a respondent
+    id column whose values are e-mail addresses or names is an identifier too (respondents are
+    then numbered R00001, ...)."""
     respondent = _find(
         columns, ("response id", "responseid", "respondent id", "respondent", "resp id", "id")
     )
+    if respondent is not None and identifier_by_content(frame[respondent]) is not None:
+        respondent = None
     application = _find(columns, APPLICATION_NAMES)
     pipeline = _find(columns, PIPELINE_NAMES)
-    identifiers, metadata, keep = [], [], []
-    for c in columns:
+    candidates = [c for c in columns if c not in (respondent, application, pipeline)]
+    found = {d.column: d for d in find_identifiers(frame, candidates)}
+    identifiers: list[DroppedColumn] = []
+    metadata, keep = [], []
+    for c in candidates:
         low = c.strip().casefold()
-        if c in (respondent, application, pipeline):
-            continue
-        if low in IDENTIFIER_COLUMNS or is_identifier(c):
-            identifiers.append(c)
+        if c in found:
+            identifiers.append(found[c])
+        elif low in IDENTIFIER_COLUMNS:
+            kind = identifier_by_name(c) or _TOOL_IDENTIFIER_KINDS.get(low, "contact")
+            identifiers.append(DroppedColumn(c, kind, "name"))
         elif low in METADATA_COLUMNS or low in ID_NAMES:
             metadata.append(c)
         else:
@@ -387,3 +417,9 @@ def _answers_question(frame: pd.DataFrame, c: str, text: str, used: set[str]) ->
     if qid:
         used.add(qid)
     return Question(qid or _qid(text, used), text, kind, labels, [c], [], offside)
+
+
+def dropped_columns(sf: SurveyFile, lang: str = "en") -> str:
+    """The dropped identifier columns with the reason of each, for the review and the command
+    line ("contact (the values are e-mail addresses); Geboren (the column's name says: ...)")."""
+    return dropped_text(sf.identifiers, lang) or ", ".join(sf.dropped_identifiers)

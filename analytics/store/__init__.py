@@ -29,6 +29,14 @@ from analytics.store.connection import (
     published_file,
     read_only_from_env,
 )
+from analytics.store.idkey import (
+    ID_KEY_ENV_VAR,
+    ID_KEY_FILE_ENV_VAR,
+    KEY_CHECK_META,
+    IdKey,
+    id_key,
+    key_file,
+)
 from analytics.store.loads import (
     can_undo,
     dataset_info,
@@ -68,6 +76,9 @@ __all__ = [
     "DERIVED_INFO_TABLE",
     "DERIVED_SOURCES",
     "DERIVED_SQL",
+    "ID_KEY_ENV_VAR",
+    "ID_KEY_FILE_ENV_VAR",
+    "KEY_CHECK_META",
     "PREV_PREFIX",
     "QUESTION_KINDS",
     "READ_ONLY_ENV_VAR",
@@ -79,6 +90,7 @@ __all__ = [
     "STATUSES",
     "TOUCHPOINTS",
     "UNDO_KEY",
+    "IdKey",
     "LoadMode",
     "StoreError",
     "can_undo",
@@ -95,7 +107,9 @@ __all__ = [
     "harden",
     "harden_remote",
     "private_files",
+    "id_key",
     "is_local_file",
+    "key_file",
     "load_table_batches",
     "load_tables",
     "mark_derived",

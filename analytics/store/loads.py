@@ -17,6 +17,7 @@ import pandas as pd
 
 from analytics.domain import DIMENSIONS, DatasetInfo, FilterOptions
 from analytics.store.base import StoreError, current_version, engine_error, get_meta, transaction
+from analytics.store.idkey import drop_legacy_salt
 from analytics.store.schema import (
     DATA_TABLES,
     DERIVED_SOURCES,
@@ -89,6 +90,7 @@ def load_table_batches(
             derived_fresh_before = derived_fresh(cur)
             now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
             _drop_previous(cur)
+            drop_legacy_salt(cur)  # never copied into prev_meta, never loaded again
             if keep_previous:
                 for name in (*DATA_TABLES, "meta"):
                     cur.execute(f'CREATE TABLE "{PREV_PREFIX}{name}" AS SELECT * FROM "{name}"')

@@ -16,6 +16,7 @@ from typing import Literal
 import duckdb
 
 from analytics.store.base import current_version, engine_error, transaction
+from analytics.store.idkey import drop_legacy_salt
 
 STATUSES = ("hired", "rejected", "withdrawn", "offer_declined", "open")
 STAGE_RESULTS = ("advanced", "rejected", "withdrawn", "pending")
@@ -309,8 +310,10 @@ def derived_fresh(cur: duckdb.DuckDBPyConnection, *needed: str) -> bool:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table that is missing, in one transaction (idempotent)."""
+    """Create every table that is missing, in one transaction (idempotent). A database from
+    before keyed hashing loses its in-database salt here (``idkey.drop_legacy_salt``)."""
     with transaction(con):
         for ddl in SCHEMA.values():
             con.execute(ddl)
         con.execute("INSERT INTO meta VALUES ('data_version', '0') ON CONFLICT (key) DO NOTHING")
+        drop_legacy_salt(con)

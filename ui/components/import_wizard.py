@@ -14,6 +14,7 @@ import streamlit as st
 from analytics import demo, ingest
 from analytics.domain import DIMENSIONS, PIPELINES, AivshiError
 from analytics.i18n import fmt_num, t
+from analytics.ingest.identifiers import find_identifiers
 from analytics.report.export import escape_frame
 from ui import data
 from ui.context import PageContext
@@ -26,10 +27,12 @@ _NONE = ""
 def mapping_frame(raw: ingest.RawFile, mapping: dict[str, str | None]) -> pd.DataFrame:
     """One row per source column: its name, the field it maps to ('' = ignored), an example."""
     examples = []
+    # Identifiers by content too (a "contact" column of e-mail addresses); the head suffices.
+    flagged = {d.column for d in find_identifiers(raw.frame.head(5000), raw.columns)}
     for col in raw.columns:
         values = raw.frame[col].dropna()
         example = str(values.iloc[0]) if len(values) else ""
-        if ingest.is_identifier(col) or mapping.get(col) == "candidate_email":
+        if col in flagged or mapping.get(col) == "candidate_email":
             example = "•••"  # never show a name or e-mail address back
         examples.append(example[:40])
     return pd.DataFrame(

@@ -11,6 +11,7 @@ import streamlit as st
 from analytics.domain import AivshiError
 from analytics.i18n import fmt_date, fmt_num
 from analytics.ingest import survey as survey_ingest
+from analytics.ingest.survey_detect import dropped_columns
 from ui import data
 from ui.context import PageContext
 from ui.safe import md
@@ -113,7 +114,7 @@ def _detected(ctx: PageContext, sf: survey_ingest.SurveyFile) -> None:
     )
     if sf.dropped_identifiers:
         st.warning(
-            ctx.t("survey_import.dropped", columns=md(", ".join(sf.dropped_identifiers))),
+            ctx.t("survey_import.dropped", columns=md(dropped_columns(sf, ctx.lang))),
             icon=":material/visibility_off:",
         )
     if sf.dropped_metadata:

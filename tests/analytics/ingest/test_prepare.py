@@ -98,9 +98,10 @@ def test_identifiers_dropped_and_candidate_id_hashed(con):
     stored = con.execute("SELECT * FROM applications").fetchdf()
     flat = " ".join(map(str, stored.to_numpy().ravel()))
     assert "@example.com" not in flat and "Test Person" not in flat and "C-5000" not in flat
-    salt = store.get_meta(con)["candidate_salt"]
-    assert len(salt) == 32
-    # The same candidate hashes to the same value on a later import (salt kept per database).
+    meta = store.get_meta(con)
+    assert "candidate_salt" not in meta  # the key lives outside the database (store.idkey)
+    assert meta[store.KEY_CHECK_META] == store.id_key(con).check
+    # The same candidate hashes to the same value on a later import (the same key).
     again = ingest.prepare(
         ingest.read_path(SAMPLES / "greenhouse_applications.csv"), "applications", con=con
     )
