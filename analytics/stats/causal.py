@@ -56,14 +56,13 @@ confounder would need with both the pipeline and the outcome to explain the esti
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from scipy import sparse
 from scipy import stats as sps
 
 from analytics.stats.base import Interval, _check_conf, _z
@@ -73,6 +72,7 @@ Method = Literal["aipw", "gcomp"]
 
 OVERLAP_BOUNDS = (0.05, 0.95)
 MAX_SHARE_OUTSIDE = 0.05
+MAX_ITERATIONS = 100
 SMD_THRESHOLD = 0.1
 """|Standardised difference| below 0.1 counts as balanced (Austin 2009, Stat Med 28:3083-3107)."""
 
@@ -228,20 +228,61 @@ def _dummies(cells: pd.DataFrame, covariates: Sequence[str], weight: np.ndarray)
     return np.column_stack(cols)
 
 
+def _gram(x: sparse.csr_array, w: np.ndarray) -> np.ndarray:
+    """``X' diag(w) X`` with X sparse: the design is indicators, and a sparse product avoids a
+    multithreaded dense BLAS call, which on a loaded two-core machine took 10x longer from
+    thread contention (measured: 88 ms vs 7 ms for 4,232 x 40)."""
+    return np.asarray((x.T @ (x * w[:, None])).toarray())
+
+
 def _glm(endog: np.ndarray, exog: np.ndarray, weight: np.ndarray, family: Family) -> np.ndarray:
-    """Coefficients of a GLM fitted to pattern means with ``var_weights`` = pattern sizes: the
-    score equations equal the per-row fit's (McCullagh & Nelder 1989, sec. 2.5)."""
-    fam = sm.families.Binomial() if family == "binomial" else sm.families.Gaussian()
-    with warnings.catch_warnings():
-        # Separation (a level whose outcome is all yes or all no) drives a coefficient towards
-        # infinity; the predictions still converge to the observed 0 or 1, which is what the
-        # standardisation needs, so the warning is expected and not shown to a person.
-        warnings.simplefilter("ignore")
-        try:
-            fit = sm.GLM(endog, exog, family=fam, var_weights=weight).fit(maxiter=100)
-        except (np.linalg.LinAlgError, ValueError) as e:
-            raise NotIdentifiedError(f"the model could not be fitted ({e})") from e
-    params = np.asarray(fit.params, dtype=float)
+    """Coefficients of a GLM fitted to pattern means ``endog`` with prior weights ``weight`` (the
+    pattern sizes): the score equations ``sum_r w_r x_r (ybar_r - mu_r) = 0`` equal the per-row
+    fit's (McCullagh & Nelder 1989, sec. 2.5; statsmodels GLM with ``var_weights`` solves the
+    same, and the tests compare with statsmodels' per-row Logit and OLS).
+
+    Newton-Raphson on the p x p normal equations rather than statsmodels' IRLS, which solves a
+    least-squares problem on the whole (patterns x p) matrix in every iteration (0.5-1 s per
+    iteration at 4,000 patterns on a busy two-core machine; this takes milliseconds). Logistic:
+    Fisher scoring = Newton for the canonical link, with step halving when the log-likelihood
+    does not improve. Separation (a level whose outcome is all yes or all no) drives a
+    coefficient towards infinity while the predictions converge to the observed 0 or 1, which
+    is all the standardisation needs: iterations stop when the log-likelihood stops moving.
+    """
+    exog = sparse.csr_array(exog)
+    if family == "gaussian":
+        params = np.linalg.pinv(_gram(exog, weight)) @ (exog.T @ (weight * endog))
+        if not np.all(np.isfinite(params)):
+            raise NotIdentifiedError("the model could not be fitted")
+        return params
+
+    def loglik(b: np.ndarray) -> float:
+        eta = exog @ b
+        return float(np.sum(weight * (endog * eta - np.logaddexp(0.0, eta))))
+
+    mean = float(np.sum(weight * endog) / np.sum(weight))
+    params = np.zeros(exog.shape[1])
+    params[0] = math.log(mean / (1 - mean)) if 0 < mean < 1 else 0.0
+    current = loglik(params)
+    for _ in range(MAX_ITERATIONS):
+        mu = _mean(exog @ params, "binomial")
+        score = exog.T @ (weight * (endog - mu))
+        info = _gram(exog, weight * mu * (1 - mu))
+        step = np.linalg.pinv(info) @ score
+        for _half in range(30):
+            trial = params + step
+            value = loglik(trial)
+            if value >= current - 1e-12:
+                break
+            step = step / 2
+        else:
+            break
+        params, improvement = trial, value - current
+        current = value
+        if improvement < 1e-10 * (1 + abs(current)) and np.max(np.abs(step)) < 1e-6:
+            break
+        if improvement < 1e-12 * (1 + abs(current)):
+            break
     if not np.all(np.isfinite(params)):
         raise NotIdentifiedError("the model did not converge")
     return params
@@ -386,7 +427,7 @@ def adjusted_effect(
     # g-computation: standardise over everyone in the target population.
     g_mu1 = float(np.sum(n_cell * m1) / total)
     g_mu0 = float(np.sum(n_cell * m0) / total)
-    info = (x_rows * (n_arr * _dmean(mu_rows, family))[:, None]).T @ x_rows / total
+    info = _gram(sparse.csr_array(x_rows), n_arr * _dmean(mu_rows, family)) / total
     info_inv = np.linalg.pinv(info)
     grad1 = (x1 * (n_cell * _dmean(m1, family))[:, None]).sum(axis=0) / total
     grad0 = (x0 * (n_cell * _dmean(m0, family))[:, None]).sum(axis=0) / total
