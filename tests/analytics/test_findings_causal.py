@@ -1,5 +1,5 @@
-"""Sentences and figures of the adjusted comparison: the numbers in a sentence are the result's
-numbers, in both languages; the figures draw the frames they are given."""
+"""Sentences of the adjusted comparison: the numbers in a sentence are the result's numbers, in
+both languages."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import pytest
 
 from analytics import findings_causal as fc
 from analytics import store
-from analytics.charts import causal as cc
 from analytics.domain import Filters
 from analytics.i18n import fmt_num, fmt_points
 from analytics.metrics import causal
@@ -42,17 +41,3 @@ def test_a_missing_estimate_says_why():
     assert "5" in fc.effect_sentence(eff, "en")
     assert fc.e_value_sentence(eff, "en") is None
     assert fc.count_text(3, "en") == "fewer than 5"
-
-
-def test_the_figures_draw_the_balance_and_overlap(effects):
-    a = effects.effects["withdrawal"].analysis
-    balance = causal.balance_table(a)
-    fig = cc.love_plot(balance, "nl", title="t")
-    assert len(fig.data) == 2 and len(fig.data[0].y) == len(balance)
-    assert any("Sollicitatiemaand" in y for y in fig.data[0].y)
-    hist = causal.propensity_histogram(a)
-    fig = cc.overlap_chart(hist, "en", title="t")
-    assert [tr.name for tr in fig.data] == ["Human-first", "Automation-first"]
-    assert sum(fig.data[0].y) == pytest.approx(
-        100 * hist[hist.pipeline == "human_first"].share.sum()
-    )

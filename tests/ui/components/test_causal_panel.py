@@ -16,8 +16,9 @@ def _panel(lang: str, outcome: str):
     render_causal_panel(page_context(lang), outcome, key="cp")
 
 
-@pytest.mark.parametrize("lang", ["en", "nl"])
-@pytest.mark.parametrize("outcome", ["hire_rate", "quality_composite"])
+@pytest.mark.parametrize(
+    ("lang", "outcome"), [("en", "hire_rate"), ("nl", "hire_rate"), ("nl", "quality_composite")]
+)
 def test_the_panel_draws_in_both_languages(lang, outcome):
     at = AppTest.from_function(_panel, args=(lang, outcome), default_timeout=120).run()
     assert not at.exception and not at.error
