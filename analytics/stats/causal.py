@@ -17,8 +17,9 @@ population is estimated by two methods a reviewer accepts for observational data
 
 Every covariate is categorical, so every individual in a covariate pattern (a cell of the
 covariates crossed with the pipeline) has the same predictions. The models are fitted on pattern
-counts (statsmodels GLM with ``var_weights`` = the pattern size and the pattern mean as outcome:
-the same estimating equations as the per-row fit), and the influence-function variances are
+counts (the pattern mean as outcome with the pattern size as prior weight, as statsmodels GLM
+with ``var_weights`` does: the same estimating equations as the per-row fit; solved by our own
+Newton iterations on a sparse design, see ``_glm``), and the influence-function variances are
 summed per pattern from the count, the sum and the sum of squares of the outcome, which equals the
 per-row sum exactly (``sum (a + b y_i)^2 = n a^2 + 2 a b sum y + b^2 sum y^2``). So a 10M
 application database is a few tens of thousands of rows here.
