@@ -207,6 +207,10 @@ def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _combine(codes: np.ndarray, sizes: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
     """One group number per distinct row of ``codes`` (mixed-radix key) and each group's
     first row."""
+    if math.prod(int(s) for s in sizes) >= 2**62:
+        # Too many level combinations for one int64 key: unique rows instead (slower).
+        _, first, inverse = np.unique(codes, axis=0, return_index=True, return_inverse=True)
+        return inverse.ravel(), first
     key = np.zeros(codes.shape[0], dtype=np.int64)
     for j, size in enumerate(sizes):
         key = key * int(size) + codes[:, j]
