@@ -56,7 +56,7 @@ def page_calls(cur: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, Call
 
     Pages whose analytics module has not landed are left out (``missing_pages`` names them).
     """
-    from analytics.metrics import change, funnel, offers, overview, quality
+    from analytics.metrics import causal, change, funnel, offers, overview, quality
     from analytics.metrics.quality import DEFAULT_RAMP_TARGET
 
     info = store.dataset_info(cur)
@@ -68,6 +68,15 @@ def page_calls(cur: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, Call
             ("dataset_info", lambda: store.dataset_info(cur)),
             ("filter_options", lambda: _filter_options(cur)),
             ("headline", lambda: overview.headline(cur, f, as_of=as_of, adjust_by=None)),
+        ],
+        # The Overview with "Adjust for: everything measured": the headline plus the adjusted
+        # effect of every rate (issue 22).
+        "overview_adjusted": [
+            ("headline", lambda: overview.headline(cur, f, as_of=as_of, adjust_by=None)),
+            (
+                "causal",
+                lambda: causal.adjusted_effects(cur, f, as_of, outcomes=causal.RATE_OUTCOMES),
+            ),
         ],
         "funnel": [
             ("funnel", lambda: funnel.funnel(cur, f, include_open=False, adjust_by=None)),

@@ -238,25 +238,51 @@ def _applicants(d: _Draft) -> None:
 def _stage_probabilities(d: _Draft, idx: np.ndarray, s: int) -> tuple[np.ndarray, ...]:
     """Pass and withdrawal probabilities at stage ``s`` for the applications ``idx``."""
     a = d.arrays
-    pipe = a["pipe_idx"][idx]
-    p_pass = PASS[pipe, s] * SOURCE_PASS[a["source"][idx]]
+    automated = ~d.human[s][idx]
+    p_pass, p_wd = stage_model(
+        s,
+        pipe=a["pipe_idx"][idx],
+        automated=automated,
+        source=a["source"][idx],
+        role=a["role"][idx],
+        switcher=a["switcher"][idx],
+        age=a["age"][idx],
+        seniority=a["sen"][idx],
+    )
+    return p_pass, p_wd, automated
+
+
+def stage_model(
+    s: int,
+    *,
+    pipe: np.ndarray,
+    automated: np.ndarray,
+    source: np.ndarray,
+    role: np.ndarray,
+    switcher: np.ndarray,
+    age: np.ndarray,
+    seniority: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The generator's pass and withdrawal probabilities at stage ``s`` (index arrays as in the
+    draft: ``pipe`` 0 = human-first). Public so that ``demo.truth`` computes the true effects
+    from the very model that drew the data, under either pipeline."""
+    p_pass = PASS[pipe, s] * SOURCE_PASS[source]
     p_wd = WITHDRAW[pipe, s].copy()
     if s == 0:
-        p_pass = p_pass * ROLE_SELECTIVITY[a["role"][idx]]
-    automated = ~d.human[s][idx]
-    is_sw = a["switcher"][idx]
+        p_pass = p_pass * ROLE_SELECTIVITY[role]
+    is_sw = switcher
     # The keyword trap: automated screens pass career switchers less often.
     p_pass = np.where(automated & is_sw, p_pass * 0.62, p_pass)
     p_pass = np.where(~automated & is_sw, p_pass * 0.97, p_pass)
     # Automated CV screening disadvantages applicants aged 50+ (impact ratio below 0.8).
-    older = a["age"][idx] == AGE_BANDS.index("50+")
+    older = age == AGE_BANDS.index("50+")
     p_pass = np.where(automated & older, p_pass * 0.72, p_pass)
     p_pass = np.where(~automated & older, p_pass * 0.95, p_pass)
     # Senior candidates walk away from automated steps more often.
-    p_wd = np.where(automated & (a["sen"][idx] == 2), p_wd + 0.04, p_wd)
+    p_wd = np.where(automated & (seniority == 2), p_wd + 0.04, p_wd)
     p_pass = np.clip(p_pass, 0.02, 0.95)
     p_wd = np.minimum(p_wd, 0.9 - p_pass)
-    return p_pass, p_wd, automated
+    return p_pass, p_wd
 
 
 def _selection(d: _Draft) -> None:
@@ -318,11 +344,9 @@ def _offers(d: _Draft) -> pd.DataFrame:
     comp_ratio = np.round(np.clip(rng.normal(1.0, 0.07, m), 0.82, 1.22), 3)
     salary = np.round(base * comp_ratio, -2)
     competing = np.minimum(rng.poisson(np.where(a["tech"][oi], 1.1, 0.6)), 5)
-    # Acceptance: logit model. A human-first process is worth about 0.7 logits, which equals the
-    # effect of a comp ratio about 0.07 higher (a ~7% "human premium").
-    logit = 2.25 + 0.70 * hf[oi] + 10.0 * (comp_ratio - 1.0) - 0.45 * competing
-    logit += np.where(sen[oi] == 2, -0.25, 0.0)
-    accept = rng.random(m) < 1 / (1 + np.exp(-logit))
+    accept = rng.random(m) < acceptance_probability(
+        human_first=hf[oi], comp_ratio=comp_ratio, competing=competing, seniority=sen[oi]
+    )
     decide_days = _days(rng, np.where(hf[oi], 4.0, 5.5))
     decided = day[oi] + decide_days
     offer_pending = decided > d.horizon
@@ -368,6 +392,29 @@ def _offers(d: _Draft) -> pd.DataFrame:
     return offers
 
 
+def acceptance_probability(
+    *,
+    human_first: np.ndarray | float,
+    comp_ratio: np.ndarray | float,
+    competing: np.ndarray | float,
+    seniority: np.ndarray | int,
+) -> np.ndarray:
+    """The generator's offer-acceptance model (a logit). A human-first process is worth about 0.7
+    logits, which equals the effect of a comp ratio about 0.07 higher (a ~7% "human premium")."""
+    logit = 2.25 + 0.70 * human_first + 10.0 * (comp_ratio - 1.0) - 0.45 * competing
+    logit += np.where(np.asarray(seniority) == 2, -0.25, 0.0)
+    return 1 / (1 + np.exp(-logit))
+
+
+# Monthly exit hazards of hires (voluntary by pipeline human-first/automation-first, involuntary),
+# and the quality model of hires: public for ``demo.truth``.
+VOLUNTARY_HAZARD = (0.0125, 0.0185)
+INVOLUNTARY_HAZARD = 0.0040
+QUALITY_BASE, QUALITY_HUMAN_FIRST, QUALITY_SWITCHER, QUALITY_SD = 3.25, 0.18, 0.22, 0.55
+PERF12_SHIFT, PERF12_NOISE_SD = 0.1, 0.35
+RAMP_SHAPE, RAMP_SCALE, RAMP_MIN = 6.0, (14.0, 15.5), 20
+
+
 def _hires(d: _Draft) -> pd.DataFrame:
     """Hires (accepted offers): start, exits from monthly hazards, performance and ramp-up."""
     rng, a, horizon = d.rng, d.arrays, d.horizon
@@ -394,8 +441,8 @@ def _hires(d: _Draft) -> pd.DataFrame:
     hf_h = a["hf"][hi]
     sw_h = a["switcher"][hi] & a["switcher_known"][hi]
     # Exits: monthly hazards (voluntary, involuntary) -> 12-month retention ~82% vs ~75%.
-    vol_rate = np.where(hf_h, 0.0125, 0.0185) / 30.4
-    invol_rate = np.full(h, 0.0040 / 30.4)
+    vol_rate = np.where(hf_h, *VOLUNTARY_HAZARD) / 30.4
+    invol_rate = np.full(h, INVOLUNTARY_HAZARD / 30.4)
     t_vol = rng.exponential(1 / vol_rate)
     t_inv = rng.exponential(1 / invol_rate)
     t_exit = np.floor(np.minimum(t_vol, t_inv)).astype(np.int64) + 1
@@ -403,11 +450,20 @@ def _hires(d: _Draft) -> pd.DataFrame:
     has_left = left <= horizon
     exit_type = np.where(has_left, np.where(t_vol < t_inv, "voluntary", "involuntary"), None)
     tenure_end = np.where(has_left, left, horizon)
-    quality = 3.25 + 0.18 * hf_h + 0.22 * sw_h + rng.normal(0, 0.55, h)
+    quality = (
+        QUALITY_BASE
+        + QUALITY_HUMAN_FIRST * hf_h
+        + QUALITY_SWITCHER * sw_h
+        + rng.normal(0, QUALITY_SD, h)
+    )
     perf6 = np.clip(np.round((quality + rng.normal(0, 0.35, h)) * 2) / 2, 1, 5)
-    perf12 = np.clip(np.round((quality + 0.1 + rng.normal(0, 0.35, h)) * 2) / 2, 1, 5)
+    perf12 = np.clip(
+        np.round((quality + PERF12_SHIFT + rng.normal(0, PERF12_NOISE_SD, h)) * 2) / 2, 1, 5
+    )
     mgr = np.clip(np.round(quality + 0.2 + rng.normal(0, 0.6, h)), 1, 5)
-    ramp = np.maximum(20, np.round(rng.gamma(6.0, np.where(hf_h, 14.0, 15.5)))).astype(np.int64)
+    ramp = np.maximum(
+        RAMP_MIN, np.round(rng.gamma(RAMP_SHAPE, np.where(hf_h, *RAMP_SCALE)))
+    ).astype(np.int64)
     hires = pd.DataFrame(
         {
             "i": hi,
@@ -490,6 +546,25 @@ def _with_dates(
     return stage_events, offers, hires
 
 
+def simulate(
+    n_applications: int, seed: int, *, first_id: int = 1
+) -> tuple[_Draft, pd.DataFrame, pd.DataFrame]:
+    """The simulation up to the hires, with its latent arrays (``draft.arrays``): what
+    ``generate`` turns into tables and what ``demo.truth`` reads the true effects from."""
+    d = _Draft(
+        rng=np.random.default_rng(seed),
+        n=n_applications,
+        first_id=first_id,
+        horizon=(AS_OF - START).days,
+    )
+    _requisitions(d)
+    _applicants(d)
+    _selection(d)
+    offers = _offers(d)
+    hires = _hires(d)
+    return d, offers, hires
+
+
 def generate(
     n_applications: int = DEFAULT_APPLICATIONS,
     seed: int = DEFAULT_SEED,
@@ -505,17 +580,7 @@ def generate(
     """
     if n_applications < 100:
         raise ValueError("The demo needs at least 100 applications to show anything.")
-    d = _Draft(
-        rng=np.random.default_rng(seed),
-        n=n_applications,
-        first_id=first_id,
-        horizon=(AS_OF - START).days,
-    )
-    _requisitions(d)
-    _applicants(d)
-    _selection(d)
-    offers = _offers(d)
-    hires = _hires(d)
+    d, offers, hires = simulate(n_applications, seed, first_id=first_id)
     applications = _applications(d)
     stage_events, offers, hires = _with_dates(d, offers, hires)
     surveys = survey_tables(d.rng, applications, as_of=AS_OF) if with_survey else {}

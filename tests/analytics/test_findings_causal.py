@@ -1,0 +1,43 @@
+"""Sentences of the adjusted comparison: the numbers in a sentence are the result's numbers, in
+both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from analytics import findings_causal as fc
+from analytics import store
+from analytics.domain import Filters
+from analytics.i18n import fmt_num, fmt_points
+from analytics.metrics import causal
+
+
+@pytest.fixture(scope="module")
+def effects(demo_con):
+    info = store.dataset_info(demo_con)
+    return causal.adjusted_effects(demo_con.cursor(), Filters(), info.as_of)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_sentence_carries_the_headline_numbers(effects, lang):
+    eff = effects.effects["hire_rate"]
+    est = eff.headline
+    text = fc.effect_sentence(eff, lang)
+    for x in (est.diff, est.diff_ci.low, est.diff_ci.high, eff.crude.diff):
+        assert fmt_points(x, lang, signed=True) in text
+    assert fmt_num(eff.analysis.n, lang) in text
+    # The demo's crude hire rate points the other way (Simpson's paradox): said so.
+    assert {"en": "other way", "nl": "andere kant"}[lang] in text
+    ev = fc.e_value_sentence(eff, lang)
+    assert fmt_num(eff.e_value.point, lang, 2) in ev
+    assert fmt_num(eff.e_value.ci_limit, lang, 2) in ev
+    assert fc.method_note(eff, lang)
+    foot = fc.methods_footnote(effects, lang, "hire_rate")
+    assert fmt_num(eff.analysis.overlap.cells, lang) in foot
+
+
+def test_a_missing_estimate_says_why():
+    eff = causal.AdjustedEffect("offer_acceptance", "rate", 3, 40, reason="too_few")
+    assert "5" in fc.effect_sentence(eff, "en")
+    assert fc.e_value_sentence(eff, "en") is None
+    assert fc.count_text(3, "en") == "fewer than 5"
