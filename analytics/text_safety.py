@@ -75,3 +75,12 @@ def plotly_markup(text: str, *, template: bool = False) -> str:
     for escaped, tag in _ALLOWED_BACK + (_TEMPLATE_BACK if template else ()):
         out = out.replace(escaped, tag)
     return out
+
+
+_ESCAPED = re.compile(r"\\([" + re.escape(string.punctuation) + r"])")
+
+
+def as_read(text: object) -> str:
+    """What a reader sees of Markdown written by ``markdown``: the escapes and word joiners
+    removed. For checks that compare rendered sentences with their source (tests, exports)."""
+    return _ESCAPED.sub(r"\1", str(text)).replace(_WORD_JOINER, "")

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics.i18n import t
+from tests.pages.reading import texts
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -32,11 +33,7 @@ def _open(lang: str, params: dict[str, str] | None = None) -> AppTest:
 
 
 def _texts(at: AppTest) -> str:
-    parts = [
-        e.value for e in (*at.markdown, *at.caption, *at.info, *at.warning, *at.success, *at.title)
-    ]
-    parts += [e.value for e in at.error]
-    return "\n".join(str(p) for p in parts)
+    return texts(at, ("markdown", "caption", "info", "warning", "success", "title", "error"))
 
 
 def _assert_clean(at: AppTest, lang: str) -> None:

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.pages.reading import texts
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
 PAGE = str(ROOT / "pages" / "fairness.py")
@@ -51,8 +53,7 @@ def _open(lang: str) -> AppTest:
 
 
 def _texts(at: AppTest) -> str:
-    parts = [e.value for e in (*at.markdown, *at.caption, *at.info, *at.warning, *at.title)]
-    return "\n".join(str(p) for p in parts)
+    return texts(at, ("markdown", "caption", "info", "warning", "title"))
 
 
 def _clean(at: AppTest) -> None:

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics.i18n import t
+from tests.pages.reading import texts
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 PAGE = "pages/funnel.py"
@@ -30,8 +31,7 @@ def _open(lang: str) -> AppTest:
 
 
 def _texts(at: AppTest) -> str:
-    parts = [e.value for e in (*at.markdown, *at.caption, *at.info, *at.warning, *at.title)]
-    return "\n".join(str(p) for p in parts)
+    return texts(at, ("markdown", "caption", "info", "warning", "title"))
 
 
 def _assert_clean(at: AppTest, lang: str) -> None:

@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics.i18n import t
+from tests.pages.reading import texts
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -32,8 +33,7 @@ def _open(page: str, lang: str) -> AppTest:
 
 
 def _texts(at: AppTest) -> str:
-    parts = [e.value for e in (*at.markdown, *at.caption, *at.info, *at.warning, *at.title)]
-    return "\n".join(str(p) for p in parts)
+    return texts(at, ("markdown", "caption", "info", "warning", "title"))
 
 
 def _assert_clean(at: AppTest, lang: str) -> None:

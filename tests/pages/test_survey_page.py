@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 from analytics import demo, store
 from analytics.i18n import t
 from analytics.ingest import survey as si
+from tests.pages.reading import texts
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -41,11 +42,7 @@ def _open(lang: str) -> AppTest:
 
 
 def _texts(at: AppTest) -> str:
-    parts = [
-        e.value
-        for e in (*at.markdown, *at.caption, *at.info, *at.warning, *at.title, *at.subheader)
-    ]
-    return "\n".join(str(p) for p in parts)
+    return texts(at, ("markdown", "caption", "info", "warning", "title", "subheader"))
 
 
 def _assert_clean(at: AppTest, lang: str) -> None:
