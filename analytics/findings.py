@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 
-from analytics.domain import PIPELINES, DatasetInfo, Filters
+from analytics import privacy
+from analytics.domain import PIPELINES, PRIVACY_THRESHOLD, DatasetInfo, Filters
 from analytics.i18n import fmt_date, fmt_days, fmt_num, fmt_p, fmt_pct, fmt_points, label, t
 from analytics.metrics.common import Adjustment, MetricResult
 
@@ -42,12 +43,18 @@ def metric_sentence(metric: MetricResult, lang: str = "en", *, demo: bool = Fals
     name = t(f"metric.{metric.key}", lang)
     suffix = " " + t("finding.demo_suffix", lang) if demo else ""
     if metric.kind == "count":
-        n1 = fmt_num(a.n if a else 0, lang)
-        n2 = fmt_num(b.n if b else 0, lang)
-        return t("finding.applications", lang, n1=n1, n2=n2) + suffix
+        n1, n2 = (a.n if a else 0), (b.n if b else 0)
+        if privacy.is_small(n1) or privacy.is_small(n2):
+            # Neither count: the total beside it would give the small one away.
+            return t("privacy.applications_small", lang, k=PRIVACY_THRESHOLD) + suffix
+        return t("finding.applications", lang, n1=fmt_num(n1, lang), n2=fmt_num(n2, lang)) + suffix
     if a is None or b is None:
         return t("finding.no_comparison", lang, metric=name) + suffix
     if a.suppressed or b.suppressed or min(a.n, b.n) < MIN_N_FOR_FINDING or not metric.comparable:
+        if a.suppressed or b.suppressed or privacy.is_small(a.n) or privacy.is_small(b.n):
+            # No counts: for acceptance, hires or retention a small n (with its total) tells
+            # what happened to those few people.
+            return t("privacy.too_few", lang, metric=name.lower(), k=PRIVACY_THRESHOLD) + suffix
         return (
             t(
                 "finding.too_few",

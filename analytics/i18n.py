@@ -17,6 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+from analytics.domain import PRIVACY_THRESHOLD
+
 Lang = Literal["en", "nl"]
 LANGUAGES: tuple[Lang, ...] = ("en", "nl")
 LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands"}
@@ -51,6 +53,8 @@ def t(key: str, lang: str = "en", **values: object) -> str:
     as readable English rather than an exception in front of a user (a test keeps both complete).
     """
     text = strings(lang).get(key) or strings("en").get(key) or key
+    if "{k}" in text:  # the privacy threshold: one constant, never a literal 5 in a string
+        values.setdefault("k", PRIVACY_THRESHOLD)
     if not values:
         return text
     # Templates say "p = {p}"; with fmt_p's "< 0.001" that would read "p = < 0.001".
@@ -63,6 +67,8 @@ def label(kind: str, value: object, lang: str = "en") -> str:
         return t("value.missing", lang)
     key = f"{kind}.{value}"
     found = strings(lang).get(key) or strings("en").get(key)
+    if found and "{k}" in found:
+        found = found.replace("{k}", str(PRIVACY_THRESHOLD))
     return found if found else str(value).replace("_", " ")
 
 

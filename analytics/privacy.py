@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.domain import PRIVACY_THRESHOLD
+from analytics.i18n import fmt_num, t
 
 
 @dataclass(frozen=True)
@@ -234,8 +235,34 @@ def suppress_frame(
     return out
 
 
+def is_small(n: float | None, threshold: int = PRIVACY_THRESHOLD) -> bool:
+    """A count of 1 to ``threshold - 1`` people (zero and missing are not small)."""
+    return n is not None and n == n and 0 < n < threshold
+
+
+def count_text(n: float | None, lang: str = "en", threshold: int = PRIVACY_THRESHOLD) -> str:
+    """A count for a sentence, footnote or hover text: the number, or "fewer than 5" for a small
+    group (so no text ever carries a number the cards hide); "–" when missing."""
+    if n is None or n != n:
+        return "–"
+    if is_small(n, threshold):
+        return t("privacy.fewer_than", lang, k=threshold)
+    return fmt_num(n, lang)
+
+
+def km_shown(curve: pd.DataFrame, threshold: int = PRIVACY_THRESHOLD) -> pd.DataFrame:
+    """A Kaplan-Meier curve (one group, sorted by time, with ``at_risk``) cut where fewer than
+    ``threshold`` are still at risk: each later step would be one of those few people's event."""
+    if "at_risk" not in curve.columns:
+        return curve
+    return curve[curve["at_risk"] >= threshold]
+
+
 __all__ = [
     "PRIVACY_THRESHOLD",
+    "count_text",
+    "km_shown",
+    "is_small",
     "Suppression",
     "complementary",
     "hide_small_groups",

@@ -12,7 +12,8 @@ import datetime as dt
 import streamlit as st
 
 from analytics.domain import DIMENSIONS, FilterOptions, Filters
-from analytics.i18n import LANGUAGE_NAMES, LANGUAGES, label, t
+from analytics.i18n import LANGUAGE_NAMES, LANGUAGES, fmt_date, label, t
+from analytics.metrics import disclosure
 from ui import urlstate
 
 LANG_KEY = "lang"
@@ -41,6 +42,35 @@ def _reset(options: FilterOptions) -> None:
         st.session_state[dim] = []
 
 
+def _whole_months(
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    first: dt.date,
+    last: dt.date,
+    lang: str,
+) -> tuple[dt.date | None, dt.date | None]:
+    """The picked range widened to whole months; says so under the picker when it changed."""
+    if date_from is None and date_to is None:
+        return None, None
+    start = None if date_from is None else disclosure.month_start(date_from)
+    end = None if date_to is None else disclosure.month_end(date_to)
+    # A bound that now covers the data's own first or last month is no restriction at all.
+    if start is not None and start <= disclosure.month_start(first):
+        start = None
+    if end is not None and end >= disclosure.month_end(last):
+        end = None
+    if (start, end) != (date_from, date_to):
+        st.sidebar.caption(
+            t(
+                "privacy.dates_snapped",
+                lang,
+                start=fmt_date(start or disclosure.month_start(first), lang),
+                end=fmt_date(end or disclosure.month_end(last), lang),
+            )
+        )
+    return start, end
+
+
 def sidebar_filters(options: FilterOptions, lang: str) -> Filters:
     """Draw the filters in the sidebar and return what they select."""
     sb = st.sidebar
@@ -67,6 +97,9 @@ def sidebar_filters(options: FilterOptions, lang: str) -> Filters:
         if date_to == last:
             date_to = None
         urlstate.write_dates(DATES_KEY, date_from, date_to)
+        # Dates count in whole months (the differencing rule, analytics/metrics/disclosure.py:
+        # two day-level ranges could differ by one application).
+        date_from, date_to = _whole_months(date_from, date_to, first, last, lang)
     chosen: dict[str, tuple[str, ...]] = {}
     for dim in DIMENSIONS:
         values = options.values.get(dim, ())

@@ -68,10 +68,21 @@ def free_text(
     question_id: str,
     banner_key: str,
     search: str,
+    groupings: tuple[str, ...] = (),
 ) -> tuple[pd.DataFrame, list[str]]:
     groups, _ = _groups(version, survey_id, filters, banner_key, None, ())
+    # Every grouping the page offers: an answer shows only when its respondent's group is big
+    # enough under all of them (switching "By" cannot reveal a small group's answers).
+    wide = groups[["respondent_id"]].copy()
+    for k, key in enumerate(dict.fromkeys((banner_key, *groupings))):
+        part, _ = _groups(version, survey_id, filters, key, None, ())
+        wide = wide.merge(
+            part[["respondent_id", "grp"]].rename(columns={"grp": f"g{k}"}),
+            on="respondent_id",
+            how="left",
+        )
     cur = data.cursor()
     try:
-        return survey.free_text(cur, survey_id, question_id, groups, search=search)
+        return survey.free_text(cur, survey_id, question_id, groups, search=search, groupings=wide)
     finally:
         cur.close()

@@ -7,8 +7,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analytics.charts import EXTRA_COLORS, base_layout, error_bars, finite, verdict
-from analytics.i18n import fmt_num, fmt_pct, fmt_points, label, t
+from analytics.i18n import fmt_pct, fmt_points, label, t
 from analytics.metrics.change import ChangeResult
+from analytics.privacy import count_text
 
 # ---------------------------------------------------------------------------------------------
 # Process change: before / after by group
@@ -57,7 +58,7 @@ def change_chart(result: ChangeResult, lang: str, *, title: str, footnote: str =
                     line={"color": GROUP_COLORS[group]},
                     error_y=error_bars(part.value, part.low, part.high),
                     hovertext=[
-                        f"{name} · {p}: {fmt_pct(v, lang)}, n = {fmt_num(n, lang)}"
+                        f"{name} · {p}: {fmt_pct(v, lang)}, n = {count_text(n, lang)}"
                         for p, v, n in zip(periods, part.value, part.n, strict=True)
                     ],
                     hoverinfo="text",

@@ -24,6 +24,7 @@ from analytics.metrics.fairness import (
     TwoGroupResult,
     natural_key,
 )
+from analytics.privacy import count_text, is_small
 
 TOUCHPOINT_COLORS = {
     "automated": PIPELINE_COLORS["automation_first"],
@@ -334,7 +335,7 @@ def two_group_chart(
         cis += [getattr(r, f"ci_{side}") for r in result.strata]
         rate, low, high = [], [], []
         for k, n, ci in zip(ks, ns, cis, strict=True):
-            if n == 0 or ci is None:
+            if n == 0 or ci is None or is_small(n):  # a stratum under the threshold: no bar
                 rate.append(np.nan)
                 low.append(np.nan)
                 high.append(np.nan)
@@ -351,7 +352,7 @@ def two_group_chart(
                 marker={"color": color},
                 error_y=_err(r_, np.array(low), np.array(high), 100.0),
                 hovertext=[
-                    f"{name} · {cat}: {fmt_pct(v, lang)}, n = {fmt_num(n, lang)}"
+                    f"{name} · {cat}: {fmt_pct(v, lang)}, n = {count_text(n, lang)}"
                     for cat, v, n in zip(cats, r_, ns, strict=True)
                 ],
                 hoverinfo="text",

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics import privacy
 from analytics.charts import (
     base_layout,
     error_bars,
@@ -32,6 +33,7 @@ from analytics.metrics.quality import (
     Retention,
     rating_shares,
 )
+from analytics.privacy import count_text
 
 # ---------------------------------------------------------------------------------------------
 # Quality of hire: takeaways
@@ -145,12 +147,12 @@ def components_chart(
                 x=part.value.to_numpy(float),
                 y=ys,
                 mode="markers",
-                name=f"{name} (n = {fmt_num(result.hires.get(pipe, 0), lang)})",
+                name=f"{name} (n = {count_text(result.hires.get(pipe, 0), lang)})",
                 marker={"color": pipeline_color(pipe, i), "size": 12},
                 error_x=error_bars(part.value, part.low, part.high, scale=1.0),
                 hovertext=[
                     f"{name} · {y}: {fmt_num(v, lang, 1)} ({fmt_num(lo, lang, 1)}–"
-                    f"{fmt_num(hi, lang, 1)}), n = {fmt_num(int(n), lang)}"
+                    f"{fmt_num(hi, lang, 1)}), n = {count_text(int(n), lang)}"
                     for y, v, lo, hi, n in zip(
                         ys, part.value, part.low, part.high, part.n, strict=True
                     )
@@ -206,7 +208,7 @@ def ratings_chart(counts: pd.DataFrame, lang: str, *, title: str, footnote: str 
             go.Bar(
                 x=part.rating.to_numpy(float),
                 y=100 * part.share.to_numpy(float),
-                name=f"{name} (n = {fmt_num(int(part.total.iloc[0]), lang)})",
+                name=f"{name} (n = {count_text(int(part.total.iloc[0]), lang)})",
                 marker={"color": pipeline_color(pipe, i)},
                 error_y=error_bars(part.share, part.share_low, part.share_high),
                 hovertext=[
@@ -228,7 +230,7 @@ def retention_chart(ret: Retention, lang: str, *, title: str, footnote: str = ""
     curves = ret.curves
     pipes = ordered_pipelines(curves.pipeline) if not curves.empty else ()
     for i, pipe in enumerate(pipes):
-        part = curves[curves.pipeline == pipe].sort_values("time")
+        part = privacy.km_shown(curves[curves.pipeline == pipe].sort_values("time"))
         name = _pname(pipe, lang)
         color = pipeline_color(pipe, i)
         x = np.concatenate([[0.0], part.time.to_numpy(float)])
@@ -254,7 +256,7 @@ def retention_chart(ret: Retention, lang: str, *, title: str, footnote: str = ""
                 y=y,
                 mode="lines",
                 line={"color": color, "shape": "hv", "width": 2.5},
-                name=f"{name} (n = {fmt_num(ret.n.get(pipe, 0), lang)})",
+                name=f"{name} (n = {count_text(ret.n.get(pipe, 0), lang)})",
                 legendgroup=pipe,
                 hovertemplate="%{x:.0f}: %{y:.1f}%<extra>" + name + "</extra>",
             )
@@ -278,7 +280,7 @@ def early_exit_chart(
             go.Bar(
                 x=[name],
                 y=[100 * r.rate],
-                name=f"{name} (n = {fmt_num(int(r.n), lang)})",
+                name=f"{name} (n = {count_text(int(r.n), lang)})",
                 marker={"color": pipeline_color(r.pipeline, i)},
                 error_y={
                     "type": "data",

@@ -10,7 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import charts, findings
-from analytics.i18n import fmt_num, fmt_pct, label, t
+from analytics.i18n import fmt_pct, label, t
+from analytics.privacy import count_text
 from analytics.report import benchmarks
 from analytics.report.model import Series
 
@@ -40,7 +41,8 @@ def pname(pipe: str, lang: str) -> str:
 
 
 def note(base: str, lang: str, *, n: int, extra: str = "") -> str:
-    text = f"{base} {t('report.n', lang, n=fmt_num(n, lang))}"
+    # "n = fewer than 5" rather than "n = 3": a presenter footnote is read like a card
+    text = f"{base} {t('report.n', lang, n=count_text(n, lang))}"
     return f"{text} {extra}".strip()
 
 

@@ -489,7 +489,11 @@ def survey_slide(
     if q.question_id == "prefer_human" or "human interaction" in q.text.lower():
         bm = benchmarks.benchmark("prefer_human")
     extra = t("survey.chart.note", lang) + (" " + bm_source(bm, lang) if bm else "")
-    n = int(banner.summaries[survey.TOTAL].n) if survey.TOTAL in banner.summaries else len(frame)
+    # A hidden Total is not printed either: its n minus the shown columns is a small group.
+    shown = [s for s in banner.summaries.values() if not s.suppressed]
+    n = sum(int(s.n) for s in shown if s.key != survey.TOTAL)
+    if survey.TOTAL in banner.summaries and not banner.summaries[survey.TOTAL].suppressed:
+        n = int(banner.summaries[survey.TOTAL].n)
     footnote = note(base_footnote(filters, info, lang), lang, n=n, extra=extra)
     metric = {"nps": "survey.metric.nps"}.get(q.kind, "survey.metric.top_box")
     fig = sc.summary_chart(banner, names, lang, title=wrap(title, 95), footnote=wrap(footnote, 150))

@@ -119,3 +119,52 @@ def test_direct_identifiers_never_reach_the_database(tmp_path):
         assert "CAND-77" not in text
     finally:
         con.close()
+
+
+# --- differencing: a withheld selection, reached by editing the URL ----------------------------
+
+WITHHELD = {"role_family": "data", "source": "referral"}  # on this demo: not combinable
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/offers.py", "pages/presenter.py"])
+def test_a_withheld_selection_shows_why_and_no_numbers(db, monkeypatch, page, lang):
+    monkeypatch.setenv(store.DB_ENV_VAR, str(db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.query_params.update(lang=lang, **WITHHELD)
+        at.run()
+        at.switch_page(str(ROOT / page)).run()
+        assert not at.exception
+        warnings = " ".join(w.value for w in at.warning)
+        word = "withheld" if lang == "en" else "niet getoond"
+        assert word in warnings and str(PRIVACY_THRESHOLD) in warnings
+        assert len(at.metric) == 0 and len(at.dataframe) == 0
+        # one filter alone is fine: the page draws its numbers
+        at2 = AppTest.from_file(APP, default_timeout=120)
+        at2.query_params.update(lang=lang, source="referral")
+        at2.run()
+        at2.switch_page(str(ROOT / page)).run()
+        assert not at2.exception
+        assert not any(word in w.value for w in at2.warning)
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+
+def test_the_data_page_is_never_withheld(db, monkeypatch):
+    monkeypatch.setenv(store.DB_ENV_VAR, str(db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.query_params.update(**WITHHELD)
+        at.run()
+        at.switch_page(str(ROOT / "pages/data.py")).run()
+        assert not at.exception
+        assert not any("withheld" in w.value for w in at.warning)
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()

@@ -101,6 +101,8 @@ def _charts(
         150,
     )
     st.markdown(f"**{md(q.text)}**")
+    if b.summaries[survey.TOTAL].suppressed:
+        st.caption(ctx.t("privacy.survey.total_hidden", k=PRIVACY_THRESHOLD))
     if b.suppressed_groups:
         st.caption(
             ctx.t(

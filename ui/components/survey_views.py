@@ -130,7 +130,9 @@ def free_text_tab(
         key=f"{key}_tb_{sid}",
     )
     search = c3.text_input(ctx.t("survey.text.search"), key=f"{key}_search_{sid}")
-    answers, hidden = survey_data.free_text(ctx.version, sid, ctx.filters, tq, tb, search)
+    answers, hidden = survey_data.free_text(
+        ctx.version, sid, ctx.filters, tq, tb, search, tuple(grouping_keys)
+    )
     names = labels.group_names(tb, sorted(set(answers.grp)))
     present = list(dict.fromkeys(answers.grp))
     pick = st.multiselect(
@@ -150,7 +152,7 @@ def free_text_tab(
     st.caption(ctx.t("survey.text.count", n=fmt_num(len(out), ctx.lang)))
     st.dataframe(out.head(1000), hide_index=True, width="stretch")
     if hidden:
-        st.caption(ctx.t("survey.text.hidden", k=PRIVACY_THRESHOLD, n=len(hidden)))
+        st.caption(ctx.t("privacy.survey.text_hidden", k=PRIVACY_THRESHOLD))
     st.download_button(
         ctx.t("survey.text.download"),
         data=to_csv_bytes(labels.labelled(out)),

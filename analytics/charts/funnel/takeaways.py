@@ -15,6 +15,7 @@ from analytics.charts.funnel.labels import (
 from analytics.domain import PIPELINES, PRIVACY_THRESHOLD, ordered_pipelines
 from analytics.i18n import fmt_days, fmt_num, fmt_p, fmt_pct, fmt_points, label, t
 from analytics.metrics.funnel import FunnelResult, TimeToOffer
+from analytics.privacy import count_text
 
 # ---------------------------------------------------------------------------------------------
 # Takeaways (one line, plain language, with the n)
@@ -43,8 +44,8 @@ def takeaway_funnel(result: FunnelResult, lang: str) -> str:
         stage=labels[str(last.stage.iloc[0])].lower(),
         v1=fmt_pct(last.at[first, "cum"], lang),
         v2=fmt_pct(last.at[second, "cum"], lang),
-        n1=fmt_num(int(starts[first].reached), lang),
-        n2=fmt_num(int(starts[second].reached), lang),
+        n1=count_text(int(starts[first].reached), lang),
+        n2=count_text(int(starts[second].reached), lang),
     )
 
 
@@ -80,8 +81,8 @@ def takeaway_dropoff(result: FunnelResult, lang: str) -> str:
         diff=fmt_points(cmp.diff, lang, signed=True),
         low=fmt_points(cmp.ci.low, lang, signed=True),
         high=fmt_points(cmp.ci.high, lang, signed=True),
-        n1=fmt_num(n1, lang),
-        n2=fmt_num(n2, lang),
+        n1=count_text(n1, lang),
+        n2=count_text(n2, lang),
     )
 
 
@@ -173,8 +174,8 @@ def takeaway_km(tto: TimeToOffer, lang: str) -> str:
         s2=fmt_pct(offered_by(tto.curves, second, TAKEAWAY_DAY), lang),
         day=TAKEAWAY_DAY,
         p=fmt_p(tto.logrank_p, lang),
-        n1=fmt_num(tto.n[first], lang),
-        n2=fmt_num(tto.n[second], lang),
+        n1=count_text(tto.n[first], lang),
+        n2=count_text(tto.n[second], lang),
     )
 
 

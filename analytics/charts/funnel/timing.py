@@ -7,10 +7,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics import privacy
 from analytics.charts import base_layout, pipeline_color
 from analytics.domain import ordered_pipelines
 from analytics.i18n import fmt_days, fmt_num, label, t
 from analytics.metrics.funnel import TimeToOffer
+from analytics.privacy import count_text
 
 
 def stage_time_chart(
@@ -38,7 +40,7 @@ def stage_time_chart(
                 hovertext=[
                     f"{name} · {y}: {fmt_days(m, lang)} "
                     f"({t('overview.iqr', lang, q1=fmt_num(q1, lang), q3=fmt_num(q3, lang))}), "
-                    f"n = {fmt_num(int(n), lang)}"
+                    f"n = {count_text(int(n), lang)}"
                     for y, m, q1, q3, n in zip(
                         ys, part["median"], part.q1, part.q3, part.n, strict=True
                     )
@@ -64,7 +66,7 @@ def km_chart(tto: TimeToOffer, lang: str, *, title: str, footnote: str = "") -> 
     fig = go.Figure()
     curves = tto.curves
     for i, pipe in enumerate(ordered_pipelines(curves.pipeline) if not curves.empty else ()):
-        part = curves[curves.pipeline == pipe].sort_values("time")
+        part = privacy.km_shown(curves[curves.pipeline == pipe].sort_values("time"))
         name = label("pipeline", pipe, lang)
         color = pipeline_color(pipe, i)
         x = np.concatenate([[0.0], part.time.to_numpy(float)])
@@ -90,7 +92,7 @@ def km_chart(tto: TimeToOffer, lang: str, *, title: str, footnote: str = "") -> 
                 y=y,
                 mode="lines",
                 line={"color": color, "shape": "hv", "width": 2.5},
-                name=f"{name} (n = {fmt_num(tto.n.get(pipe, 0), lang)})",
+                name=f"{name} (n = {count_text(tto.n.get(pipe, 0), lang)})",
                 legendgroup=pipe,
                 hovertemplate="%{x:.0f}: %{y:.1f}%<extra>" + name + "</extra>",
             )

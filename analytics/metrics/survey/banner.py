@@ -21,6 +21,7 @@ from analytics.metrics.survey.catalogue import (
     QuestionInfo,
     SurveyAnalysisError,
 )
+from analytics.privacy import is_small
 from analytics.stats.effective_n import (
     kish,
     margin_of_error,
@@ -284,9 +285,14 @@ def banner_table(
     value_num = cells.groupby("value").value_num.min()
     summaries: dict[str, ColumnSummary] = {}
     shares = pd.DataFrame(index=categories)
+    # The Total column minus the shown groups is everyone in hidden groups (and without a
+    # group): when that is 1 to threshold - 1 people, the Total would give them away.
+    sizes = [int(margins[g]["n"]) for g in group_order]
+    shown_n = sum(n for n in sizes if n >= PRIVACY_THRESHOLD)
+    hide_total = is_small(int(margins[TOTAL]["n"]) - shown_n)
     for key in columns:
         m = margins[key]
-        if int(m["n"]) < PRIVACY_THRESHOLD:
+        if int(m["n"]) < PRIVACY_THRESHOLD or (key == TOTAL and hide_total):
             n_eff = kish(float(m["w"]), float(m["w2"]))
             summaries[key] = ColumnSummary(key=key, n=int(m["n"]), n_eff=n_eff, suppressed=True)
             continue
