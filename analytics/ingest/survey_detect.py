@@ -152,6 +152,7 @@ class SurveyFile:
     dropped_metadata: list[str]
     encoding: str | None = None
     delimiter: str | None = None
+    encoding_warning: SurveyError | None = None  # a decoding fallback (survey_read)
 
 
 def parse_num(value: str) -> float | None:
@@ -304,6 +305,7 @@ def detect(table: SurveyTable) -> SurveyFile:
         dropped_metadata=roles.metadata,
         encoding=table.encoding,
         delimiter=table.delimiter,
+        encoding_warning=table.encoding_warning,
     )
 
 
