@@ -202,7 +202,7 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
 # name (the suffix picks the reader and the name is in every message); a handful of entries so
 # two or three people importing at once do not evict each other, few enough to bound memory.
 _READ_CACHE_SIZE = 4
-_read_cache: OrderedDict[tuple[str, str], RawFile] = OrderedDict()
+_read_cache: OrderedDict[tuple[str, str, tuple[int, ...]], RawFile] = OrderedDict()
 _read_lock = threading.Lock()
 
 
@@ -212,7 +212,7 @@ def read_upload(data: bytes, filename: str) -> RawFile:
     The same bytes under the same name are read once: later calls return the same ``RawFile``
     (callers treat it as read-only; nothing in the import changes it). A refusal is not cached:
     it is cheap, as every limit is checked before converting."""
-    key = (hashlib.sha256(data).hexdigest(), filename)
+    key = (hashlib.sha256(data).hexdigest(), filename, read_limits())
     with _read_lock:
         if key in _read_cache:
             _read_cache.move_to_end(key)
@@ -223,6 +223,12 @@ def read_upload(data: bytes, filename: str) -> RawFile:
         while len(_read_cache) > _READ_CACHE_SIZE:
             _read_cache.popitem(last=False)
     return raw
+
+
+def read_limits() -> tuple[int, ...]:
+    """The limits a read was checked against (part of the cache key: a file read under other
+    limits is read again)."""
+    return (MAX_FILE_BYTES, MAX_ROWS, MAX_XLSX_ROWS, MAX_DECOMPRESSED_BYTES, MAX_CELL_CHARS)
 
 
 def clear_read_cache() -> None:

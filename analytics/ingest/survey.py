@@ -40,7 +40,9 @@ import pandas as pd
 
 from analytics import store
 from analytics.i18n import t
+from analytics.ingest import survey_read
 from analytics.ingest.mapping import normalise_name
+from analytics.ingest.reading import read_limits
 from analytics.ingest.survey_detect import (
     BINARY_PAIRS,
     LIKERT_SCALES,
@@ -81,7 +83,7 @@ PIPELINE_VALUES = {
 # survey export is read and detected once, not once per rerun (issue 18). Keyed by the SHA-256
 # of the bytes and the file name (the suffix picks the reader), so a hit is the same file.
 _READ_CACHE_SIZE = 4
-_read_cache: OrderedDict[tuple[str, str], SurveyFile] = OrderedDict()
+_read_cache: OrderedDict[tuple[str, str, tuple[int, ...]], SurveyFile] = OrderedDict()
 _read_lock = threading.Lock()
 
 
@@ -89,7 +91,8 @@ def read_survey(data: bytes, filename: str) -> SurveyFile:
     """Read a survey export and detect every question. Raises ``SurveyError`` (only).
 
     The same bytes under the same name return the same ``SurveyFile`` (treat it as read-only)."""
-    key = (hashlib.sha256(data).hexdigest(), filename)
+    limits = (*read_limits(), survey_read.MAX_COLUMNS, MAX_QUESTIONS)
+    key = (hashlib.sha256(data).hexdigest(), filename, limits)
     with _read_lock:
         if key in _read_cache:
             _read_cache.move_to_end(key)
