@@ -109,6 +109,23 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_safely(args: argparse.Namespace) -> int:
+    """The import with one promise: a message and exit code 2 on any failure, never a
+    traceback (issue 18). Loads are single transactions, so a failure changed nothing."""
+    try:
+        return _import_survey(args) if args.kind == "survey" else _import(args)
+    except AivshiError as e:
+        text = e.text() if isinstance(e, survey_ingest.SurveyError) else str(e)
+        print(f"error: {text}; nothing was loaded.", file=sys.stderr)
+    except Exception as e:  # noqa: BLE001 - the last net: a message, not a traceback
+        print(
+            f"error: the import failed ({type(e).__name__}); nothing was loaded. "
+            "Check the file (or report this with the file's layout, not its data).",
+            file=sys.stderr,
+        )
+    return 2
+
+
 def _import_survey(args: argparse.Namespace) -> int:
     """``import FILE --kind survey [--name NAME]``: kinds detected, stored without review."""
     path = Path(args.db) if args.db else store.db_path_from_env()
@@ -408,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo" and args.applications < 100:
         the_parser.error("--applications must be at least 100")
     if args.command == "import":
-        return _import_survey(args) if args.kind == "survey" else _import(args)
+        return _import_safely(args)
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
         "demo": _demo,
         "undo": _undo,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from analytics import store
@@ -18,6 +19,8 @@ from analytics.ingest.fields import DateOrder
 from analytics.ingest.mapping import Profile
 from analytics.ingest.prepare import Prepared, prepare
 from analytics.ingest.reading import read_path
+from analytics.ingest.report import Problem
+from analytics.ingest.values import INT_TYPE_RANGES
 
 # Loading
 
@@ -59,6 +62,7 @@ def load(
     if prepared.kind == "stages" and mode == "append":
         # new stages are appended to the catalogue; events too
         table_modes = "append"
+    _check_numbers_fit(con, tables, prepared.report.file)
     return store.load_tables(
         con,
         tables,
@@ -67,6 +71,52 @@ def load(
         meta=meta,
         keep_previous=True,
     )
+
+
+def _check_numbers_fit(
+    con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], file: str
+) -> None:
+    """Refuse a number its column cannot hold, naming the column and value, before the load.
+
+    ``prepare`` already refuses such values with their row; this is the net under every other
+    way a number reaches a table (a derived column, a new field). Without it DuckDB answers
+    "Current transaction is aborted", naming nothing (issue 18). Raises ``store.StoreError``."""
+    cur = con.cursor()
+    try:
+        types = {
+            (r[0], r[1]): r[2]
+            for r in cur.execute(
+                "SELECT table_name, column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = 'main'"
+            ).fetchall()
+        }
+    finally:
+        cur.close()
+    for name, frame in tables.items():
+        for col in frame.columns:
+            kind = types.get((name, str(col)))
+            series = frame[col]
+            if kind is None or not pd.api.types.is_numeric_dtype(series.dtype):
+                continue
+            if pd.api.types.is_bool_dtype(series.dtype):
+                continue
+            x = series.to_numpy(dtype="float64", na_value=np.nan)
+            if kind in INT_TYPE_RANGES:
+                lo, hi = INT_TYPE_RANGES[kind]
+                with np.errstate(invalid="ignore"):
+                    bad = np.flatnonzero(~np.isnan(x) & ((x < lo) | (x >= hi + 1)))
+                detail = f"{lo:,} .. {hi:,}"
+            elif kind in ("DOUBLE", "FLOAT", "REAL"):
+                bad = np.flatnonzero(np.isinf(x))
+                detail = "finite numbers"
+            else:
+                continue
+            if len(bad):
+                value = series.iloc[int(bad[0])]
+                problem = Problem(
+                    "number_out_of_range", file, column=str(col), value=str(value), detail=detail
+                )
+                raise store.StoreError(problem.text("en"))
 
 
 def undo(con: duckdb.DuckDBPyConnection) -> int:

@@ -49,8 +49,10 @@ from analytics.ingest.values import (
     convert,
     detect_date_order,
     distinct,
+    int_range,
     looks_decimal_comma,
     norm_value,
+    out_of_range,
     parse_bool,
     parse_date,
     parse_number,
@@ -194,6 +196,8 @@ def _new_report(raw: RawFile, kind: str) -> QualityReport:
         encoding=raw.encoding,
         delimiter=raw.delimiter,
     )
+    for warning in raw.warnings:  # e.g. a decoding fallback, with the first bad byte's row
+        report.warn(warning)
     if raw.skipped_empty:
         report.rows_skipped = len(raw.skipped_empty)
         report.add_rows("skipped_empty", raw.name, raw.skipped_empty, warning=True)
@@ -300,6 +304,12 @@ def _convert_field(job: _Upload, target: str, col: str, *, decimal_comma: bool) 
         converted, bad = _checked(
             job, col, to_number, code="bad_number", na=np.nan, dtype="float64"
         )
+        if integer:  # beyond the column's type: refused here, with the row (values.int_range)
+            far = out_of_range(converted, target)
+            rng = "{:,} .. {:,}".format(*int_range(target))
+            job.report.add_rows("number_out_of_range", job.name, job.rows[far], col,
+                                values.to_numpy()[far], detail=rng)  # fmt: skip
+            converted[far] = np.nan
         series = pd.Series(converted, dtype="float64")
         return series.round().astype("Int64") if integer else series
     if target in BOOL_FIELDS:

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
+import threading
 import zipfile
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,26 +62,99 @@ class RawFile:
     # the spreadsheet row of every row that remains.
     skipped_empty: list[int] = field(default_factory=list)
     row_numbers: np.ndarray | None = None
+    # Things worth a look that do not stop the import (a decoding fallback): shown as warnings
+    # in the quality report.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def columns(self) -> list[str]:
         return [str(c) for c in self.frame.columns]
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Text and encoding of an upload: BOMs first, then UTF-8, cp1252 (Dutch Excel), latin-1."""
+@dataclass(frozen=True)
+class Decoded:
+    """An upload's text, the encoding it was read with, and where it first stopped being UTF-8.
+
+    ``bad_offset`` is the byte offset of the first byte that is not UTF-8 (None for a clean
+    file). ``replaced``: the rest of the file is UTF-8, so the text is UTF-8 with that byte (and
+    any other bad one) replaced by U+FFFD, not the whole file re-read in another encoding."""
+
+    text: str
+    encoding: str
+    bad_offset: int | None = None
+    replaced: bool = False
+
+    def bad_byte(self, data: bytes) -> str:
+        return "" if self.bad_offset is None else f"0x{data[self.bad_offset]:02X}"
+
+
+# Any character outside ASCII that is not the replacement character: proof that the file holds
+# real UTF-8 (a cp1252 or latin-1 file's accents are never valid UTF-8 sequences in practice).
+_UTF8_EVIDENCE = re.compile("[^\x00-\x7f\ufffd]")
+
+
+def decode_upload(data: bytes) -> Decoded:
+    """Text of an upload: BOMs first, then UTF-8; a file that is not UTF-8 falls back visibly.
+
+    Before, one invalid byte after thousands of clean UTF-8 rows silently re-read the whole file
+    as cp1252 (every accent of the clean rows became mojibake, issue 24). Now: a file with real
+    UTF-8 in it stays UTF-8 and only the bad bytes are replaced; a file without any (an Excel
+    "CSV" in Windows-1252 or latin-1) is read as cp1252 (latin-1 when cp1252 cannot). Either way
+    ``bad_offset`` lets the reader warn with the row of the first bad byte."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+        body = data[3:]
+        try:
+            return Decoded(body.decode("utf-8"), "utf-8-sig")
+        except UnicodeDecodeError as e:
+            text = body.decode("utf-8", errors="replace")
+            return Decoded(text, "utf-8-sig", bad_offset=e.start + 3, replaced=True)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        return Decoded(data.decode("utf-16"), "utf-16")
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError as e:
+        first_bad = e.start
+    replaced = data.decode("utf-8", errors="replace")
+    if _UTF8_EVIDENCE.search(replaced):
+        return Decoded(replaced, "utf-8", bad_offset=first_bad, replaced=True)
     try:
-        return data.decode("cp1252"), "cp1252"
+        return Decoded(data.decode("cp1252"), "cp1252", bad_offset=first_bad)
     except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+        return Decoded(data.decode("latin-1"), "latin-1", bad_offset=first_bad)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and encoding of an upload (``decode_upload`` without the place of the first bad
+    byte)."""
+    d = decode_upload(data)
+    return d.text, d.encoding
+
+
+def bad_byte_place(data: bytes, offset: int, delimiter: str) -> tuple[int, int]:
+    """(line, 0-based field) of the byte at ``offset`` in a delimited file. The line is the
+    spreadsheet row unless a quoted cell before it spans lines."""
+    line = data.count(b"\n", 0, offset) + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    prefix = data[start:offset].decode("latin-1")  # every byte one character: positions hold
+    try:
+        field_index = len(next(csv.reader([prefix], delimiter=delimiter), [""])) - 1
+    except csv.Error:
+        field_index = prefix.count(delimiter)
+    return line, max(field_index, 0) if prefix else 0
+
+
+def encoding_warning(
+    data: bytes, decoded: Decoded, name: str, delimiter: str, header: list[str] | None
+) -> Problem | None:
+    """The warning for a file that was not clean UTF-8: the first bad byte's row and column."""
+    if decoded.bad_offset is None:
+        return None
+    line, index = bad_byte_place(data, decoded.bad_offset, delimiter)
+    column = header[index] if header is not None and index < len(header) else None
+    code = "encoding_replaced" if decoded.replaced else "encoding_fallback"
+    value = decoded.bad_byte(data)
+    return Problem(code, name, row=line, column=column or None, value=value,
+                   detail=decoded.encoding)  # fmt: skip
 
 
 def sniff_delimiter(sample: str) -> str:
@@ -121,15 +196,55 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+# The last few uploads read, by content. Streamlit reruns the Data page on every click, and the
+# page used to read and convert the whole upload each time (seconds for a large file, in the
+# one process that serves everyone, issue 18). Keyed by the SHA-256 of the bytes and the file
+# name (the suffix picks the reader and the name is in every message); a handful of entries so
+# two or three people importing at once do not evict each other, few enough to bound memory.
+_READ_CACHE_SIZE = 4
+_read_cache: OrderedDict[tuple[str, str, tuple[int, ...]], RawFile] = OrderedDict()
+_read_lock = threading.Lock()
+
+
 def read_upload(data: bytes, filename: str) -> RawFile:
-    """Read CSV/TSV/TXT, Excel .xlsx or Parquet bytes as text. Raises ``IngestError``."""
+    """Read CSV/TSV/TXT, Excel .xlsx or Parquet bytes as text. Raises ``IngestError``.
+
+    The same bytes under the same name are read once: later calls return the same ``RawFile``
+    (callers treat it as read-only; nothing in the import changes it). A refusal is not cached:
+    it is cheap, as every limit is checked before converting."""
+    key = (hashlib.sha256(data).hexdigest(), filename, read_limits())
+    with _read_lock:
+        if key in _read_cache:
+            _read_cache.move_to_end(key)
+            return _read_cache[key]
+    raw = _read_upload(data, filename)
+    with _read_lock:
+        _read_cache[key] = raw
+        while len(_read_cache) > _READ_CACHE_SIZE:
+            _read_cache.popitem(last=False)
+    return raw
+
+
+def read_limits() -> tuple[int, ...]:
+    """The limits a read was checked against (part of the cache key: a file read under other
+    limits is read again)."""
+    return (MAX_FILE_BYTES, MAX_ROWS, MAX_XLSX_ROWS, MAX_DECOMPRESSED_BYTES, MAX_CELL_CHARS)
+
+
+def clear_read_cache() -> None:
+    """Forget every cached upload (tests; an operator freeing memory)."""
+    with _read_lock:
+        _read_cache.clear()
+
+
+def _read_upload(data: bytes, filename: str) -> RawFile:
     name = Path(filename).name
     if not data:
         raise IngestError(Problem("empty_file", name))
     if len(data) > MAX_FILE_BYTES:
         raise IngestError(_too_large(name, len(data)))
     suffix = Path(filename).suffix.lower()
-    _check_rows_before_reading(data, name, suffix)
+    check_rows_before_reading(data, name, suffix)
     raw, header = _read_any(data, name, suffix)
     if header is not None:
         raw.frame = _named_columns(raw.frame, header, name)
@@ -169,7 +284,7 @@ def _too_many_rows(name: str, rows: int, limit: int) -> IngestError:
     return IngestError(Problem("too_many_rows", name, value=str(rows), detail=str(limit)))
 
 
-def _check_rows_before_reading(data: bytes, name: str, suffix: str) -> None:
+def check_rows_before_reading(data: bytes, name: str, suffix: str) -> None:
     """Refuse a file whose rows or decompressed size exceed the limits, from its metadata or a
     byte scan, before pandas converts a single cell. Unreadable metadata is left to the reader
     (which reports it as unreadable)."""
@@ -264,7 +379,8 @@ def _read_excel(data: bytes, name: str) -> tuple[RawFile, list[str]]:
 def _read_csv(data: bytes, name: str) -> tuple[RawFile, list[str] | None]:
     if b"\x00" in data[:SNIFF_BYTES] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise IngestError(Problem("binary_file", name))
-    text, encoding = decode(data)
+    decoded = decode_upload(data)
+    text, encoding = decoded.text, decoded.encoding
     if "\x00" in text:  # NUL after the sniffed start: not a text export either
         raise IngestError(Problem("binary_file", name))
     if not text.strip():
@@ -273,6 +389,7 @@ def _read_csv(data: bytes, name: str) -> tuple[RawFile, list[str] | None]:
     header: list[str] | None = [
         h.strip() for h in next(csv.reader(io.StringIO(text), delimiter=delimiter))
     ]
+    warning = encoding_warning(data, decoded, name, delimiter, header)
     width = len(header)
     ragged, rows = _ragged_lines(text, delimiter)
     if rows is not None:  # some lines have too many or too few fields
@@ -291,7 +408,9 @@ def _read_csv(data: bytes, name: str) -> tuple[RawFile, list[str] | None]:
         frame.columns = [str(i) for i in range(width)]
     else:  # pandas saw another header (quoted newlines): keep its names
         header = None
-    return RawFile(name, _as_text(frame), "csv", encoding, delimiter, ragged), header
+    raw = RawFile(name, _as_text(frame), "csv", encoding, delimiter, ragged)
+    raw.warnings = [warning] if warning is not None else []
+    return raw, header
 
 
 def _skip_empty_rows(raw: RawFile) -> None:

@@ -27,8 +27,11 @@ respondent and question; missing answers are not stored.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import math
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from pathlib import Path
 
 import duckdb
@@ -37,7 +40,9 @@ import pandas as pd
 
 from analytics import store
 from analytics.i18n import t
+from analytics.ingest import survey_read
 from analytics.ingest.mapping import normalise_name
+from analytics.ingest.reading import read_limits
 from analytics.ingest.survey_detect import (
     BINARY_PAIRS,
     LIKERT_SCALES,
@@ -54,10 +59,12 @@ from analytics.ingest.survey_detect import (
 from analytics.ingest.survey_read import (
     MAX_CELL_CHARS,
     MAX_FILE_BYTES,
+    MAX_QUESTIONS,
     SurveyError,
     isna,
     megabytes,
     read_table,
+    too_many_questions,
 )
 
 KINDS = store.QUESTION_KINDS
@@ -73,15 +80,42 @@ PIPELINE_VALUES = {
 }
 
 
+# The last few survey files read, by content: the import page reruns on every click, and a
+# survey export is read and detected once, not once per rerun (issue 18). Keyed by the SHA-256
+# of the bytes and the file name (the suffix picks the reader), so a hit is the same file.
+_READ_CACHE_SIZE = 4
+_read_cache: OrderedDict[tuple[str, str, tuple[int, ...]], SurveyFile] = OrderedDict()
+_read_lock = threading.Lock()
+
+
 def read_survey(data: bytes, filename: str) -> SurveyFile:
-    """Read a survey export and detect every question. Raises ``SurveyError`` (only)."""
+    """Read a survey export and detect every question. Raises ``SurveyError`` (only).
+
+    The same bytes under the same name return the same ``SurveyFile`` (treat it as read-only)."""
+    limits = (*read_limits(), survey_read.MAX_COLUMNS, MAX_QUESTIONS)
+    key = (hashlib.sha256(data).hexdigest(), filename, limits)
+    with _read_lock:
+        if key in _read_cache:
+            _read_cache.move_to_end(key)
+            return _read_cache[key]
     try:
-        return detect(read_table(data, filename))
+        sf = detect(read_table(data, filename))
     except SurveyError:
         raise
     except Exception as e:  # anything unforeseen still gets a message, never a traceback
         detail = (str(e).splitlines() or [type(e).__name__])[0][:200]
         raise SurveyError("unreadable", Path(filename).name, detail=detail) from e
+    with _read_lock:
+        _read_cache[key] = sf
+        while len(_read_cache) > _READ_CACHE_SIZE:
+            _read_cache.popitem(last=False)
+    return sf
+
+
+def clear_read_cache() -> None:
+    """Forget every cached survey file (tests; an operator freeing memory)."""
+    with _read_lock:
+        _read_cache.clear()
 
 
 # --------------------------------------------------------------------------------------------
@@ -251,6 +285,10 @@ def _questions_and_answers(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The included questions of the review table, in its order, and their answers."""
     by_id = {q.question_id: q for q in sf.questions}
+    include = reviewed["include"] if "include" in reviewed else pd.Series(True, reviewed.index)
+    included = int(include.map(bool).sum())
+    if included > MAX_QUESTIONS:  # before any answer is built; pages draw per question
+        raise too_many_questions(sf.name, included)
     qrows, answers = [], []
     for i, rec in enumerate(reviewed.to_dict("records")):
         if not bool(rec.get("include", True)):
@@ -286,6 +324,7 @@ def _questions_and_answers(
         answers.append(ans)
     if not qrows:
         raise SurveyError("no_questions", sf.name)
+
     questions = pd.DataFrame(qrows)
     questions["scale"] = pd.array(questions["scale"], dtype="Int16")
     return questions, pd.concat(answers, ignore_index=True)
@@ -318,6 +357,8 @@ def _answers(sf, q, kind, labels, missing, rid, rows) -> pd.DataFrame:
             v = labels[k]
         elif kind in ("nps", "numeric"):
             x = parse_num(v)
+            if x is not None and not math.isfinite(x):  # "1e309" overflows to inf: refused
+                x = None
             if x is None or (kind == "nps" and not (0 <= x <= 10 and x.is_integer())):
                 raise SurveyError("not_a_number", sf.name, row=int(rows[i]), column=col, detail=v)
             value_num = x
@@ -432,6 +473,9 @@ def summary(sf: SurveyFile, tables: dict[str, pd.DataFrame], lang: str = "en") -
         ),
         ", ".join(f"{k}: {n}" for k, n in sorted(kinds.items())),
     ]
+    if sf.encoding_warning is not None:
+        message = sf.encoding_warning.text(lang)
+        lines.append(t("survey_import.encoding_warning", lang, message=message))
     if sf.dropped_identifiers:
         lines.append(t("survey_import.dropped", lang, columns=dropped_columns(sf, lang)))
     treated = [f"{q.question_id} ({', '.join(q.missing)})" for q in sf.questions if q.missing]
@@ -457,6 +501,7 @@ __all__ = [
     "LIKERT_SCALES",
     "MAX_CELL_CHARS",
     "MAX_FILE_BYTES",
+    "MAX_QUESTIONS",
     "MISSING_SUGGESTIONS",
     "MULTI_SEP",
     "Question",

@@ -162,6 +162,7 @@ class SurveyFile:
     delimiter: str | None = None
     # The dropped identifier columns with the reason (by name or by content), for the review.
     identifiers: list[DroppedColumn] = field(default_factory=list)
+    encoding_warning: SurveyError | None = None  # a decoding fallback (survey_read)
 
 
 def parse_num(value: str) -> float | None:
@@ -315,6 +316,7 @@ def detect(table: SurveyTable) -> SurveyFile:
         encoding=table.encoding,
         delimiter=table.delimiter,
         identifiers=roles.identifiers,
+        encoding_warning=table.encoding_warning,
     )
 
 

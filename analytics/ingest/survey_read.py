@@ -22,13 +22,22 @@ import pandas as pd
 
 from analytics.domain import AivshiError
 from analytics.i18n import t
+from analytics.ingest import reading
 from analytics.ingest.mapping import normalise_name
-from analytics.ingest.reading import decode, sniff_delimiter
+from analytics.ingest.reading import decode_upload, encoding_warning, sniff_delimiter
+from analytics.ingest.report import IngestError
 
 SNIFF_BYTES = 64 * 1024
 # The same limits as the ATS import (and the upload widget's server.maxUploadSize).
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_CELL_CHARS = 100_000
+# Questions per survey. 8,192 or more killed the whole server process (DuckDB died with SIGFPE
+# in a one-column-per-question pivot, issue 18); the pivot is pandas now, but every page draws
+# per question and the review table lists them all. 2,000 is more than any real questionnaire
+# (a long Qualtrics export has a few hundred columns); a larger file is refused with a message.
+MAX_QUESTIONS = 2_000
+# Columns per file: the questions plus identifiers and tool metadata (Qualtrics adds ~20).
+MAX_COLUMNS = MAX_QUESTIONS + 200
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,8 @@ class SurveyTable:
     sav_meta: Any = None  # pyreadstat metadata of an SPSS file
     encoding: str | None = None
     delimiter: str | None = None
+    # A decoding fallback, with the row and column of the first byte that was not UTF-8.
+    encoding_warning: SurveyError | None = None
 
 
 def read_table(data: bytes, filename: str) -> SurveyTable:
@@ -76,6 +87,7 @@ def read_table(data: bytes, filename: str) -> SurveyTable:
         raise SurveyError("empty_file", name)
     if len(data) > MAX_FILE_BYTES:
         raise SurveyError("too_large", name, detail=megabytes(len(data)))
+    _check_size_before_reading(data, name, suffix)
     if suffix == ".sav":
         frame, sav_meta = _read_sav(data, name)
         table = SurveyTable(name, "sav", frame, 2, sav_meta=sav_meta)
@@ -88,14 +100,58 @@ def read_table(data: bytes, filename: str) -> SurveyTable:
         table = _shape(rows, _layout(rows), name)
         table.layout = "xlsx" if table.layout == "csv" else table.layout
     elif suffix in (".csv", ".txt", ".tsv", ""):
-        rows, encoding, delimiter = _rows_from_csv(data, name)
+        rows, encoding, delimiter, warning = _rows_from_csv(data, name)
         table = _shape(rows, _layout(rows), name)
         table.encoding, table.delimiter = encoding, delimiter
+        if warning is not None:
+            table.encoding_warning = SurveyError(
+                warning.code, name, row=warning.row, column=warning.column,
+                detail=f"{warning.value}, {warning.detail}",
+            )  # fmt: skip
     else:
         raise SurveyError("unsupported_format", name, detail=suffix)
     if table.frame.empty:
         raise SurveyError("no_rows", name)
     return table
+
+
+def _check_size_before_reading(data: bytes, name: str, suffix: str) -> None:
+    """The ATS import's limits on rows and decompressed size (``reading``), before anything is
+    converted; for SPSS, rows and columns from the file's metadata."""
+    if suffix == ".sav":
+        rows, columns = _sav_shape(data)
+        if rows is not None and rows > reading.MAX_ROWS:
+            raise SurveyError("too_many_rows", name, detail=f"{rows:,} / {reading.MAX_ROWS:,}")
+        if columns is not None and columns > MAX_COLUMNS:
+            raise too_many_questions(name, columns)
+        return
+    try:
+        reading.check_rows_before_reading(data, name, suffix)
+    except IngestError as e:
+        p = e.problem
+        if p.code == "too_many_rows":
+            detail = f"{int(p.value or 0):,} / {int(p.detail):,}"
+            raise SurveyError("too_many_rows", name, detail=detail) from e
+        raise SurveyError("too_large", name, detail=f"{p.value} / {p.detail} MB") from e
+
+
+def too_many_questions(name: str, n: int, *, row: int | None = None) -> SurveyError:
+    return SurveyError("too_many_questions", name, row=row, detail=f"{n:,} / {MAX_QUESTIONS:,}")
+
+
+def _sav_shape(data: bytes) -> tuple[int | None, int | None]:
+    """Rows and columns of an SPSS file from its header (None when unknown or unreadable)."""
+    import pyreadstat
+
+    with tempfile.NamedTemporaryFile(suffix=".sav") as tmp:
+        tmp.write(data)
+        tmp.flush()
+        try:
+            _, meta = pyreadstat.read_sav(tmp.name, metadataonly=True)
+        except Exception:  # noqa: BLE001 - the full read below gives the message
+            return None, None
+    rows = meta.number_rows if meta.number_rows is not None and meta.number_rows >= 0 else None
+    return rows, meta.number_columns
 
 
 def megabytes(size: int) -> str:
@@ -117,16 +173,20 @@ def clean(v: object) -> str | None:
     return s or None
 
 
-def _rows_from_csv(data: bytes, name: str) -> tuple[list[list[str]], str, str]:
+def _rows_from_csv(data: bytes, name: str) -> tuple[list[list[str]], str, str, SurveyError | None]:
     if b"\x00" in data[:SNIFF_BYTES] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SurveyError("binary_file", name)
-    text, encoding = decode(data)
-    text = text.lstrip("\ufeff")
+    decoded = decode_upload(data)
+    text, encoding = decoded.text.lstrip("\ufeff"), decoded.encoding
     if not text.strip():
         raise SurveyError("empty_file", name)
     if "\x00" in text:
         raise SurveyError("binary_file", name)
     delimiter = sniff_delimiter(text[:SNIFF_BYTES])
+    header = next(csv.reader(io.StringIO(text[:SNIFF_BYTES]), delimiter=delimiter), [])
+    if len(header) > MAX_COLUMNS:  # refused before ~n x rows cells are parsed
+        raise too_many_questions(name, len(header), row=1)
+    warning = encoding_warning(data, decoded, name, delimiter, [h.strip() for h in header])
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     rows: list[list[str]] = []
     start = 1  # the line where the record being read began
@@ -141,12 +201,14 @@ def _rows_from_csv(data: bytes, name: str) -> tuple[list[list[str]], str, str]:
         if "unexpected end of data" in str(e):  # a quote opened and never closed
             raise SurveyError("unclosed_quote", name, row=start) from e
         raise SurveyError("unreadable", name, row=start, detail=str(e)) from e
-    return rows, encoding, delimiter
+    return rows, encoding, delimiter, warning
 
 
 def _frame(header: list[str], body: list[list[str]], name: str, first_row: int) -> pd.DataFrame:
     header = [h.strip() for h in header]
     width = len(header)
+    if width > MAX_COLUMNS:  # Excel and SurveyMonkey layouts (CSV is checked while reading)
+        raise too_many_questions(name, width, row=first_row - 1)
     if width < 2 or all(not h for h in header):
         raise SurveyError("no_header", name, row=first_row - 1)
     for i, row in enumerate(body):

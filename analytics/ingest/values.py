@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import re
 from collections.abc import Callable, Sequence
 
@@ -83,9 +84,43 @@ def parse_number(value: str, decimal_comma: bool) -> float | None:
         decimal_comma = s.rfind(",") > s.rfind(".")
     s = s.replace(".", "").replace(",", ".") if decimal_comma else s.replace(",", "")
     try:
-        return float(s)
+        x = float(s)
     except ValueError:
         return None
+    # float() reads "inf", "nan" and overflows "1e309" to inf: none of them is an amount, and a
+    # salary of inf would load and poison every mean (issue 24).
+    return x if math.isfinite(x) else None
+
+
+# The DuckDB column types of the integer fields (analytics/store/schema.py; a test checks that
+# they agree). A value beyond its column's type used to reach the load and fail there as
+# "Current transaction is aborted" with no row or column; beyond int64 it was a pandas traceback.
+# Checked while converting instead, so the report names the row, column and value.
+INT_TYPE_RANGES: dict[str, tuple[int, int]] = {
+    "TINYINT": (-(2**7), 2**7 - 1),
+    "SMALLINT": (-(2**15), 2**15 - 1),
+    "INTEGER": (-(2**31), 2**31 - 1),
+    "BIGINT": (-(2**63), 2**63 - 1),
+}
+INT_FIELD_TYPES: dict[str, str] = {
+    "first_human_step": "SMALLINT",
+    "competing_offers": "SMALLINT",
+    "ramp_days": "INTEGER",
+}
+
+
+def int_range(target: str) -> tuple[int, int]:
+    """The smallest and largest value the column of integer field ``target`` can hold."""
+    return INT_TYPE_RANGES[INT_FIELD_TYPES.get(target, "BIGINT")]
+
+
+def out_of_range(values: np.ndarray, target: str) -> np.ndarray:
+    """Positions of the (float, NaN = missing) ``values`` outside the column type of ``target``."""
+    lo, hi = int_range(target)
+    x = np.asarray(values, dtype="float64")
+    # hi + 1 as the bound: 2**63 - 1 is not a float, 2**63 is (whole values only reach here).
+    with np.errstate(invalid="ignore"):
+        return np.flatnonzero(~np.isnan(x) & ((x < lo) | (x >= hi + 1)))
 
 
 def looks_decimal_comma(values: Sequence[str]) -> bool:

@@ -1,9 +1,13 @@
-"""Hostile text in the data, seen in a real browser: group values that are Markdown and HTML
-("![b](http://host/x.png)", "[Please sign in again](http://host/p)", "<a href>", "<b style>")
-render as text on every page that shows them: no link, image or styled element whose text or
-address came from the data, and the browser never asks the attacker's host for anything."""
+"""Hostile text in the data, seen in a real browser: a source, a role family and survey question
+texts that are Markdown and HTML ("![b](http://host/x.png)", "[Please sign in again](...)",
+"<a href>", "<b style>", "=HYPERLINK(...)", "www.host", "a@b.com"). The URL selects the hostile
+groups, so each page SHOWS the text; the test asserts that it appears literally (the reader sees
+the characters) and that the DOM holds no link, image or styled element whose text or address
+came from the data, and that the browser never asks the attacker's host for anything."""
 
 from __future__ import annotations
+
+from urllib.parse import quote, urlparse
 
 import pytest
 
@@ -12,11 +16,26 @@ from tests.e2e.conftest import start_server, stop_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 
+# No comma: the URL keeps several values of one filter separated by commas.
 HOSTILE = (
     "![b](http://host.example/x.png) [Please sign in again](http://host.example/p) "
-    '<a href="http://host.example/q">A</a> <b style="font-size:90px">B</b> www.host.example'
+    '<a href="http://host.example/q">A</a> <b style="font-size:90px">B</b> '
+    '=HYPERLINK("http://host.example/h") www.host.example a@b.com'
 )
-PAGES = ("", "funnel", "fairness", "offers", "quality")
+ROLE = "Role " + HOSTILE
+# Pieces a reader must see as written (each would be markup if the text were rendered).
+LITERAL = (
+    "[Please sign in again](http://host.example/p)",
+    '<a href="http://host.example/q">A</a>',
+    '<b style="font-size:90px">B</b>',
+    '=HYPERLINK("http://host.example/h")',
+    "www.host.example a@b.com",
+)
+PAGES = ("", "funnel", "fairness", "offers", "quality", "survey")
+# Pages whose main area names the selected source (footnotes, captions) or shows the questions;
+# the Fairness and Offers pages do not print the filter values, so there only the absence of
+# markup and of requests is checked.
+SHOWN_ON = {"", "funnel", "quality", "survey"}
 
 
 @pytest.fixture(scope="module")
@@ -24,9 +43,20 @@ def hostile_server(tmp_path_factory):
     server = start_server(tmp_path_factory.mktemp("e2e_hostile"))
     stop_server(server)  # the file is the app's while it runs: edit it, then start again
     con = store.connect(server.db)
-    # A big group (not suppressed) gets the hostile name in every table that carries it.
-    for table in ("applications", "app_outcomes", "app_stage", "app_summary"):
-        con.execute(f"UPDATE {table} SET source = ? WHERE source = 'job_board'", [HOSTILE])
+    # The biggest source and role family (never suppressed) get the hostile names in every table
+    # that carries them; every survey question gets the hostile text.
+    for column, value in (("source", HOSTILE), ("role_family", ROLE)):
+        [(old,)] = con.execute(
+            f"SELECT {column} FROM applications GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
+        ).fetchall()
+        tables = con.execute(
+            "SELECT table_name FROM information_schema.columns WHERE column_name = ? "
+            "AND table_schema = 'main' AND table_name NOT LIKE 'prev_%'",
+            [column],
+        ).fetchall()
+        for (table,) in tables:
+            con.execute(f'UPDATE "{table}" SET {column} = ? WHERE {column} = ?', [value, old])
+    con.execute("UPDATE survey_questions SET text = ? || ' ' || question_id", [HOSTILE])
     con.close()
     server = start_server_on(server)
     yield server
@@ -86,17 +116,35 @@ _FROM_DATA = """
 """
 
 
+_VISIBLE_TEXT = """
+() => {
+  const main = document.querySelector('[data-testid="stMain"]') || document.body;
+  // innerText: what a reader sees; the invisible word joiners the escaping adds are dropped
+  return main.innerText.replace(/\\u2060/g, '').replace(/\\s+/g, ' ');
+}
+"""
+
+
 @pytest.mark.parametrize("page_path", PAGES)
-def test_hostile_group_values_render_as_text(browser, hostile_server, page_path) -> None:
+def test_hostile_text_is_shown_literally_and_never_as_markup(
+    browser, hostile_server, page_path
+) -> None:
     page = browser.new_page()
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     try:
-        # The source filter selects the hostile group, so it appears in captions and footnotes.
-        page.goto(f"{hostile_server.url}/{page_path}")
+        # The URL selects the hostile groups, so they appear in the filters, captions and
+        # footnotes (and the survey page shows the hostile questions).
+        query = f"source={quote(HOSTILE, safe='')}"
+        page.goto(f"{hostile_server.url}/{page_path}?{query}")
         wait_for_app(page)
         page.wait_for_timeout(1500)
+        assert "host.example" in page.url  # the filter is still in the URL: it was taken
+        visible = page.evaluate(_VISIBLE_TEXT)
+        for piece in LITERAL if page_path in SHOWN_ON else ():
+            assert piece in visible, (page_path, piece, visible[:3000])
         assert page.evaluate(_FROM_DATA) == []
-        assert not [u for u in requests if "host.example" in u]
+        # (our own URLs carry the text in the query: the HOST is what must never be asked)
+        assert not [u for u in requests if (urlparse(u).hostname or "").endswith("host.example")]
     finally:
         page.close()

@@ -112,6 +112,8 @@ def _detected(ctx: PageContext, sf: survey_ingest.SurveyFile) -> None:
         ),
         icon=":material/check_circle:",
     )
+    if sf.encoding_warning is not None:  # a decoding fallback: the first bad byte's row
+        st.warning(md(sf.encoding_warning.text(ctx.lang)), icon=":material/warning:")
     if sf.dropped_identifiers:
         st.warning(
             ctx.t("survey_import.dropped", columns=md(dropped_columns(sf, ctx.lang))),
