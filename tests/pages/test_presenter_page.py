@@ -12,6 +12,7 @@ from analytics import store
 from analytics.domain import Filters
 from analytics.i18n import t
 from analytics.report import slides
+from tests.pages.reading import shown
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -52,16 +53,16 @@ def _button(at: AppTest, key: str):
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_next_and_previous_walk_the_slides(lang, titles):
     at = _open(lang)
-    assert at.title[0].value == titles[lang][0]
-    assert t("presenter.position", lang, i=1, n=len(titles[lang])) in [c.value for c in at.caption]
+    assert shown(at.title[0]) == titles[lang][0]
+    assert t("presenter.position", lang, i=1, n=len(titles[lang])) in [shown(c) for c in at.caption]
     assert _button(at, "presenter_prev").disabled
     _button(at, "presenter_next").click().run()
     assert at.query_params["slide"] in ("2", ["2"])
-    assert at.title[0].value == titles[lang][1]
+    assert shown(at.title[0]) == titles[lang][1]
     _button(at, "presenter_next").click().run()
-    assert at.title[0].value == titles[lang][2]
+    assert shown(at.title[0]) == titles[lang][2]
     _button(at, "presenter_prev").click().run()
-    assert at.title[0].value == titles[lang][1]
+    assert shown(at.title[0]) == titles[lang][1]
     assert not at.exception
 
 
@@ -69,22 +70,22 @@ def test_next_and_previous_walk_the_slides(lang, titles):
 def test_slide_number_from_the_url(lang, titles):
     last = len(titles[lang])
     at = _open(lang, str(last))
-    assert at.title[0].value == titles[lang][-1]
+    assert shown(at.title[0]) == titles[lang][-1]
     assert _button(at, "presenter_next").disabled
     # Out of range or unreadable numbers open the nearest slide, never an error.
-    assert _open(lang, "999").title[0].value == titles[lang][-1]
-    assert _open(lang, "abc").title[0].value == titles[lang][0]
-    assert _open(lang, "-3").title[0].value == titles[lang][0]
+    assert shown(_open(lang, "999").title[0]) == titles[lang][-1]
+    assert shown(_open(lang, "abc").title[0]) == titles[lang][0]
+    assert shown(_open(lang, "-3").title[0]) == titles[lang][0]
 
 
 def test_demo_label_and_footnote(titles):
     del titles
     at = _open("nl")
-    captions = "\n".join(c.value for c in at.caption)
+    captions = "\n".join(shown(c) for c in at.caption)
     assert "(Demogegevens.)" in captions
     # The presenter view keeps the demo banner short (the slides carry the label).
     assert t("demo.short", "nl") in captions
-    assert not any("demogegevens" in i.value for i in at.info)
+    assert not any("demogegevens" in shown(i) for i in at.info)
 
 
 def test_downloads_are_prepared_on_click():
@@ -102,6 +103,6 @@ def test_adjustment_choice_reaches_the_headline_footnote():
     at = _open("en")
     at.selectbox(key="adjust").set_value("seniority").run()
     assert not at.exception
-    captions = "\n".join(c.value for c in at.caption)
+    captions = "\n".join(shown(c) for c in at.caption)
     assert "adjusted for seniority (Mantel-Haenszel)" in captions
     assert at.query_params["adjust"] in ("seniority", ["seniority"])

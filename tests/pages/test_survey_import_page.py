@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from analytics import demo, store
+from tests.pages.reading import shown
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "tests" / "pages" / "survey_import_page.py")
@@ -61,11 +62,11 @@ def test_upload_review_save(db, lang, title, saved):
     )
     at.run()
     assert not at.exception and not at.error
-    assert "RecipientEmail" in at.warning[0].value  # identifiers named
+    assert "RecipientEmail" in shown(at.warning[0])  # identifiers named
     at.text_input(key="survey_import_name").set_value("Pilot " + lang)
     at.button(key="survey_import_save").click().run()
     assert not at.exception and not at.error
-    assert saved in at.success[0].value
+    assert saved in shown(at.success[0])
     assert _surveys(at)[-1] == ("Pilot " + lang, 60)
 
 
@@ -76,7 +77,7 @@ def test_bad_file_message_and_nothing_stored(db, lang, word):
     at.file_uploader(key="survey_import_file_0").set_value(("broken.csv", b"", "text/csv"))
     at.run()
     assert not at.exception
-    assert "broken.csv" in at.error[0].value and word in at.error[0].value
+    assert "broken.csv" in shown(at.error[0]) and word in shown(at.error[0])
     assert _surveys(at) == before
 
 
