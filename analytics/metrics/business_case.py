@@ -9,8 +9,9 @@ Everything is counted per 100 hires of each pipeline (human-first minus automati
 - **Acceptance** (declined offers avoided): a hire needs 1 / acceptance offers, so
   1 / acceptance - 1 declined offers per hire; each declined offer keeps the vacancy open for
   ``days_to_refill`` days at ``vacancy_cost_per_day``.
-- **Withdrawal** (candidates lost): withdrawals per hire = withdrawn / hired (both among decided
-  applications); each withdrawal costs ``days_per_withdrawal`` vacancy days.
+- **Withdrawal** (candidates lost before an offer): withdrawals per hire = (withdrawn - declined
+  offers) / hired (both among decided applications; declined offers are the acceptance
+  component); each withdrawal costs ``days_per_withdrawal`` vacancy days.
 - **12-month retention** (failed hires avoided): 100 x (retained_human - retained_automation)
   x ``failed_hire_cost``.
 
@@ -222,7 +223,13 @@ def measure(cur: duckdb.DuckDBPyConnection, filters: Filters, *, headline: Overv
         w = head.metrics["withdrawal"].groups.get(pipe)
         h = head.metrics["hire_rate"].groups.get(pipe)
         ok = w and h and not w.suppressed and not h.suppressed and w.k is not None
-        out[pipe] = (w.k, h.k, w.n) if ok and h.k and h.k > 0 else None  # type: ignore[union-attr]
+        # The Overview's withdrawal counts declined offers too (one definition on every page);
+        # here they are already costed by the acceptance component, so they are taken out again
+        # (declined = decided offers - accepted) and "withdrawals" are the candidates lost before
+        # an offer. Without the offer counts the two cannot be told apart: no component.
+        lost = w.k - (acc[pipe][1] - acc[pipe][0]) if ok and acc[pipe] else None  # type: ignore[union-attr, index]
+        ok = ok and lost is not None and lost >= 0
+        out[pipe] = (lost, h.k, w.n) if ok and h.k and h.k > 0 else None  # type: ignore[union-attr]
         r = head.metrics["retention_12m"].groups.get(pipe)
         ok = r is not None and not r.suppressed and r.value is not None
         ret[pipe] = (float(r.value), stats.se_from_interval(r.ci)) if ok else None  # type: ignore[union-attr, arg-type]
