@@ -107,6 +107,8 @@ with tabs[0]:
         take,
         comparison_table(result, lang),
     )
+    if result.family_size:
+        st.caption(ctx.t("funnel.family", m=result.family_size))
 
 with tabs[1]:
     take = fc.takeaway_dropoff(result, lang)
