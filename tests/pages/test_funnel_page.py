@@ -5,6 +5,7 @@ AppTest cannot read plotly charts; the figures are tested in tests/analytics/tes
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -29,9 +30,15 @@ def _open(lang: str) -> AppTest:
     return at
 
 
+def _plain(text: object) -> str:
+    """What the reader sees of a Markdown element: ``ui.safe.md`` escapes punctuation with a
+    backslash and puts an invisible word joiner before ".", "@" and ":"; undo both."""
+    return re.sub(r"\\(.)", r"\1", str(text).replace("\u2060", ""))
+
+
 def _texts(at: AppTest) -> str:
     parts = [e.value for e in (*at.markdown, *at.caption, *at.info, *at.warning, *at.title)]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(_plain(p) for p in parts)
 
 
 def _assert_clean(at: AppTest, lang: str) -> None:
@@ -61,6 +68,9 @@ def test_funnel_page_open_toggle_and_adjustment():
     at.selectbox(key="funnel_adjust").set_value("role_family").run()
     _assert_clean(at, "en")
     assert t("funnel.adjusted.rd", "en", by="role family") in _texts(at)
+    # The footnote says which verdict is per stage and which is after Holm across the stages.
+    assert "stage comparisons are one family" in _texts(at)
+    assert t("funnel.withdrawal.definition", "en") in _texts(at)
     at.selectbox(key="funnel_by").set_value("region").run()
     at.selectbox(key="funnel_target").set_value("hired").run()
     _assert_clean(at, "en")

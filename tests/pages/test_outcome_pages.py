@@ -7,6 +7,7 @@ tests/analytics/test_quality.py.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -31,9 +32,15 @@ def _open(page: str, lang: str) -> AppTest:
     return at
 
 
+def _plain(text: object) -> str:
+    """What the reader sees of a Markdown element: ``ui.safe.md`` escapes punctuation with a
+    backslash and puts an invisible word joiner before ".", "@" and ":"; undo both."""
+    return re.sub(r"\\(.)", r"\1", str(text).replace("\u2060", ""))
+
+
 def _texts(at: AppTest) -> str:
     parts = [e.value for e in (*at.markdown, *at.caption, *at.info, *at.warning, *at.title)]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(_plain(p) for p in parts)
 
 
 def _assert_clean(at: AppTest, lang: str) -> None:
@@ -61,6 +68,8 @@ def test_quality_page_renders(lang):
     assert t("quality.title", lang) in text
     assert t("quality.composite.no_ci", lang) in text
     assert t("quality.km.note", lang) in text
+    # The multiple-testing family is named, with the number of components compared.
+    assert any(t("footnote.family.quality", lang, m=m) in text for m in (3, 4))
     assert len(at.get("download_button")) >= 6
 
 
