@@ -107,6 +107,8 @@ with tabs[0]:
         take,
         comparison_table(result, lang),
     )
+    if result.family_size:
+        st.caption(ctx.t("funnel.family", m=result.family_size))
 
 with tabs[1]:
     take = fc.takeaway_dropoff(result, lang)
@@ -116,6 +118,8 @@ with tabs[1]:
         take,
         stages_table(result, lang),
     )
+    # The label says what is counted: the same withdrawal definition as the Overview's card.
+    st.caption(ctx.t("funnel.withdrawal.definition"))
     reasons = cache.withdrawal_reasons(ctx.version, ctx.filters, include_open=include_open)
     take = fc.takeaway_reasons(reasons, lang)
     block(

@@ -8,7 +8,7 @@ import streamlit as st
 
 from analytics.charts import offers as oc
 from analytics.domain import PRIVACY_THRESHOLD
-from analytics.i18n import fmt_num, fmt_p, fmt_pct, fmt_points, label
+from analytics.i18n import fmt_num, fmt_p, fmt_pct, label
 from analytics.metrics.offers import acceptance_table
 from ui import cache, entry
 from ui.components import widgets
@@ -63,28 +63,16 @@ with tabs[0]:
         none_key="offers.adjust.none",
         help_key="offers.adjust.help",
     )
-    take = oc.takeaway_acceptance(acc, lang)
     adj = cache.acceptance_adjusted(ctx.version, ctx.filters, adjust_by) if adjust_by else None
     c = acc.comparison
-    if adj is not None and adj.estimable:
-        # The adjusted answer is the answer: it is the chart's title and the takeaway.
-        take = ctx.t(
-            "finding.adjusted.answer",
-            by=ctx.t(f"dim.{adj.by}").lower(),
-            metric=ctx.t("metric.offer_acceptance").lower(),
-            diff=fmt_points(adj.diff, lang, signed=True),
-            low=fmt_points(adj.ci.low, lang, signed=True),
-            high=fmt_points(adj.ci.high, lang, signed=True),
-            verdict=ctx.t(f"finding.verdict.{'clear' if adj.clear else 'unclear'}"),
-            crude=fmt_points(adj.crude_diff, lang, signed=True),
-            v1=fmt_pct(c.p1, lang) if c is not None else "–",
-            v2=fmt_pct(c.p2, lang) if c is not None else "–",
-        )
+    # The adjusted answer is the answer: the chart's title, the takeaway and a panel of the chart
+    # (adjusted difference in points beside the crude one).
+    take = oc.takeaway_acceptance(acc, lang, adj)
     block(
         "acceptance",
-        oc.acceptance_chart(acc, lang, title=titled(take), footnote=footnote),
+        oc.acceptance_chart(acc, lang, title=titled(take), footnote=footnote, adjustment=adj),
         take,
-        acceptance_table(acc, lang),
+        acceptance_table(acc, lang, adj),
     )
     if c is not None:
         st.caption(

@@ -78,3 +78,6 @@ st.caption(ctx.t("footnote.tests"))
 m, k = family_holm(result)
 if m:
     st.caption(ctx.t("footnote.family.overview", m=m, k=k))
+    if adjust_by is not None:
+        # The family's p-values are the answers: adjusted where the card shows an adjusted one.
+        st.caption(ctx.t("overview.family.adjusted", by=ctx.t(f"dim.{adjust_by}").lower()))

@@ -94,7 +94,10 @@ with tabs[0]:
         ctx.t("quality.components.take"),
         table,
     )
-    for r in result.differences.itertuples():
+    # Each sentence: the component's own test (p, interval, verdict agree), then the verdict
+    # after Holm across the components compared (the family the footnote names).
+    diffs = result.differences
+    for r in diffs.itertuples():
         st.caption(
             ctx.t(
                 "quality.diff",
@@ -104,8 +107,13 @@ with tabs[0]:
                 high=fmt_num(r.high, lang, 1),
                 p=fmt_p(r.p_value, lang),
                 verdict=findings.verdict_text(r.low, r.high, lang),
+                m=len(diffs),
+                ph=fmt_p(r.p_holm, lang),
+                holm=ctx.t(f"quality.holm.{'clear' if r.clear_holm else 'unclear'}"),
             )
         )
+    if len(diffs):
+        st.caption(ctx.t("footnote.family.quality", m=len(diffs)))
 
 with tabs[1]:
     counts = cache.rating_counts(ctx.version, ctx.filters, ctx.info.as_of)

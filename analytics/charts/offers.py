@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from analytics.charts import (
     base_layout,
@@ -22,8 +23,15 @@ from analytics.charts import (
 from analytics.charts import (
     pipeline_name as _pname,
 )
+from analytics.charts.differences import (
+    ADJUSTED_STYLE,
+    CRUDE_STYLE,
+    DifferenceRow,
+    difference_trace,
+)
 from analytics.domain import PIPELINES, ordered_pipelines
 from analytics.i18n import fmt_days, fmt_num, fmt_p, fmt_pct, fmt_points, label, t
+from analytics.metrics.common import Adjustment
 from analytics.metrics.offers import Acceptance, Premium
 
 # ---------------------------------------------------------------------------------------------
@@ -31,8 +39,24 @@ from analytics.metrics.offers import Acceptance, Premium
 # ---------------------------------------------------------------------------------------------
 
 
-def takeaway_acceptance(acc: Acceptance, lang: str) -> str:
+def takeaway_acceptance(acc: Acceptance, lang: str, adjustment: Adjustment | None = None) -> str:
+    """The acceptance sentence: with an estimable ``adjustment`` the adjusted answer (difference
+    in points, interval, verdict) with the crude one beside it, else the crude comparison."""
     c = acc.comparison
+    if adjustment is not None and adjustment.estimable:
+        return t(
+            "finding.adjusted.answer",
+            lang,
+            by=t(f"dim.{adjustment.by}", lang).lower(),
+            metric=t("metric.offer_acceptance", lang).lower(),
+            diff=fmt_points(adjustment.diff, lang, signed=True),
+            low=fmt_points(adjustment.ci.low, lang, signed=True),
+            high=fmt_points(adjustment.ci.high, lang, signed=True),
+            verdict=t(f"finding.verdict.{'clear' if adjustment.clear else 'unclear'}", lang),
+            crude=fmt_points(adjustment.crude_diff, lang, signed=True),
+            v1=fmt_pct(c.p1, lang) if c is not None else "–",
+            v2=fmt_pct(c.p2, lang) if c is not None else "–",
+        )
     if c is None:
         return t("offers.take.few", lang)
     first, second = PIPELINES
@@ -123,10 +147,37 @@ def takeaway_competing(frame: pd.DataFrame, lang: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def acceptance_chart(acc: Acceptance, lang: str, *, title: str, footnote: str = "") -> go.Figure:
-    """Offer acceptance per pipeline: bars with Wilson intervals (suppressed groups left out)."""
+def acceptance_chart(
+    acc: Acceptance,
+    lang: str,
+    *,
+    title: str,
+    footnote: str = "",
+    adjustment: Adjustment | None = None,
+) -> go.Figure:
+    """Offer acceptance per pipeline: bars with Wilson intervals (suppressed groups left out).
+
+    With an estimable ``adjustment`` a second panel shows the answer: the difference in points,
+    unadjusted (Miettinen-Nurminen) and adjusted (Mantel-Haenszel risk difference), each with its
+    interval, as the Overview's adjusted chart does."""
     shown = acc.table[~acc.table.suppressed.astype(bool)]
-    fig = go.Figure()
+    adjusted = adjustment is not None and adjustment.estimable
+    if adjusted:
+        assert adjustment is not None
+        by = t(f"dim.{adjustment.by}", lang).lower()
+        fig = make_subplots(
+            rows=1,
+            cols=2,
+            column_widths=[0.45, 0.55],
+            subplot_titles=(
+                t("offers.chart.rate.panel", lang),
+                t("offers.chart.diff.panel", lang, by=by),
+            ),
+            horizontal_spacing=0.12,
+        )
+    else:
+        fig = go.Figure()
+    cell = {"row": 1, "col": 1} if adjusted else {}
     for i, r in enumerate(shown.itertuples()):
         name = _pname(r.pipeline, lang)
         fig.add_trace(
@@ -147,11 +198,41 @@ def acceptance_chart(acc: Acceptance, lang: str, *, title: str, footnote: str = 
                     f"{fmt_num(int(r.decided), lang)}"
                 ),
                 hoverinfo="text",
-            )
+            ),
+            **cell,
         )
-    fig.update_yaxes(
-        title_text=t("offers.chart.acceptance.y", lang), ticksuffix="%", range=[0, 100]
+    axis = {
+        "title_text": t("offers.chart.acceptance.y", lang),
+        "ticksuffix": "%",
+        "range": [0, 100],
+    }
+    if not adjusted:
+        fig.update_yaxes(**axis)
+        return base_layout(fig, title=title, footnote=footnote)
+    assert adjustment is not None
+    metric = t("metric.offer_acceptance", lang)
+    crude = DifferenceRow(
+        metric,
+        adjustment.crude_diff,
+        adjustment.crude_ci.low,
+        adjustment.crude_ci.high,
+        adjustment.crude_p_value,
     )
+    adj = DifferenceRow(
+        metric, adjustment.diff, adjustment.ci.low, adjustment.ci.high, adjustment.p_value
+    )
+    fig.add_trace(
+        difference_trace([crude], t("overview.chart.crude", lang), CRUDE_STYLE, lang), row=1, col=2
+    )
+    fig.add_trace(
+        difference_trace([adj], t("overview.chart.adjusted", lang, by=by), ADJUSTED_STYLE, lang),
+        row=1,
+        col=2,
+    )
+    fig.update_layout(scattermode="group")
+    fig.add_vline(x=0, line_width=1, line_dash="dot", row=1, col=2)
+    fig.update_yaxes(**axis, row=1, col=1)
+    fig.update_xaxes(title_text=t("overview.chart.diff.axis", lang), row=1, col=2)
     return base_layout(fig, title=title, footnote=footnote)
 
 

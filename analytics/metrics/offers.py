@@ -89,7 +89,8 @@ class Acceptance:
 
 
 def acceptance(cur: duckdb.DuckDBPyConnection, filters: Filters) -> Acceptance:
-    """Offer acceptance per pipeline with Wilson intervals, and the Newcombe difference."""
+    """Offer acceptance per pipeline with Wilson intervals, and the difference with the
+    Miettinen-Nurminen interval and its score test (``stats.compare_proportions``)."""
     body, params = _offers_sql(cur, filters)
     table = cur.execute(
         f"""
@@ -122,9 +123,10 @@ def acceptance_adjusted(
     cur: duckdb.DuckDBPyConnection, filters: Filters, by: str
 ) -> Adjustment | None:
     """Offer acceptance, human-first vs automation-first, adjusted for ``by`` (a filter
-    dimension) with the Mantel-Haenszel odds ratio over its groups (missing values form their own
-    group), next to the crude odds ratio; ``reversal`` flags a Simpson's-paradox disagreement
-    (``stats.mantel_haenszel``). None when fewer than two groups hold offers of both pipelines or
+    dimension): the Mantel-Haenszel risk difference in points over its groups (missing values
+    form their own group) with its interval, p and homogeneity test, next to the crude difference
+    (``common.mh_adjustment``; ``reversal`` only when the point estimates have opposite signs).
+    None when fewer than two groups hold offers of both pipelines or
     either pipeline has fewer decided offers than the privacy threshold. Only the pooled answer
     is shown, so small groups are never displayed."""
     if by not in DIMENSIONS:
@@ -378,23 +380,40 @@ def human_premium(cur: duckdb.DuckDBPyConnection, filters: Filters) -> Premium |
 # ---------------------------------------------------------------------------------------------
 
 
-def acceptance_table(result: Acceptance, lang: str = "en") -> pd.DataFrame:
-    """Acceptance per pipeline for display / CSV (suppressed groups show no numbers)."""
+def acceptance_table(
+    result: Acceptance, lang: str = "en", adjustment: Adjustment | None = None
+) -> pd.DataFrame:
+    """Acceptance per pipeline for display / CSV (suppressed groups show no numbers), with the
+    difference (first minus second pipeline, points) its interval and p; with an estimable
+    ``adjustment`` also the adjusted difference, so the export carries the page's answer."""
     from analytics.i18n import label, t
 
+    c = result.comparison
+    adj = adjustment if adjustment is not None and adjustment.estimable else None
     rows = []
     for r in result.table.itertuples():
         shown = not r.suppressed
-        rows.append(
-            {
-                t("offers.col.pipeline", lang): label("pipeline", r.pipeline, lang),
-                t("offers.col.decided", lang): int(r.decided) if shown else None,
-                t("offers.col.accepted", lang): int(r.accepted) if shown else None,
-                t("offers.col.pending", lang): int(r.pending) if shown else None,
-                t("offers.col.rate", lang): round(100 * r.rate, 2) if shown else None,
-                t("offers.col.ci", lang): (
-                    f"{100 * r.rate_low:.1f} – {100 * r.rate_high:.1f}" if shown else None
-                ),
-            }
-        )
+        row = {
+            t("offers.col.pipeline", lang): label("pipeline", r.pipeline, lang),
+            t("offers.col.decided", lang): int(r.decided) if shown else None,
+            t("offers.col.accepted", lang): int(r.accepted) if shown else None,
+            t("offers.col.pending", lang): int(r.pending) if shown else None,
+            t("offers.col.rate", lang): round(100 * r.rate, 2) if shown else None,
+            t("offers.col.ci", lang): (
+                f"{100 * r.rate_low:.1f} – {100 * r.rate_high:.1f}" if shown else None
+            ),
+            t("offers.col.diff", lang): round(100 * c.diff, 2) if c is not None else None,
+            t("offers.col.diff_ci", lang): (
+                f"{100 * c.ci.low:.1f} – {100 * c.ci.high:.1f}" if c is not None else None
+            ),
+            t("offers.col.p", lang): c.p_value if c is not None else None,
+        }
+        if adj is not None:
+            row[t("offers.col.adj_diff", lang, by=t(f"dim.{adj.by}", lang).lower())] = round(
+                100 * adj.diff, 2
+            )
+            row[t("offers.col.adj_ci", lang)] = f"{100 * adj.ci.low:.1f} – {100 * adj.ci.high:.1f}"
+            row[t("offers.col.adj_p", lang)] = adj.p_value
+            row[t("overview.col.homogeneity_p", lang)] = adj.homogeneity_p
+        rows.append(row)
     return pd.DataFrame(rows)

@@ -346,16 +346,22 @@ FAMILY = ("hire_rate", "withdrawal", "offer_acceptance", "time_to_hire", "retent
 """The Overview's multiple-testing family: one pre-specified comparison per headline metric."""
 
 
+def _answer_p(metric: MetricResult) -> float | None:
+    """The p-value of the answer a card leads with (``MetricResult.answer``)."""
+    adj = metric.adjustment
+    if adj is not None and adj.estimable:
+        return adj.p_value
+    return metric.p_value if metric.comparable else None
+
+
 def family_holm(result: Overview) -> tuple[int, int]:
     """(comparisons in the family, how many stay clear after Holm's correction at 5%).
 
     Each card's verdict is its own pre-specified comparison (it must match its own interval);
-    the footnote adds how many survive Holm over the family (Holm 1979, Scand J Stat 6:65)."""
-    ps = [
-        result.metrics[k].p_value
-        for k in FAMILY
-        if k in result.metrics and result.metrics[k].comparable
-    ]
+    the footnote adds how many survive Holm over the family (Holm 1979, Scand J Stat 6:65).
+    The family's members are the answers the cards lead with: the adjusted p where the reader
+    adjusted and it is estimable (``MetricResult.answer``), else the crude p."""
+    ps = [_answer_p(result.metrics[k]) for k in FAMILY if k in result.metrics]
     ps = [p for p in ps if p is not None and np.isfinite(p)]
     if not ps:
         return 0, 0

@@ -110,7 +110,9 @@ def component_counts(
 class QualityResult:
     """``components``: component, pipeline, n, value, low, high (0-100 scale; shares and
     survival in per cent), suppressed. ``differences``: component, diff, low, high, p_value, test
-    (first minus second pipeline, same scale). ``early_exits``: pipeline, k, n, rate (+ Wilson).
+    (first minus second pipeline, same scale), clear (p < 0.05), p_holm and clear_holm (Holm
+    across the components compared, the page's multiple-testing family). ``early_exits``:
+    pipeline, k, n, rate (+ Wilson).
     ``ramp_times``: pipeline, n, median, low, high, q1, q3."""
 
     components: pd.DataFrame
@@ -213,7 +215,8 @@ def quality(
 
 def _differences(counts: pd.DataFrame, ret: Retention) -> pd.DataFrame:
     """First minus second pipeline per component on the 0-100 scale: Welch for the ratings,
-    Newcombe (``compare_proportions``) for ramp, the Kaplan-Meier Wald difference for retention."""
+    Miettinen-Nurminen (``compare_proportions``) for ramp, the Kaplan-Meier Wald difference
+    for retention."""
     diffs = []
     first, second = PIPELINES
     rows = counts.set_index("pipeline")
@@ -261,7 +264,24 @@ def _differences(counts: pd.DataFrame, ret: Retention) -> pd.DataFrame:
                 "test": "km-wald",
             }
         )
-    return pd.DataFrame(diffs, columns=["component", "diff", "low", "high", "p_value", "test"])
+    frame = pd.DataFrame(diffs, columns=["component", "diff", "low", "high", "p_value", "test"])
+    return _with_family(frame)
+
+
+QUALITY_ALPHA = 0.05
+"""The level of the per-component verdict and of the verdict after Holm across the components."""
+
+
+def _with_family(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add ``clear`` (the component's own test: p < 0.05, which for Welch, Miettinen-Nurminen and
+    the Kaplan-Meier Wald difference is exactly when its interval excludes 0), ``p_holm`` (Holm
+    1979, Scand J Stat 6:65, across the components compared: the page's multiple-testing family)
+    and ``clear_holm`` (p_holm < 0.05)."""
+    p = frame.p_value.to_numpy(float)
+    frame["clear"] = p < QUALITY_ALPHA
+    frame["p_holm"] = stats.adjust_pvalues(p, "holm") if len(frame) else np.array([], float)
+    frame["clear_holm"] = frame.p_holm.to_numpy(float) < QUALITY_ALPHA
+    return frame
 
 
 def composite(result: QualityResult, weights: Mapping[str, float]) -> pd.DataFrame:

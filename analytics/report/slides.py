@@ -179,14 +179,20 @@ def _adjusted_chart_data(result: overview.Overview, lang: str) -> ChartData:
 
 
 def funnel_slide(
-    cur: duckdb.DuckDBPyConnection, filters: Filters, info: DatasetInfo, lang: str
+    cur: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    info: DatasetInfo,
+    lang: str,
+    adjust_by: str | None = None,
 ) -> Slide | None:
-    result = funnel.funnel(cur, filters)
+    result = funnel.funnel(cur, filters, adjust_by=adjust_by)
     if result.total == 0:
         return None
+    rule = t("funnel.rule.excluded", lang, n=fmt_num(result.open_applications, lang))
+    if adjust_by is not None:
+        return _funnel_adjusted_slide(cur, filters, info, lang, result, rule)
     title = fc.takeaway_dropoff(result, lang)
     finding = fc.takeaway_pass(result, lang)
-    rule = t("funnel.rule.excluded", lang, n=fmt_num(result.open_applications, lang))
     footnote = note(base_footnote(filters, info, lang), lang, n=result.total, extra=rule)
     fig = fc.dropoff_chart(result, lang, title=wrap(title, 95), footnote=wrap(footnote, 150))
     labels = fc.stage_labels(result, lang)
@@ -213,21 +219,105 @@ def funnel_slide(
     return Slide("funnel", title, finding, footnote, fig, chart, funnel.stages_table(result, lang))
 
 
+def _funnel_adjusted_slide(
+    cur: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    info: DatasetInfo,
+    lang: str,
+    result: funnel.FunnelResult,
+    rule: str,
+) -> Slide:
+    """The funnel slide when the reader adjusted: the adjusted answer is the answer. Title: the
+    stages clear after Holm across the stages of the adjusted comparison; chart: the Funnel
+    page's pass-through chart with its adjusted-vs-crude panel; chart data: the differences in
+    points per stage, crude and adjusted; table: the page's comparison table. The withdrawal
+    sentence is the Overview's adjusted one (one number per metric in the deck)."""
+    title = fc.takeaway_pass(result, lang)
+    head = overview.headline(cur, filters, as_of=info.as_of, adjust_by=result.adjust_by)
+    finding = findings.metric_finding(head.metrics["withdrawal"], lang)
+    by = t(f"dim.{result.adjust_by}", lang).lower()
+    extra = f"{t('report.adjusted', lang, by=by)} {rule}"
+    footnote = note(base_footnote(filters, info, lang), lang, n=result.total, extra=extra)
+    fig = fc.pass_through_chart(result, lang, title=wrap(title, 95), footnote=wrap(footnote, 150))
+    labels = fc.stage_labels(result, lang)
+    comp = result.comparison.sort_values("stage_order")
+
+    def series(name: str, d: str, lo: str, hi: str) -> Series:
+        return Series(
+            name,
+            None,
+            tuple(num(v, 100) for v in comp[d]),
+            tuple(num(v, 100) for v in comp[lo]),
+            tuple(num(v, 100) for v in comp[hi]),
+        )
+
+    chart = ChartData(
+        categories=tuple(labels.get(str(s), str(s)) for s in comp.stage),
+        series=(
+            series(t("overview.chart.crude", lang), "diff", "low", "high"),
+            series(t("overview.chart.adjusted", lang, by=by), "adj_diff", "adj_low", "adj_high"),
+        ),
+        axis_title=t("funnel.chart.diff.axis", lang),
+        horizontal=True,
+    )
+    table = funnel.comparison_table(result, lang)
+    return Slide("funnel", title, finding, footnote, fig, chart, table)
+
+
 def offers_slide(
-    cur: duckdb.DuckDBPyConnection, filters: Filters, info: DatasetInfo, lang: str
+    cur: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    info: DatasetInfo,
+    lang: str,
+    adjust_by: str | None = None,
 ) -> Slide | None:
     acc = offers.acceptance(cur, filters)
     if acc.table.empty:
         return None
-    title = oc.takeaway_acceptance(acc, lang)
+    adj = offers.acceptance_adjusted(cur, filters, adjust_by) if adjust_by else None
+    adjusted = adj is not None and adj.estimable
+    # With an adjustment the title is the adjusted answer, as on the Offers page.
+    title = oc.takeaway_acceptance(acc, lang, adj)
     finding = oc.takeaway_premium(offers.human_premium(cur, filters), lang)
     pending = int(acc.table.pending.sum())
     rule = t("offers.rule", lang, n=fmt_num(pending, lang))
     bm = benchmarks.benchmark("offer_acceptance")
     external = (bm,) if bm is not None else ()
     extra = rule + (" " + bm_source(bm, lang) if bm else "")
+    if adjust_by:
+        by = t(f"dim.{adjust_by}", lang).lower()
+        extra = t("report.adjusted", lang, by=by) + " " + extra
     footnote = note(base_footnote(filters, info, lang), lang, n=acc.decided, extra=extra)
-    fig = oc.acceptance_chart(acc, lang, title=wrap(title, 95), footnote=wrap(footnote, 150))
+    fig = oc.acceptance_chart(
+        acc, lang, title=wrap(title, 95), footnote=wrap(footnote, 150), adjustment=adj
+    )
+    table = offers.acceptance_table(acc, lang, adj)
+    if adjusted:
+        assert adj is not None
+        # The chart data are the differences in points, crude and adjusted (the answer).
+        metric = t("metric.offer_acceptance", lang)
+        chart = ChartData(
+            categories=(metric,),
+            series=(
+                Series(
+                    t("overview.chart.crude", lang),
+                    None,
+                    (num(adj.crude_diff, 100),),
+                    (num(adj.crude_ci.low, 100),),
+                    (num(adj.crude_ci.high, 100),),
+                ),
+                Series(
+                    t("overview.chart.adjusted", lang, by=by),
+                    None,
+                    (num(adj.diff, 100),),
+                    (num(adj.ci.low, 100),),
+                    (num(adj.ci.high, 100),),
+                ),
+            ),
+            axis_title=t("overview.chart.diff.axis", lang),
+            horizontal=True,
+        )
+        return Slide("offers", title, finding, footnote, fig, chart, table, external)
     ref_line = reference(fig, bm, lang)
     shown = acc.table[~acc.table.suppressed.astype(bool)]
     series = tuple(
@@ -246,7 +336,6 @@ def offers_slide(
         axis_title=t("offers.chart.acceptance.y", lang),
         reference=ref_line,
     )
-    table = offers.acceptance_table(acc, lang)
     return Slide("offers", title, finding, footnote, fig, chart, table, external)
 
 
@@ -556,6 +645,10 @@ def business_case_slide(
     return Slide("business_case", title, finding, footnote, fig, chart, table)
 
 
+ADJUSTABLE = ("headline", "funnel", "offers")
+"""The slides whose metrics the reader can adjust: with ``adjust_by`` they carry the adjusted
+answer (the same numbers as the Overview, Funnel and Offers pages with that adjustment)."""
+
 BUILDERS: dict[str, Callable[..., Slide | None]] = {
     "headline": headline_slide,
     "funnel": funnel_slide,
@@ -588,7 +681,7 @@ def build_deck(
         builder = BUILDERS[kind]
         slide = (
             builder(cur, filters, info, lang, adjust_by)
-            if kind == "headline"
+            if kind in ADJUSTABLE
             else builder(cur, filters, info, lang)
         )
         if slide is None:

@@ -61,6 +61,9 @@ def test_funnel_page_open_toggle_and_adjustment():
     at.selectbox(key="funnel_adjust").set_value("role_family").run()
     _assert_clean(at, "en")
     assert t("funnel.adjusted.rd", "en", by="role family") in _texts(at)
+    # The footnote says which verdict is per stage and which is after Holm across the stages.
+    assert "stage comparisons are one family" in _texts(at)
+    assert t("funnel.withdrawal.definition", "en") in _texts(at)
     at.selectbox(key="funnel_by").set_value("region").run()
     at.selectbox(key="funnel_target").set_value("hired").run()
     _assert_clean(at, "en")

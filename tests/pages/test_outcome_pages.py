@@ -61,6 +61,8 @@ def test_quality_page_renders(lang):
     assert t("quality.title", lang) in text
     assert t("quality.composite.no_ci", lang) in text
     assert t("quality.km.note", lang) in text
+    # The multiple-testing family is named, with the number of components compared.
+    assert any(t("footnote.family.quality", lang, m=m) in text for m in (3, 4))
     assert len(at.get("download_button")) >= 6
 
 

@@ -8,6 +8,12 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analytics.charts import base_layout, pipeline_color
+from analytics.charts.differences import (
+    ADJUSTED_STYLE,
+    CRUDE_STYLE,
+    DifferenceRow,
+    difference_trace,
+)
 from analytics.charts.funnel.labels import (
     _err,
     _finite,
@@ -60,8 +66,12 @@ def funnel_chart(result: FunnelResult, lang: str, *, title: str, footnote: str =
 def pass_through_chart(
     result: FunnelResult, lang: str, *, title: str, footnote: str = ""
 ) -> go.Figure:
-    """Pass-through per stage per pipeline (dots with Wilson intervals); stages with a clear
-    (adjusted p < 0.05) difference carry a star and the words "clear difference"."""
+    """Pass-through per stage per pipeline (dots with Wilson intervals); stages that stay clear
+    after Holm across the stages carry a star and the words "clear after Holm".
+
+    With an adjustment (``result.adjust_by``) a second panel shows the answer: per stage the
+    difference in points, unadjusted (Miettinen-Nurminen) and adjusted (Mantel-Haenszel risk
+    difference), each with its interval, the numbers of the comparison table."""
     labels = stage_labels(result, lang)
     clear = set()
     if not result.comparison.empty:
@@ -71,7 +81,22 @@ def pass_through_chart(
         base = labels[stage]
         return f"★ {base} ({t('funnel.marked', lang)})" if stage in clear else base
 
-    fig = go.Figure()
+    adjusted = result.adjust_by is not None and "adj_diff" in result.comparison
+    if adjusted:
+        by = t(f"dim.{result.adjust_by}", lang).lower()
+        fig = make_subplots(
+            rows=1,
+            cols=2,
+            shared_yaxes=True,
+            subplot_titles=(
+                t("funnel.chart.pass.panel", lang),
+                t("funnel.chart.diff.panel", lang, by=by),
+            ),
+            horizontal_spacing=0.04,
+        )
+    else:
+        fig = go.Figure()
+    cell = {"row": 1, "col": 1} if adjusted else {}
     for i, pipe in enumerate(result.pipelines):
         part = result.stages[(result.stages.pipeline == pipe) & ~result.stages.is_last]
         part = part.sort_values("stage_order")
@@ -95,12 +120,40 @@ def pass_through_chart(
                 hovertext=hover,
                 hoverinfo="text",
                 offsetgroup=pipe,
-            )
+            ),
+            **cell,
         )
     fig.update_layout(scattermode="group")
-    fig.update_xaxes(title_text=t("funnel.chart.pass.axis", lang), range=[0, 100], ticksuffix="%")
+    axis = {"title_text": t("funnel.chart.pass.axis", lang), "range": [0, 100], "ticksuffix": "%"}
+    if adjusted:
+        comp = result.comparison.sort_values("stage_order")
+        names = [stage_name(str(s)) for s in comp.stage]
+
+        def rows(d: str, lo: str, hi: str, p: str) -> list[DifferenceRow]:
+            return [
+                DifferenceRow(n, float(r[d]), float(r[lo]), float(r[hi]), float(r[p]))
+                for n, r in zip(names, comp.to_dict("records"), strict=True)
+            ]
+
+        crude = rows("diff", "low", "high", "p_value")
+        adj = rows("adj_diff", "adj_low", "adj_high", "adj_p")
+        fig.add_trace(
+            difference_trace(crude, t("overview.chart.crude", lang), CRUDE_STYLE, lang),
+            row=1,
+            col=2,
+        )
+        fig.add_trace(
+            difference_trace(adj, t("overview.chart.adjusted", lang, by=by), ADJUSTED_STYLE, lang),
+            row=1,
+            col=2,
+        )
+        fig.add_vline(x=0, line_width=1, line_dash="dot", row=1, col=2)
+        fig.update_xaxes(**axis, row=1, col=1)
+        fig.update_xaxes(title_text=t("funnel.chart.diff.axis", lang), row=1, col=2)
+    else:
+        fig.update_xaxes(**axis)
     fig.update_yaxes(autorange="reversed")
-    return base_layout(fig, title=title, footnote=footnote)
+    return base_layout(fig, title=title, footnote=footnote, height=480 if adjusted else 420)
 
 
 def dropoff_chart(result: FunnelResult, lang: str, *, title: str, footnote: str = "") -> go.Figure:

@@ -50,17 +50,22 @@ def takeaway_funnel(result: FunnelResult, lang: str) -> str:
 
 
 def takeaway_pass(result: FunnelResult, lang: str) -> str:
+    """The stages that stay clear after Holm across the family of stages, each with the answer's
+    difference (the adjusted one when the reader adjusted), as the comparison table shows it."""
     labels = stage_labels(result, lang)
     comp = result.comparison
     clear = comp[comp.clear.astype(bool)] if not comp.empty else comp
     n = fmt_num(result.total, lang)
+    m = result.family_size
+    adj = ".adj" if result.adjust_by is not None else ""
+    by = t(f"dim.{result.adjust_by}", lang).lower() if result.adjust_by is not None else ""
     if clear.empty:
-        return t("funnel.take.pass.none", lang, n=n)
+        return t(f"funnel.take.pass.none{adj}", lang, n=n, m=m, by=by)
     parts = [
-        f"{labels[str(r.stage)]} ({fmt_points(r.diff, lang, signed=True)})"
+        f"{labels[str(r.stage)]} ({fmt_points(r.answer_diff, lang, signed=True)})"
         for r in clear.itertuples()
     ]
-    return t("funnel.take.pass.clear", lang, stages=", ".join(parts), n=n)
+    return t(f"funnel.take.pass.clear{adj}", lang, stages=", ".join(parts), n=n, m=m, by=by)
 
 
 def overall_withdrawal(result: FunnelResult) -> dict[str, tuple[int, int]]:

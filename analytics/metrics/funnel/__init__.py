@@ -53,7 +53,7 @@ from analytics.metrics.funnel.stages import (
     funnel,
     overall_withdrawal,
 )
-from analytics.metrics.funnel.tables import comparison_table, stages_table
+from analytics.metrics.funnel.tables import comparison_table, family_labels, stages_table
 from analytics.metrics.funnel.timing import (
     TimeToOffer,
     logrank_counts,
@@ -72,6 +72,7 @@ __all__ = [
     "TimeToOffer",
     "breakdown",
     "comparison_table",
+    "family_labels",
     "first_human_contact",
     "funnel",
     "logrank_counts",

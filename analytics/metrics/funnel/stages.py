@@ -24,15 +24,16 @@ from analytics.metrics.funnel.cohort import (
 )
 
 CLEAR_ALPHA = 0.05
-"""Adjusted p-values below this mark a stage as a clear difference."""
+"""The level of every verdict on the funnel: a stage's own p below it ("clear at this stage"),
+and the multiplicity-corrected p below it ("clear after Holm across the stages")."""
 
 
 @dataclass(frozen=True)
 class OverallWithdrawal:
     """Candidate withdrawal anywhere in the funnel: per pipeline (withdrawn anywhere,
     applications at the first stage), and the first minus the second pipeline's share
-    (``stats.compare_proportions``: Newcombe interval with its test); ``comparison`` is None when
-    a pipeline is missing or below the privacy threshold."""
+    (``stats.compare_proportions``: Miettinen-Nurminen interval with its score test);
+    ``comparison`` is None when a pipeline is missing or below the privacy threshold."""
 
     counts: dict[str, tuple[int, int]]
     comparison: stats.ProportionComparison | None = None
@@ -59,10 +60,19 @@ class FunnelResult:
     cum (cumulative conversion), withdrawal and rejection shares, each with _low/_high (Wilson),
     and ``suppressed`` (reached below the privacy threshold: rates not shown).
 
-    ``comparison``: one row per stage with a next stage: diff (first minus second pipeline in
-    pass-through), low/high (Newcombe), p_value, test, p_adjusted (Holm or BH over stages), clear;
-    with ``adjust_by`` also adj_diff, adj_low, adj_high, adj_p (Mantel-Haenszel risk difference
-    in pass-through, Sato variance), homogeneity_p (Cochran's Q), change, reversal, strata.
+    ``comparison``: one row per stage with a next stage, two kinds of verdict, each beside the
+    numbers it comes from (so no row's verdict can contradict the p and interval shown in it):
+
+    - per stage, unadjusted for multiplicity: diff (first minus second pipeline in
+      pass-through), low/high (Miettinen-Nurminen), p_value (its score test), test, clear_stage
+      (p_value < 0.05, exactly when low/high exclude 0); with ``adjust_by`` also adj_diff,
+      adj_low, adj_high, adj_p (Mantel-Haenszel risk difference, Sato variance, one Wald
+      statistic), adj_clear (adj_p < 0.05), homogeneity_p (Cochran's Q), change, reversal, strata;
+    - across the family of stages: answer_diff/answer_low/answer_high/answer_p (the adjusted
+      comparison when the reader adjusted and it is estimable, else the crude one;
+      ``answer_adjusted`` says which), p_adjusted (Holm, or BH, of answer_p over the stages
+      with a finite answer_p) and clear (p_adjusted < 0.05: "clear after Holm across the
+      :attr:`family_size` stages").
 
     ``withdrawal``: withdrawal anywhere per pipeline and its comparison (the headline drop-off).
     """
@@ -75,6 +85,13 @@ class FunnelResult:
     adjust_by: str | None = None
     p_adjust: str = "holm"
     withdrawal: OverallWithdrawal | None = None
+
+    @property
+    def family_size(self) -> int:
+        """The number of stage comparisons in the multiple-testing family (finite answer_p)."""
+        if self.comparison.empty or "answer_p" not in self.comparison:
+            return 0
+        return int(np.isfinite(self.comparison.answer_p.to_numpy(float)).sum())
 
     @property
     def total(self) -> int:
@@ -121,7 +138,8 @@ def _compare_stages(
             continue
         a, b = by.loc[first], by.loc[second]
         row: dict[str, Any] = {"stage": stage, "stage_order": int(a.stage_order)}
-        if a.reached < PRIVACY_THRESHOLD or b.reached < PRIVACY_THRESHOLD:
+        small = a.reached < PRIVACY_THRESHOLD or b.reached < PRIVACY_THRESHOLD
+        if small:
             row.update(diff=math.nan, low=math.nan, high=math.nan, p_value=math.nan, test="none")
         else:
             cmp = stats.compare_proportions(
@@ -131,17 +149,38 @@ def _compare_stages(
                 diff=cmp.diff, low=cmp.ci.low, high=cmp.ci.high, p_value=cmp.p_value, test=cmp.test
             )
         if strata is not None and adjust_by is not None:
-            row.update(_mh_stage(strata, str(stage)))
+            # A pipeline below the privacy threshold at this stage: no adjusted number either.
+            row.update(_mh_stage(strata if not small else strata.iloc[:0], str(stage)))
         rows.append(row)
     out = pd.DataFrame(rows)
     if out.empty:
-        return pd.DataFrame(
-            columns=["stage", "stage_order", "diff", "low", "high", "p_value", "test"]
-            + ["p_adjusted", "clear"]
-        )
-    out["p_adjusted"] = stats.adjust_pvalues(out.p_value.to_numpy(float), p_adjust)
+        return pd.DataFrame(columns=list(_COMPARISON_COLUMNS))
+    out["clear_stage"] = out.p_value.astype(float) < CLEAR_ALPHA
+    adjusted = "adj_p" in out
+    if adjusted:
+        out["adj_clear"] = out.adj_p.astype(float) < CLEAR_ALPHA
+    # The family is the stages, and its members are the answers the page leads with: the
+    # adjusted comparison where the reader adjusted and it is estimable, else the crude one
+    # (as MetricResult.answer does for the Overview).
+    use_adj = out.adj_p.astype(float).map(math.isfinite) if adjusted else False
+    for col, crude, adj in (
+        ("answer_diff", "diff", "adj_diff"),
+        ("answer_low", "low", "adj_low"),
+        ("answer_high", "high", "adj_high"),
+        ("answer_p", "p_value", "adj_p"),
+    ):
+        out[col] = out[adj].where(use_adj, out[crude]) if adjusted else out[crude]
+    out["answer_adjusted"] = use_adj if adjusted else False
+    out["p_adjusted"] = stats.adjust_pvalues(out.answer_p.to_numpy(float), p_adjust)
     out["clear"] = out.p_adjusted < CLEAR_ALPHA
     return out.sort_values("stage_order", ignore_index=True)
+
+
+_COMPARISON_COLUMNS = (
+    "stage", "stage_order", "diff", "low", "high", "p_value", "test", "clear_stage",
+    "answer_diff", "answer_low", "answer_high", "answer_p", "answer_adjusted", "p_adjusted",
+    "clear",
+)  # fmt: skip
 
 
 def _mh_stage(strata: pd.DataFrame, stage: str) -> dict[str, Any]:

@@ -56,33 +56,56 @@ def stages_table(result: FunnelResult, lang: str = "en") -> pd.DataFrame:
     return frame
 
 
+def family_labels(result: FunnelResult, lang: str = "en") -> tuple[str, str]:
+    """The names of the two family-wide columns: (corrected p, clear after correction), with the
+    method and the family size, e.g. "Clear after Holm across the 4 stages"."""
+    from analytics.i18n import t
+
+    method = "bh" if result.p_adjust == "bh" else "holm"
+    adj = ".adj" if result.adjust_by is not None else ""
+    m = result.family_size
+    return (
+        t(f"funnel.col.p_family.{method}{adj}", lang, m=m),
+        t(f"funnel.col.clear_family.{method}", lang, m=m),
+    )
+
+
 def comparison_table(result: FunnelResult, lang: str = "en") -> pd.DataFrame:
-    """Per stage: the pass-through difference (first minus second pipeline), its interval, the
-    p-value, the adjusted p-value, whether it is clear; the Mantel-Haenszel columns if adjusted."""
+    """Per stage, each verdict beside the numbers it comes from: the pass-through difference
+    (first minus second pipeline), its interval, its p-value and "clear at this stage" (one score
+    test, not corrected for the number of stages); with an adjustment the same four for the
+    Mantel-Haenszel difference, the homogeneity p and whether it points the other way; then the
+    family-wide p (Holm over the stages, of the answer: adjusted where estimable) and "clear after
+    Holm across the N stages"."""
     from analytics.i18n import t
 
     labels = result.stages.drop_duplicates("stage").set_index("stage")
     col = "label_nl" if lang == "nl" else "label_en"
+    p_family, clear_family = family_labels(result, lang)
+    ci = t("funnel.col.ci", lang)
     rows = []
     for r in result.comparison.to_dict("records"):
+        shown = math.isfinite(r["p_value"])
         row: dict[str, Any] = {
             t("funnel.col.stage", lang): labels.at[r["stage"], col],
             t("funnel.col.diff", lang): _pct(r["diff"]),
-            t("funnel.col.ci", lang): _ci_text(r["low"], r["high"]),
-            t("funnel.col.p", lang): r["p_value"],
-            t("funnel.col.p_adj", lang): r["p_adjusted"],
-            t("funnel.col.clear", lang): bool(r["clear"]),
+            ci: _ci_text(r["low"], r["high"]),
+            t("funnel.col.p", lang): r["p_value"] if shown else None,
+            t("funnel.col.clear_stage", lang): bool(r["clear_stage"]) if shown else None,
         }
         if result.adjust_by is not None and "adj_diff" in r:
-            ok = math.isfinite(r["adj_low"]) and math.isfinite(r["adj_high"])
-            row[t("funnel.col.adj_diff", lang)] = (
-                round(100 * r["adj_diff"], 2) if math.isfinite(r["adj_diff"]) else None
-            )
-            row[f"{t('funnel.col.adj_diff', lang)} {t('funnel.col.ci', lang)}"] = (
-                f"{100 * r['adj_low']:.1f} – {100 * r['adj_high']:.1f}" if ok else None
-            )
+            ok = math.isfinite(r["adj_p"])
+            adj = t("funnel.col.adj_diff", lang)
+            row[adj] = _pct(r["adj_diff"]) if ok else None
+            row[f"{adj} {ci}"] = _ci_text(r["adj_low"], r["adj_high"]) if ok else None
             row[t("funnel.col.adj_p", lang)] = r["adj_p"] if ok else None
-            row[t("overview.col.homogeneity_p", lang)] = r["homogeneity_p"]
-            row[t("funnel.col.reversal", lang)] = bool(r["reversal"])
+            row[t("funnel.col.adj_clear", lang)] = bool(r["adj_clear"]) if ok else None
+            row[t("overview.col.homogeneity_p", lang)] = (
+                r["homogeneity_p"] if math.isfinite(r["homogeneity_p"]) else None
+            )
+            row[t("funnel.col.reversal", lang)] = bool(r["reversal"]) if ok else None
+        family = math.isfinite(r["p_adjusted"])
+        row[p_family] = r["p_adjusted"] if family else None
+        row[clear_family] = bool(r["clear"]) if family else None
         rows.append(row)
     return pd.DataFrame(rows)
