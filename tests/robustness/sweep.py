@@ -70,8 +70,8 @@ def page_failures(
             # Other error boxes are findings drawn in red (a business case that does not pay).
             if any(e.value == generic for e in at.error):
                 failures.append(Failure(where, "the generic error"))
-            if not at.title:
-                failures.append(Failure(where, "no title"))
+            if not at.title and not at.warning and not at.info:
+                failures.append(Failure(where, "neither a title nor a message"))
     st.cache_data.clear()
     st.cache_resource.clear()
     return failures
