@@ -80,16 +80,18 @@ def link_report(con: duckdb.DuckDBPyConnection | None, ids: Iterable[object]) ->
         loaded = cur.execute("SELECT count(*) FROM applications").fetchall()[0][0]
         frame = pd.DataFrame(
             {
-                "raw": distinct,
-                "hashed": [hash_id(v, salt) for v in distinct] if salt else distinct,
+                "raw": pd.Series(distinct, dtype=object),
+                "hashed": pd.Series(
+                    [hash_id(v, salt) for v in distinct] if salt else distinct, dtype=object
+                ),
             }
         )
         cur.register("_link_ids", frame)
         try:
             found = cur.execute(
-                "SELECT i.raw FROM _link_ids AS i "
-                "WHERE i.raw IN (SELECT application_id FROM applications) "
-                "OR i.hashed IN (SELECT application_id FROM applications)"
+                "SELECT CAST(i.raw AS VARCHAR) FROM _link_ids AS i "
+                "WHERE CAST(i.raw AS VARCHAR) IN (SELECT application_id FROM applications) "
+                "OR CAST(i.hashed AS VARCHAR) IN (SELECT application_id FROM applications)"
             ).fetchall()
         finally:
             cur.unregister("_link_ids")
