@@ -16,6 +16,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlExcepti
 from analytics import store
 from analytics.i18n import fmt_date, fmt_num, t
 from ui import auth, cache, data, entry, filters
+from ui.components import url_notes
 from ui.context import PageContext, set_page_context
 
 log = logging.getLogger("aivshi")
@@ -122,10 +123,19 @@ if info.is_demo:
         st.info(t(banner, lang, n=fmt_num(info.applications, lang)), icon=":material/science:")
 
 set_page_context(PageContext(lang=lang, filters=active_filters, info=info))
+notes_slot = st.container()  # filled after the page ran: its own widgets read the URL too
+
+if url_notes.page_not_found(pages):
+    # An unknown path used to show the Overview without a word: say so, and link home.
+    st.title(t("url.not_found.title", lang))
+    st.warning(t("url.not_found", lang), icon=":material/link_off:")
+    st.page_link(pages[t("nav.section.insights", lang)][0], label=t("url.home", lang))
+    st.stop()
 
 try:
     with entry.routed():
         page.run()
+    url_notes.show(lang, notes_slot)
 except ScriptControlException:
     raise
 except Exception:

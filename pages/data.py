@@ -9,7 +9,7 @@ import streamlit as st
 from analytics import ingest
 from analytics.i18n import fmt_num
 from ui import data, entry
-from ui.components import import_wizard, sync_source
+from ui.components import import_guide, import_wizard, sync_source
 
 ctx = entry.start()
 lang = ctx.lang
@@ -34,14 +34,20 @@ kind = left.selectbox(
     format_func=lambda k: ctx.t(f"ingest.kind.{k}"),
     key="ingest_kind",
 )
+# What users expect: a new applications export replaces the old one (and says what it removes,
+# import_guide.confirm_loss); stage changes, offers and hires add to the applications loaded.
+# One radio per kind, so switching the kind brings its own default.
 mode = right.radio(
     ctx.t("ingest.mode"),
     options=("replace", "append"),
+    index=0 if kind == "applications" else 1,
     format_func=lambda m: ctx.t(f"ingest.mode.{m}"),
     horizontal=True,
-    key="ingest_mode",
+    key=f"ingest_mode_{kind}",
     help=ctx.t("ingest.mode.help"),
 )
+if kind != "applications" and mode == "append":
+    right.caption(ctx.t("import.mode.default_append"))
 import_wizard.upload_wizard(ctx, kind, mode)
 sync_source.sync_panel(ctx)
 
@@ -49,8 +55,7 @@ st.divider()
 with st.expander(ctx.t("ingest.rules"), icon=":material/rule:"):
     import_wizard.rules_editor(lang)
 
-left, right = st.columns(2)
-if left.button(
+if st.button(
     ctx.t("ingest.undo"),
     help=ctx.t("ingest.undo.help"),
     icon=":material/undo:",
@@ -61,13 +66,17 @@ if left.button(
     if version is not None:
         st.session_state["_ingest_flash"] = ctx.t("ingest.undone", version=version)
         st.rerun()
-if right.button(
-    ctx.t("ingest.restore"),
-    help=ctx.t("ingest.restore.help"),
-    icon=":material/science:",
-    key="ingest_restore_demo",
-    disabled=ctx.info.is_demo,
-):
-    version = import_wizard.restore_demo(lang)
-    st.session_state["_ingest_flash"] = ctx.t("ingest.restored", version=version)
-    st.rerun()
+# Restoring the demo replaces everything: away from Undo, with what it removes, asked once.
+if not ctx.info.is_demo:
+    with st.expander(ctx.t("import.restore.section"), icon=":material/science:"):
+        sure = import_guide.confirm_restore(ctx, key="ingest_restore_sure")
+        if st.button(
+            ctx.t("ingest.restore"),
+            help=ctx.t("ingest.restore.help"),
+            icon=":material/science:",
+            key="ingest_restore_demo",
+            disabled=not sure,
+        ):
+            version = import_wizard.restore_demo(lang)
+            st.session_state["_ingest_flash"] = ctx.t("ingest.restored", version=version)
+            st.rerun()

@@ -17,7 +17,6 @@ DateOrder = Literal["dmy", "mdy"]
 
 # The meta key of the in-database salt used before keyed hashing (``store.idkey``): kept only so
 # that old databases can be recognised; the store removes it on open and on every load.
-SALT_KEY = "candidate_salt"
 RULES_KEY = "pipeline_rules"
 
 # Target fields per kind, with aliases (compared after ``normalise_name``). The first field of

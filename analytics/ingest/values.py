@@ -9,7 +9,6 @@ values a lot, so ``convert`` parses each distinct value once.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -140,11 +139,6 @@ def norm_text(text: str) -> str:
 def stage_key(name: str) -> str:
     """'One-way video (HireVue)' -> 'one_way_video_hirevue'."""
     return re.sub(r"[^0-9a-z\u00c0-\u024f]+", "_", name.lower()).strip("_") or "stage"
-
-
-def hash_id(value: str, salt: str) -> str:
-    """A salted SHA-256 of an identifier (candidate ids and e-mail addresses are never stored)."""
-    return hashlib.sha256(f"{salt}:{value}".encode()).hexdigest()[:20]
 
 
 def convert(

@@ -180,6 +180,8 @@ def _finding_slide(prs: Any, slide: Slide, number: int, deck: Deck) -> None:
     chart = slide.chart
     if chart is not None and chart.series:
         _native_chart(s, chart)
+    else:  # nothing to draw in this view: say so where the chart would be
+        _text(s, 0.5, 3.2, 7.6, 1.2, t("chart.empty", lang), 16, color="#555555")
     body = slide.finding
     intervals = _interval_lines(slide, lang)
     if intervals:

@@ -14,6 +14,7 @@ The slide model itself (Deck, Slide, ChartData, Series) lives in ``analytics.rep
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import duckdb
@@ -26,6 +27,7 @@ from analytics.charts import fairness as fc_fair
 from analytics.charts import funnel as fc
 from analytics.charts import offers as oc
 from analytics.charts import survey as sc
+from analytics.charts.empty import has_points, mark_empty
 from analytics.charts.overview import adjusted_differences
 from analytics.charts.quality import (
     component_name,
@@ -686,6 +688,10 @@ def build_deck(
         )
         if slide is None:
             skipped.append(kind)
+        elif not has_points(slide.figure):
+            # No number to draw (all suppressed or not identified): say so, no bare axes.
+            figure = mark_empty(slide.figure, t("chart.empty", lang))
+            slides.append(dataclasses.replace(slide, figure=figure, chart=None))
         else:
             slides.append(slide)
     if progress is not None:

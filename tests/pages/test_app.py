@@ -99,10 +99,13 @@ def test_the_url_keeps_raw_values_after_a_run(app):
 
 def test_filters_that_match_nothing_say_so(app):
     at = app()
-    at.query_params["dates"] = "2030-01-01..2030-02-01"  # clipped to the data: the last day
+    # Entirely after the data: the whole span, with a note (issue 19: no silent one-day view).
+    at.query_params["dates"] = "2030-01-01..2030-02-01"
     at.run()
     assert not at.exception
-    assert [str(d) for d in at.date_input(key="dates").value] == ["2026-10-31", "2026-10-31"]
+    first, last = at.date_input(key="dates").value
+    assert str(last) == "2026-10-31" and first < last
+    assert any("2030-01-01" in i.value for i in at.info)
 
 
 def test_changing_filters_and_language_updates_url_and_numbers(app):

@@ -76,6 +76,9 @@ def test_upload_shows_mapping_and_report_then_loads(app, lang):
     assert not at.exception
     assert not at.error
     assert at.success, "the report says there are no problems"
+    # Replacing the demo removes data: the page says what and asks once before Load.
+    assert at.button(key="ingest_load").disabled
+    at.checkbox(key="ingest_confirm_0").check().run()
     assert not at.button(key="ingest_load").disabled
     at.button(key="ingest_load").click().run()
     assert not at.exception
@@ -83,6 +86,7 @@ def test_upload_shows_mapping_and_report_then_loads(app, lang):
     # After the rerun the router shows real data: no demo banner, 50 applications.
     info = at.session_state["_page_context"].info
     assert not info.is_demo and info.applications == 50
+    at.checkbox(key="ingest_restore_sure").check().run()
     at.button(key="ingest_restore_demo").click().run()
     assert not at.exception
     assert at.session_state["_page_context"].info.is_demo
@@ -111,6 +115,7 @@ def test_upload_homemade_sheet_load_then_undo(app, lang):
     warning_text = _places(at, lang)
     expected = "row 8, column Source" if lang == "en" else "rij 8, kolom Source"
     assert expected in warning_text
+    at.checkbox(key="ingest_confirm_0").check().run()
     at.button(key="ingest_load").click().run()
     assert not at.exception and not at.error
     info = at.session_state["_page_context"].info
@@ -146,6 +151,7 @@ def test_saved_profile_is_picked_for_the_next_upload(app):
     at.run()
     assert not at.exception
     assert at.selectbox(key="ingest_profile_applications").value == "Odd ATS"
+    at.checkbox(key="ingest_confirm_0").check().run()
     assert not at.button(key="ingest_load").disabled
     at.text_input(key="ingest_profile_name").input("Copy").run()
     at.button(key="ingest_profile_save").click().run()

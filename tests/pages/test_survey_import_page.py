@@ -89,7 +89,7 @@ def test_rename_and_delete(db, lang):
     assert not at.exception and not at.error
     assert _surveys(at)[0][0] == "Renamed"
     assert at.button(key="survey_import_delete").disabled  # needs the confirmation first
-    at.checkbox(key="survey_import_sure").check().run()
+    at.checkbox(key="survey_import_sure_demo_candidate_experience").check().run()
     at.button(key="survey_import_delete").click().run()
     assert not at.exception and not at.error
     assert _surveys(at) == []

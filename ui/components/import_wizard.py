@@ -17,11 +17,13 @@ from analytics.i18n import fmt_num, t
 from analytics.ingest.identifiers import find_identifiers
 from analytics.report.export import escape_frame
 from ui import data
+from ui.components import import_guide
 from ui.context import PageContext
 from ui.filters import DATES_KEY
 from ui.safe import md
 
 _NONE = ""
+UPLOADS_KEY = "_ingest_uploads"  # bumped after a good load: a fresh, empty uploader
 
 
 def mapping_frame(raw: ingest.RawFile, mapping: dict[str, str | None]) -> pd.DataFrame:
@@ -64,12 +66,20 @@ def mapping_editor(
             "field": st.column_config.SelectboxColumn(
                 t("ingest.mapping.field", lang),
                 options=[_NONE, *ingest.FIELDS[kind]],
+                format_func=lambda f: field_label(f, lang),
             ),
             "example": st.column_config.TextColumn(t("ingest.mapping.example", lang)),
         },
+        # Every row visible: a scroll box hid the last rows of a twelve-column file.
+        height="content",
         key=key,
     )
     return {row.column: (row.field or None) for row in edited.itertuples(index=False)}
+
+
+def field_label(field: str | None, lang: str) -> str:
+    """A field in words ("Application date"), never its code or "None"."""
+    return t(f"field.{field}", lang) if field else t("field.none", lang)
 
 
 def quality_report(report: ingest.QualityReport, lang: str) -> None:
@@ -255,15 +265,21 @@ def restore_demo(lang: str) -> int:
     return version
 
 
+def _uploader_key(key: str) -> str:
+    n = st.session_state.get(UPLOADS_KEY, 0)
+    return f"{key}_file" if n == 0 else f"{key}_file_{n}"
+
+
 def upload_wizard(ctx: PageContext, kind: str, mode: str, *, key: str = "ingest") -> None:
     """Upload -> mapping -> date order -> quality report -> Load, for one kind of file.
     Nothing is stored before the reader presses Load; a good load reruns the page."""
     lang = ctx.lang
+    # A new key after every good load: the uploader starts empty (no Load of the same file twice).
     upload = st.file_uploader(
         ctx.t("ingest.upload"),
         type=["csv", "txt", "tsv", "xlsx", "parquet"],
         help=ctx.t("ingest.upload.help"),
-        key=f"{key}_file",
+        key=_uploader_key(key),
     )
     if upload is None:
         return
@@ -276,6 +292,7 @@ def upload_wizard(ctx: PageContext, kind: str, mode: str, *, key: str = "ingest"
     if raw.delimiter:
         detail += f", {raw.delimiter!r}"
     st.caption(ctx.t("ingest.format", format=md(detail)))
+    import_guide.kind_hint(ctx, raw, kind)
 
     st.subheader(ctx.t("ingest.mapping"))
     st.caption(ctx.t("ingest.mapping.help"))
@@ -296,8 +313,13 @@ def upload_wizard(ctx: PageContext, kind: str, mode: str, *, key: str = "ingest"
     finally:
         cur.close()
     st.subheader(ctx.t("ingest.quality"))
+    if kind != "applications" and mapping_has(mapping, "application_id"):
+        import_guide.link_summary(ctx, raw.frame[_column_of(mapping, "application_id")])
     quality_report(prepared.report, lang)
-    _load_button(ctx, prepared, mode, key=key)
+    confirmed = import_guide.confirm_loss(
+        ctx, kind, mode, key=f"{key}_confirm_{st.session_state.get(UPLOADS_KEY, 0)}"
+    )
+    _load_button(ctx, prepared, mode, key=key, confirmed=confirmed)
 
 
 def _date_order(
@@ -326,11 +348,21 @@ def _date_order(
     )
 
 
-def _load_button(ctx: PageContext, prepared: ingest.Prepared, mode: str, *, key: str) -> None:
+def mapping_has(mapping: dict[str, str | None], field: str) -> bool:
+    return field in mapping.values()
+
+
+def _column_of(mapping: dict[str, str | None], field: str) -> str:
+    return next(col for col, f in mapping.items() if f == field)
+
+
+def _load_button(
+    ctx: PageContext, prepared: ingest.Prepared, mode: str, *, key: str, confirmed: bool = True
+) -> None:
     if st.button(
         ctx.t("ingest.load"),
         type="primary",
-        disabled=not prepared.ok,
+        disabled=not prepared.ok or not confirmed,
         icon=":material/upload:",
         key=f"{key}_load",
     ):
@@ -342,4 +374,5 @@ def _load_button(ctx: PageContext, prepared: ingest.Prepared, mode: str, *, key:
                 file=prepared.report.file,
                 version=version,
             )
+            st.session_state[UPLOADS_KEY] = st.session_state.get(UPLOADS_KEY, 0) + 1
             st.rerun()

@@ -17,6 +17,7 @@ from analytics.i18n import fmt_date, fmt_p, fmt_points, label
 from analytics.metrics.change import ChangeResult
 from analytics.metrics.common import DEFAULT_RAMP_TARGET
 from analytics.metrics.quality import COMPONENTS, DEFAULT_WEIGHTS
+from ui import urlstate
 from ui.components import widgets
 from ui.context import PageContext
 from ui.safe import md
@@ -28,29 +29,32 @@ def quality_weights(ctx: PageContext, *, key: str) -> tuple[dict[str, float], in
     with st.expander(ctx.t("quality.weights.title"), icon=":material/tune:", expanded=True):
         cols = st.columns(len(COMPONENTS) + 1)
         weights = {}
+        urlstate.seed_number(ramp_key, 14, 365, int(DEFAULT_RAMP_TARGET))
         shown_target = int(st.session_state.get(ramp_key, DEFAULT_RAMP_TARGET))
         for col, comp in zip(cols, COMPONENTS, strict=False):
             with col:
+                # In the URL too: a shared link reproduces the composite (issue 19).
+                urlstate.seed_number(f"{key}_w_{comp}", 0.0, 1.0, float(DEFAULT_WEIGHTS[comp]))
                 weights[comp] = st.number_input(
                     qc.component_name(comp, ctx.lang, shown_target),
                     min_value=0.0,
                     max_value=1.0,
-                    value=DEFAULT_WEIGHTS[comp],
                     step=0.05,
                     key=f"{key}_w_{comp}",
                 )
+                urlstate.write_number(f"{key}_w_{comp}", weights[comp], DEFAULT_WEIGHTS[comp])
         with cols[-1]:
             ramp_target = int(
                 st.number_input(
                     ctx.t("quality.ramp_target"),
                     min_value=14,
                     max_value=365,
-                    value=DEFAULT_RAMP_TARGET,
                     step=1,
                     key=ramp_key,
                     help=ctx.t("quality.ramp_target.help"),
                 )
             )
+            urlstate.write_number(ramp_key, ramp_target, DEFAULT_RAMP_TARGET)
     return weights, ramp_target
 
 

@@ -10,9 +10,11 @@ import streamlit as st
 
 from analytics.domain import AivshiError
 from analytics.i18n import fmt_date, fmt_num
+from analytics.ingest import impact
 from analytics.ingest import survey as survey_ingest
 from analytics.ingest.survey_detect import dropped_columns
 from ui import data
+from ui.components import import_guide
 from ui.context import PageContext
 from ui.safe import md
 
@@ -75,7 +77,20 @@ def _existing(ctx: PageContext) -> None:
                 st.rerun()
             finally:
                 cur.close()
-        sure = c2.checkbox(ctx.t("survey_import.confirm_delete"), key="survey_import_sure")
+        cur = data.cursor()
+        try:
+            respondents, answers = impact.survey_size(cur, sid)
+        finally:
+            cur.close()
+        sure = c2.checkbox(
+            ctx.t(
+                "survey_import.confirm_delete_sized",
+                name=names[sid],
+                respondents=fmt_num(respondents, ctx.lang),
+                answers=fmt_num(answers, ctx.lang),
+            ),
+            key=f"survey_import_sure_{sid}",
+        )
         if c2.button(ctx.t("survey_import.delete"), key="survey_import_delete", disabled=not sure):
             cur = data.cursor()
             try:
@@ -123,6 +138,9 @@ def _detected(ctx: PageContext, sf: survey_ingest.SurveyFile) -> None:
         st.caption(ctx.t("survey_import.metadata", columns=md(", ".join(sf.dropped_metadata))))
     if sf.application_column:
         st.caption(ctx.t("survey_import.link.application", column=md(sf.application_column)))
+        # Before saving: how many respondents link to loaded applications (issue 19: a survey
+        # linking to nothing used to be saved without a word).
+        import_guide.link_summary(ctx, sf.frame[sf.application_column])
     elif sf.pipeline_column:
         st.caption(ctx.t("survey_import.link.pipeline", column=md(sf.pipeline_column)))
     else:

@@ -76,6 +76,14 @@ def weighting_form(
                 )
             else:
                 _achieved(labels, result)
+                if use_weights and changes_nothing(result):
+                    # Every weight 1.00: the sample already matches the targets. Claiming
+                    # "weights are on" would suggest a correction that did not happen.
+                    st.info(
+                        ctx.t("survey.weights.unchanged", n=fmt_num(result.n, ctx.lang)),
+                        icon=":material/balance:",
+                    )
+                    return None
                 if use_weights:
                     spec = candidate
         elif use_weights:
@@ -85,6 +93,18 @@ def weighting_form(
     if spec is not None:
         st.info(ctx.t("survey.weights.on"), icon=":material/balance:")
     return spec
+
+
+# Weights that differ from 1 by less than this change no share in its first decimal (0.1 point).
+UNCHANGED_TOLERANCE = 0.0005
+
+
+def changes_nothing(result: survey.WeightResult) -> bool:
+    """True when raking left every weight at 1 (the sample already matched the targets)."""
+    return (
+        abs(result.min_weight - 1.0) < UNCHANGED_TOLERANCE
+        and abs(result.max_weight - 1.0) < UNCHANGED_TOLERANCE
+    )
 
 
 def _targets(

@@ -8,12 +8,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import charts, findings
+from analytics.charts.empty import has_points
 from analytics.domain import DIMENSIONS, PRIVACY_THRESHOLD
 from analytics.i18n import fmt_num, fmt_p, fmt_points, label, t
 from analytics.metrics.common import Adjustment, MetricResult
 from analytics.report.export import to_csv_bytes
 from ui import urlstate
-from ui.context import PageContext
+from ui.context import PageContext, page_context
 from ui.safe import md
 
 wrap = charts.wrap
@@ -148,6 +149,9 @@ def plotly_chart(fig: go.Figure, *, key: str) -> None:
     colours are set on every trace, so the theme cannot change them. (``st.context.theme`` is
     unreliable on a session's first run, so we do not pick colours ourselves.)
     """
+    if not has_points(fig):  # no number to draw: a sentence, not plotly's bare -1..4 axes
+        st.info(t("chart.empty", page_context().lang), icon=":material/info:")
+        return
     # Every figure passes here: its data-derived text is escaped once, at the renderer.
     st.plotly_chart(charts.safe_figure(fig), theme="streamlit", key=key)
 

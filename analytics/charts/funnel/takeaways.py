@@ -34,8 +34,14 @@ def takeaway_funnel(result: FunnelResult, lang: str) -> str:
     table = result.stages
     if table.empty or first not in result.pipelines or second not in result.pipelines:
         return t("funnel.take.empty", lang)
-    last_order = int(table.stage_order.max())
-    last = table[table.stage_order == last_order].set_index("pipeline")
+    # The last stage both pipelines reach: an export where only one pipeline has a final stage
+    # (a reference check in human-first processes) has no comparison at its very last stage.
+    both = table[table.pipeline.isin([first, second])].groupby("stage_order").pipeline.nunique()
+    # Beyond the first stage: every application reaches that one, so 100% vs 100% says nothing.
+    shared = both[(both == 2) & (both.index > both.index.min())].index
+    if len(shared) == 0:
+        return t("funnel.take.no_shared_stage", lang)
+    last = table[table.stage_order == int(shared.max())].set_index("pipeline")
     starts = _first_rows(result)
     labels = stage_labels(result, lang)
     return t(
