@@ -239,6 +239,7 @@ def _bench(args: argparse.Namespace) -> int:
         with_apptest=not args.no_pages,
         reuse_db=Path(args.reuse_db) if args.reuse_db else None,
         with_baseline=not args.no_baseline,
+        browser=args.browser,
         log=lambda s: print(s, file=sys.stderr, flush=True),
     )
     print(bench.table(result))
@@ -293,6 +294,12 @@ def _add_bench(sub: Any) -> None:
     p.add_argument(
         "--reuse-db",
         help="measure an existing demo database (read only) instead of generating one",
+    )
+    p.add_argument(
+        "--browser",
+        action="store_true",
+        help="measure every page and tab in headless Chromium against a bare-Streamlit floor "
+        "(--runs repeats; replaces the Python-side measurements)",
     )
 
 

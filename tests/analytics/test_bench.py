@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import json
 import math
+import os
 
 import numpy as np
 import pandas as pd
@@ -341,3 +342,68 @@ def test_batched_load_is_all_or_nothing():
 def test_filters_dataclass_is_hashable_for_the_bench_calls():
     # page_calls builds default Filters; a frozen dataclass keeps st.cache_data keys stable.
     assert dataclasses.is_dataclass(Filters) and hash(Filters()) == hash(Filters())
+
+
+# --- vectorised candidate hashing in the import ----------------------------------------------
+
+
+def test_vectorised_candidate_hashes_equal_hash_id():
+    """``prepare.hash_ids`` (DuckDB's sha256 over the distinct values) gives exactly the digest
+    of ``values.hash_id`` for ids and normalised e-mail addresses, None where missing."""
+    from analytics.ingest.prepare import hash_ids
+    from analytics.ingest.values import hash_id
+
+    ids = [f"C{i:07d}" for i in range(2500)] + ["é-ü 名前", "C0000001", "  "]
+    values = pd.Series([*ids, None], dtype="str")
+    got = hash_ids(values, "0f" * 16)
+    want = [hash_id(v, "0f" * 16) for v in ids] + [None]
+    assert list(got) == want
+    emails = pd.Series([" Jan.Jansen@Example.NL", "jan.jansen@example.nl", None] * 400, dtype="str")
+    got = hash_ids(emails, "salt", email=True)
+    assert got[0] == got[1] == hash_id("jan.jansen@example.nl", "salt") and got[2] is None
+    small = hash_ids(pd.Series(["a", None, "a"], dtype="str"), "s")  # the per-value path
+    assert list(small) == [hash_id("a", "s"), None, hash_id("a", "s")]
+
+
+# --- the browser mode ------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_browser_mode_table_shape(tmp_path):
+    """The browser mode on a tiny database, one repeat, two pages (one with tabs): every part of
+    the result is there and the table has a line per page and per tab (no timing assertions)."""
+    from analytics.bench import browser
+
+    pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(browser.CHROMIUM):
+        pytest.skip(f"no Chromium at {browser.CHROMIUM}")
+    db = tmp_path / "b.duckdb"
+    con = store.connect(db)
+    demo.build(con, SMOKE, seed=5)
+    con.close()
+    pages = {"": "overview", "funnel": "funnel"}
+    r = {
+        "applications": SMOKE,
+        "runs": 1,
+        "machine": bench.machine(),
+        "browser": browser.run_browser(str(db), tmp_path, repeats=1, pages=pages, log=print),
+    }
+    b = r["browser"]
+    assert set(b["pages"]) == {"overview", "funnel"}
+    for e in b["pages"].values():
+        assert e["errors"] == 0
+        assert set(e["counts"]) == {"charts", "metrics", "tables", "tabs"}
+        for part in ("warm", "cold", "floor"):
+            assert 0 < e[part]["first_s"] <= e[part]["complete_s"]
+        assert e["ratio_warm"] > 0 and e["ratio_cold"] > 0
+    funnel_page = b["pages"]["funnel"]
+    assert funnel_page["counts"]["tabs"] >= 2 and funnel_page["counts"]["charts"] >= 1
+    assert len(funnel_page["warm"]["tabs_s"]) == funnel_page["counts"]["tabs"] - 1
+    r["summary"] = bench.summarize(r)
+    text = bench.table(r)
+    assert "complete = script finished" in text and r["machine"]["cpu_model"] in text
+    lines = text.splitlines()
+    assert sum(1 for ln in lines if ln.startswith(("overview ", "funnel "))) == 2
+    assert sum(1 for ln in lines if ln.startswith("  funnel tab ")) == len(
+        funnel_page["warm"]["tabs_s"]
+    )
