@@ -88,11 +88,14 @@ def table(result: dict[str, Any]) -> str:
         )
     a = result.get("analytics", {})
     if "pages" in a:
-        lines.append(f"{'page analytics':<16}{'cold s':>9}{'warm s':>9}   slowest call (warm)")
+        lines.append(
+            f"{'page analytics':<16}{'cold s':>9}{'warm s':>9}{'cpu s':>8}   slowest call (warm)"
+        )
         for page, p in a["pages"].items():
             slow = max(p["calls"].items(), key=lambda kv: kv[1]["warm_s"])
             lines.append(
-                f"{page:<16}{p['cold_s']:>9.3f}{p['warm_s']:>9.3f}   "
+                f"{page:<16}{p['cold_s']:>9.3f}{p['warm_s']:>9.3f}"
+                f"{p.get('warm_cpu_s', float('nan')):>8.3f}   "
                 f"{slow[0]} {slow[1]['warm_s']:.3f}"
             )
         lines.append(f"analytics process peak RSS: {a['peak_rss_mb']:.0f} MB")

@@ -39,10 +39,10 @@ def test_bench_smoke_in_process(demo_db):
     assert r["analytics"]["missing_pages"] == []
     assert r["analytics"]["peak_rss_mb"] > 0
     for page in pages.values():
-        assert page["cold_s"] > 0 and page["warm_s"] > 0
+        assert page["cold_s"] > 0 and page["warm_s"] > 0 and page["warm_cpu_s"] >= 0
         assert math.isclose(page["cold_s"], sum(c["cold_s"] for c in page["calls"].values()))
     assert r["summary"]["targets"] == {}  # targets are checked at 1M and 10M only
-    assert "page analytics" in bench.table(r)
+    assert "page analytics" in bench.table(r) and "cpu s" in bench.table(r)
 
 
 @pytest.fixture(scope="module")
