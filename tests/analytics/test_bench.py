@@ -407,3 +407,13 @@ def test_browser_mode_table_shape(tmp_path):
     assert sum(1 for ln in lines if ln.startswith("  funnel tab ")) == len(
         funnel_page["warm"]["tabs_s"]
     )
+
+
+def test_summary_checks_the_browser_targets_only_when_measured():
+    page = {"warm": {"complete_s": 0.9}, "cold": {"complete_s": 2.5}, "ratio_warm": 1.2}
+    s = bench.summarize({"applications": 1_000_000, "browser": {"pages": {"overview": page}}})
+    assert s["targets"] == {
+        "browser warm<=1.5x floor": True,
+        "browser warm<=1s": True,
+        "browser cold<=2s": False,
+    }
