@@ -9,7 +9,8 @@ export (CSV, .xlsx, SPSS .sav; Qualtrics, SurveyMonkey, Google Forms) with detec
 ``python -m analytics undo [--db PATH]`` puts back the data as they were before the last load.
 ``python -m analytics publish SRC DEST`` publishes a database file to read-only app processes;
 ``python -m analytics bench --applications N [--runs R] [--json FILE]`` measures the pages'
-analytics, page runs, the CSV import and memory against a pandas baseline (docs/performance.md).
+analytics, page runs, the CSV import and memory against a pandas baseline (docs/performance.md);
+with ``--browser``, every page and tab in headless Chromium against a bare-Streamlit floor.
 ``python -m analytics report --format html|pptx --out FILE [--lang nl] [--db PATH] [--from D]
 [--to D] [--role-family V ...]`` writes the findings as an offline HTML report or a PowerPoint deck.
 """
