@@ -417,3 +417,11 @@ def test_summary_checks_the_browser_targets_only_when_measured():
         "browser warm<=1s": True,
         "browser cold<=2s": False,
     }
+
+
+def test_cli_has_the_browser_flag():
+    from analytics.cli import parser
+
+    args = parser().parse_args(["bench", "--browser", "--applications", "1000", "--runs", "1"])
+    assert args.browser and args.applications == 1000
+    assert not parser().parse_args(["bench"]).browser
