@@ -283,15 +283,25 @@ def run_browser(
         "pages": {},
     }
     with _browser() as browser:
-        # Warm: one server, every page visited once untimed (fills the caches), then timed.
-        log("browser: warm visits ...")
+        # Warm, with the floor interleaved: both servers run side by side and every timed visit
+        # of a page is followed by a visit of its floor, so a change in the machine's load
+        # during the run moves both (a page's phase and its floor's phase used to be minutes
+        # apart, and the ratio moved with the load in between).
+        log("browser: warm visits, each next to its floor ...")
         app = _start(REPO_ROOT / "app.py", workdir, env, "app")
+        floor = _start(FLOOR_APP, workdir, {}, "floor")
         try:
             context, page, runs = _page(browser)
+            f_context, f_page, f_runs = _page(browser)
             for path, name in pages.items():
                 url = f"{app.url}/{path}"
-                seen = _visit(page, runs, url, tabs=True)
-                visits = [_visit(page, runs, url, tabs=True) for _ in range(repeats)]
+                seen = _visit(page, runs, url, tabs=True)  # fills the caches, untimed
+                floor_url = _floor_url(floor.url, seen.counts)
+                floor_first = _visit(f_page, f_runs, floor_url, tabs=False)
+                visits, floors = [], []
+                for _ in range(repeats):
+                    visits.append(_visit(page, runs, url, tabs=True))
+                    floors.append(_visit(f_page, f_runs, floor_url, tabs=False))
                 out["pages"][name] = {
                     "path": path,
                     "counts": seen.counts,
@@ -304,27 +314,16 @@ def run_browser(
                             for i in range(len(seen.tabs))
                         ],
                     },
+                    "floor": {
+                        "cold_complete_s": floor_first.complete_s,
+                        "first_s": _median([v.first_s for v in floors]),
+                        "complete_s": _median([v.complete_s for v in floors]),
+                    },
                 }
             context.close()
+            f_context.close()
         finally:
             _stop(app)
-        # The floor, with each page's element counts, on its own server.
-        log("browser: floor pages ...")
-        floor = _start(FLOOR_APP, workdir, {}, "floor")
-        try:
-            context, page, runs = _page(browser)
-            for name in pages.values():
-                entry = out["pages"][name]
-                url = _floor_url(floor.url, entry["counts"])
-                first = _visit(page, runs, url, tabs=True)  # the floor's own cold visit
-                visits = [_visit(page, runs, url, tabs=True) for _ in range(repeats)]
-                entry["floor"] = {
-                    "cold_complete_s": first.complete_s,
-                    "first_s": _median([v.first_s for v in visits]),
-                    "complete_s": _median([v.complete_s for v in visits]),
-                }
-            context.close()
-        finally:
             _stop(floor)
         # Cold: a fresh server per page and repeat; the Data page first, then the page.
         log("browser: cold visits (a fresh server per page) ...")
