@@ -9,7 +9,8 @@ export (CSV, .xlsx, SPSS .sav; Qualtrics, SurveyMonkey, Google Forms) with detec
 ``python -m analytics undo [--db PATH]`` puts back the data as they were before the last load.
 ``python -m analytics publish SRC DEST`` publishes a database file to read-only app processes;
 ``python -m analytics bench --applications N [--runs R] [--json FILE]`` measures the pages'
-analytics, page runs, the CSV import and memory against a pandas baseline (docs/performance.md).
+analytics, page runs, the CSV import and memory against a pandas baseline (docs/performance.md);
+with ``--browser``, every page and tab in headless Chromium against a bare-Streamlit floor.
 ``python -m analytics sync --from DIR|postgresql://... --shape greenhouse-fivetran|lever-fivetran
 [--schema NAME] [--db PATH]`` loads a warehouse-synced ATS schema (exit codes: 0 loaded or
 unchanged, 1 the source holds no applications, 2 bad input, 3 the database could not be written);
@@ -259,6 +260,7 @@ def _bench(args: argparse.Namespace) -> int:
         with_apptest=not args.no_pages,
         reuse_db=Path(args.reuse_db) if args.reuse_db else None,
         with_baseline=not args.no_baseline,
+        browser=args.browser,
         log=lambda s: print(s, file=sys.stderr, flush=True),
     )
     print(bench.table(result))
@@ -362,6 +364,12 @@ def _add_bench(sub: Any) -> None:
     p.add_argument(
         "--reuse-db",
         help="measure an existing demo database (read only) instead of generating one",
+    )
+    p.add_argument(
+        "--browser",
+        action="store_true",
+        help="measure every page and tab in headless Chromium against a bare-Streamlit floor "
+        "(--runs repeats; replaces the Python-side measurements)",
     )
 
 

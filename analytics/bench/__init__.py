@@ -14,6 +14,10 @@ time, so the JSON records the load average next to them.
 "warm" is the median of ``runs`` further runs on the same connection (what the app pays when
 ``st.cache_data`` misses, e.g. after a filter change, with DuckDB's buffers warm).
 
+``--browser`` (``bench.browser``) measures what a person waits for instead: every page and tab
+opened in headless Chromium, next to a floor (``floor_app.py``, a bare Streamlit page with the
+same charts, metrics and tables) measured in the same run. It is imported lazily (Playwright).
+
 The baseline is what an analyst would do without the app: the exported tables (Parquet) held in
 pandas, the same headline, funnel, offer and quality numbers computed with ``groupby``.
 """

@@ -54,8 +54,15 @@ def machine() -> dict[str, Any]:
         for line in Path("/proc/meminfo").read_text().splitlines():
             if line.startswith("MemTotal:"):
                 mem_kb = int(line.split()[1])
+    cpu_model = platform.processor() or "?"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu_model = line.split(":", 1)[1].strip()
+                break
     return {
         "cpus": os.cpu_count(),
+        "cpu_model": cpu_model,
         "ram_gb": round(mem_kb / 1024 / 1024, 1),
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
@@ -76,9 +83,14 @@ def run(
     with_apptest: bool = True,
     reuse_db: Path | None = None,
     with_baseline: bool = True,
+    browser: bool = False,
     log: Callable[[str], None] = print,
 ) -> dict[str, Any]:
-    """Build the demo at ``applications`` and measure everything; returns the JSON-able result."""
+    """Build the demo at ``applications`` and measure everything; returns the JSON-able result.
+
+    ``browser=True`` measures only what a person waits for in Chromium (``bench.browser``), with
+    ``runs`` repeats, instead of the Python-side measurements.
+    """
     own_tmp = None
     if workdir is None:
         own_tmp = tempfile.TemporaryDirectory(prefix="aivshi-bench-")
@@ -111,6 +123,16 @@ def run(
             con.close()
         result["db_mb"] = round(Path(db).stat().st_size / 2**20, 1)
         result["applications"] = applications = info.applications
+        if browser:
+            from analytics.bench.browser import BrowserUnavailableError, run_browser
+
+            try:
+                result["browser"] = run_browser(db, workdir, repeats=runs, log=log)
+            except BrowserUnavailableError as e:
+                result["browser"] = {"error": str(e)}
+            except Exception as e:  # noqa: BLE001 - a failed run is reported in the table
+                result["browser"] = {"error": f"{type(e).__name__}: {str(e)[-800:]}"}
+            return _finish(result, None)
         log("analytics: cold and warm per page ...")
         result["analytics"] = _child("analytics", db, str(runs))
         if with_apptest:

@@ -24,6 +24,7 @@ replace all data after a rotation (appending is refused: the stored key check di
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import os
@@ -46,6 +47,11 @@ _KEY_FILE_SUFFIX = ".key"
 _PROCESS_KEY = secrets.token_bytes(32)  # in-memory databases only
 
 
+@functools.lru_cache(maxsize=4)
+def _keyed(secret: bytes) -> hmac.HMAC:
+    return hmac.new(secret, digestmod=hashlib.sha256)
+
+
 @dataclass(frozen=True)
 class IdKey:
     """A secret key and where it came from (``source``: environment, secrets, file or
@@ -55,8 +61,14 @@ class IdKey:
     source: str
 
     def hash(self, value: str) -> str:
-        """HMAC-SHA-256 of ``value`` under the key (RFC 2104), as hex, truncated."""
-        return hmac.new(self.secret, value.encode("utf-8"), hashlib.sha256).hexdigest()[:HASH_CHARS]
+        """HMAC-SHA-256 of ``value`` under the key (RFC 2104), as hex, truncated.
+
+        The keyed state is prepared once per key and copied per value: the same digest as
+        ``hmac.new(secret, value, sha256)`` at about 2.5x the speed, which matters for the
+        hundreds of thousands of distinct candidates of a large import (docs/performance.md)."""
+        h = _keyed(self.secret).copy()
+        h.update(value.encode("utf-8"))
+        return h.hexdigest()[:HASH_CHARS]
 
     @property
     def check(self) -> str:

@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import json
 import math
+import os
 
 import numpy as np
 import pandas as pd
@@ -38,10 +39,10 @@ def test_bench_smoke_in_process(demo_db):
     assert r["analytics"]["missing_pages"] == []
     assert r["analytics"]["peak_rss_mb"] > 0
     for page in pages.values():
-        assert page["cold_s"] > 0 and page["warm_s"] > 0
+        assert page["cold_s"] > 0 and page["warm_s"] > 0 and page["warm_cpu_s"] >= 0
         assert math.isclose(page["cold_s"], sum(c["cold_s"] for c in page["calls"].values()))
     assert r["summary"]["targets"] == {}  # targets are checked at 1M and 10M only
-    assert "page analytics" in bench.table(r)
+    assert "page analytics" in bench.table(r) and "cpu s" in bench.table(r)
 
 
 @pytest.fixture(scope="module")
@@ -341,3 +342,82 @@ def test_batched_load_is_all_or_nothing():
 def test_filters_dataclass_is_hashable_for_the_bench_calls():
     # page_calls builds default Filters; a frozen dataclass keeps st.cache_data keys stable.
     assert dataclasses.is_dataclass(Filters) and hash(Filters()) == hash(Filters())
+
+
+# --- candidate hashing in the import ----------------------------------------------------------
+
+
+def test_fast_keyed_hash_equals_plain_hmac():
+    """``IdKey.hash`` copies a prepared HMAC state per value (faster for large imports); it must
+    give exactly RFC 2104's HMAC-SHA-256 as the standard library computes it from scratch."""
+    import hashlib
+    import hmac
+
+    from analytics.store.idkey import HASH_CHARS, IdKey
+
+    key = IdKey(secret=b"0123456789abcdef0123456789abcdef", source="test")
+    for value in ("C0000001", "é-ü 名前", "", "jan.jansen@example.nl"):
+        plain = hmac.new(key.secret, value.encode("utf-8"), hashlib.sha256).hexdigest()
+        assert key.hash(value) == plain[:HASH_CHARS]
+
+
+# --- the browser mode ------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_browser_mode_table_shape(tmp_path):
+    """The browser mode on a tiny database, one repeat, two pages (one with tabs): every part of
+    the result is there and the table has a line per page and per tab (no timing assertions)."""
+    from analytics.bench import browser
+
+    pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(browser.CHROMIUM):
+        pytest.skip(f"no Chromium at {browser.CHROMIUM}")
+    db = tmp_path / "b.duckdb"
+    con = store.connect(db)
+    demo.build(con, SMOKE, seed=5)
+    con.close()
+    pages = {"": "overview", "funnel": "funnel"}
+    r = {
+        "applications": SMOKE,
+        "runs": 1,
+        "machine": bench.machine(),
+        "browser": browser.run_browser(str(db), tmp_path, repeats=1, pages=pages, log=print),
+    }
+    b = r["browser"]
+    assert set(b["pages"]) == {"overview", "funnel"}
+    for e in b["pages"].values():
+        assert e["errors"] == 0
+        assert set(e["counts"]) == {"charts", "metrics", "tables", "tabs"}
+        for part in ("warm", "cold", "floor"):
+            assert 0 < e[part]["first_s"] <= e[part]["complete_s"]
+        assert e["ratio_warm"] > 0 and e["ratio_cold"] > 0
+    funnel_page = b["pages"]["funnel"]
+    assert funnel_page["counts"]["tabs"] >= 2 and funnel_page["counts"]["charts"] >= 1
+    assert len(funnel_page["warm"]["tabs_s"]) == funnel_page["counts"]["tabs"] - 1
+    r["summary"] = bench.summarize(r)
+    text = bench.table(r)
+    assert "complete = script finished" in text and r["machine"]["cpu_model"] in text
+    lines = text.splitlines()
+    assert sum(1 for ln in lines if ln.startswith(("overview ", "funnel "))) == 2
+    assert sum(1 for ln in lines if ln.startswith("  funnel tab ")) == len(
+        funnel_page["warm"]["tabs_s"]
+    )
+
+
+def test_summary_checks_the_browser_targets_only_when_measured():
+    page = {"warm": {"complete_s": 0.9}, "cold": {"complete_s": 2.5}, "ratio_warm": 1.2}
+    s = bench.summarize({"applications": 1_000_000, "browser": {"pages": {"overview": page}}})
+    assert s["targets"] == {
+        "browser warm<=1.5x floor": True,
+        "browser warm<=1s": True,
+        "browser cold<=2s": False,
+    }
+
+
+def test_cli_has_the_browser_flag():
+    from analytics.cli import parser
+
+    args = parser().parse_args(["bench", "--browser", "--applications", "1000", "--runs", "1"])
+    assert args.browser and args.applications == 1000
+    assert not parser().parse_args(["bench"]).browser
