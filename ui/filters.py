@@ -14,6 +14,7 @@ import streamlit as st
 from analytics.domain import DIMENSIONS, FilterOptions, Filters
 from analytics.i18n import LANGUAGE_NAMES, LANGUAGES, label, t
 from ui import urlstate
+from ui.relabel import relabel_widgets
 
 LANG_KEY = "lang"
 DATES_KEY = "dates"
@@ -29,6 +30,8 @@ def language_switch() -> str:
         key=LANG_KEY,
         required=True,
         label_visibility="collapsed",
+        on_change=relabel_widgets,
+        args=(LANG_KEY,),
     )
     lang = lang if lang in LANGUAGES else "en"
     urlstate.write_choice(LANG_KEY, lang, "en")
