@@ -148,8 +148,15 @@ def plotly_chart(fig: go.Figure, *, key: str) -> None:
     colours are set on every trace, so the theme cannot change them. (``st.context.theme`` is
     unreliable on a session's first run, so we do not pick colours ourselves.)
     """
-    # Every figure passes here: its data-derived text is escaped once, at the renderer.
-    st.plotly_chart(charts.safe_figure(fig), theme="streamlit", key=key)
+    # Title and footnote as text that wraps at any width (plotly clips them on a phone), numbers
+    # in the reader's language; data-derived text is escaped once, at the renderer.
+    shown, title, note = charts.screen_parts(fig)
+    if title:
+        st.markdown(f"**{md(title)}**")
+    lang = str(st.session_state.get("lang", "en"))
+    st.plotly_chart(charts.safe_figure(charts.localize(shown, lang)), theme="streamlit", key=key)
+    if note:
+        st.caption(md(note))
 
 
 def demo_marked(table: pd.DataFrame, *, is_demo: bool, lang: str) -> pd.DataFrame:
@@ -176,7 +183,8 @@ def chart_block(
     Uses the locale keys ``{page}.data`` and ``{page}.download``. With demo data loaded the CSV
     carries a first column saying so and its file name ends in ``_DEMO`` (formulas still escaped).
     """
-    st.markdown(f":material/insights: {md(takeaway)}")
+    if not fig.layout.title.text:  # the chart's title states the takeaway: say it once
+        st.markdown(f":material/insights: {md(takeaway)}")
     plotly_chart(fig, key=f"{page}_{name}")
     with st.expander(ctx.t(f"{page}.data"), icon=":material/table:"):
         st.dataframe(table, hide_index=True)
