@@ -155,9 +155,12 @@ def _plain(text: str | None) -> str:
 
 # Widths (characters) that fit a 390 px phone at plotly's 14 px font: an axis title runs along a
 # ~300 px axis, a bar label over half the plot, a legend entry across the figure.
-_AXIS_CHARS = 36
+_AXIS_CHARS = 28
 _LABEL_CHARS = 24
 _LEGEND_CHARS = 34
+# Category labels beside a horizontal bar take the plot's width away from the bars (and plotly
+# centres the axis title on what is left): two short lines instead of one long one.
+_TICK_CHARS = 18
 
 
 def _fold(text: str | None, width: int) -> str | None:
@@ -176,6 +179,11 @@ def _fold_long_text(fig: go.Figure) -> None:
     for trace in fig.data:
         if getattr(trace, "name", None) and getattr(trace, "showlegend", None) is not False:
             trace.name = _fold(trace.name, _LEGEND_CHARS)
+        for attr in ("x", "y"):
+            values = getattr(trace, attr, None) if attr in trace else None
+            # only categories (text); the same fold on every trace keeps categories matched
+            if values is not None and len(values) and all(isinstance(v, str) for v in values):
+                setattr(trace, attr, [_fold(v, _TICK_CHARS) for v in values])
 
 
 def screen_parts(fig: go.Figure) -> tuple[go.Figure, str, str]:
@@ -194,6 +202,9 @@ def screen_parts(fig: go.Figure) -> tuple[go.Figure, str, str]:
     _fold_long_text(shown)
     lines = (fig.layout.title.text or "").count("<br>") + 1 if title else 0
     height = shown.layout.height or 420
+    # a legend below takes its rows from the plot: on a phone every entry is a row of its own
+    entries = sum(1 for tr in shown.data if tr.name and tr.showlegend is not False)
+    height += 20 * max(0, entries - 4)
     margin_t = 40 if not shown.layout.annotations else 60  # subplot titles need a little room
     shown.update_layout(
         title_text="",
