@@ -8,6 +8,7 @@ from analytics import charts, findings
 from analytics.charts.overview import adjusted_differences
 from analytics.metrics.overview import METRICS, family_holm, to_table
 from analytics.report.export import to_csv_bytes
+from analytics.report.tables import display_table
 from ui import cache, entry
 from ui.components import widgets
 from ui.components.answer_strip import answer_strip
@@ -69,7 +70,7 @@ widgets.plotly_chart(fig, key="overview_chart")
 
 with st.expander(ctx.t("overview.table"), icon=":material/table:"):
     table = to_table(result, lang)
-    st.dataframe(table, hide_index=True)
+    st.dataframe(display_table(table, lang), hide_index=True)  # numbers in the reader's format
     st.download_button(
         ctx.t("overview.download"),
         data=to_csv_bytes(table),

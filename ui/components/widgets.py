@@ -12,6 +12,7 @@ from analytics.domain import DIMENSIONS, PRIVACY_THRESHOLD
 from analytics.i18n import fmt_num, fmt_p, fmt_points, label, t
 from analytics.metrics.common import Adjustment, MetricResult
 from analytics.report.export import to_csv_bytes
+from analytics.report.tables import display_table
 from ui import urlstate
 from ui.context import PageContext
 from ui.safe import md
@@ -187,7 +188,7 @@ def chart_block(
         st.markdown(f":material/insights: {md(takeaway)}")
     plotly_chart(fig, key=f"{page}_{name}")
     with st.expander(ctx.t(f"{page}.data"), icon=":material/table:"):
-        st.dataframe(table, hide_index=True)
+        st.dataframe(display_table(table, ctx.lang), hide_index=True)  # the reader's format
         st.download_button(
             ctx.t(f"{page}.download"),
             data=to_csv_bytes(demo_marked(table, is_demo=ctx.info.is_demo, lang=ctx.lang)),
