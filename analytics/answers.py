@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from analytics.domain import PIPELINES
 from analytics.findings import MIN_N_FOR_FINDING, format_diff
-from analytics.i18n import t
+from analytics.i18n import fmt_num, t
 from analytics.metrics.common import MetricResult
 
 QUESTIONS: tuple[tuple[str, str], ...] = (
@@ -35,6 +35,14 @@ class AnswerLine:
     text: str  # Markdown: the question in bold, then the answer
 
 
+def bound_text(metric: MetricResult, value: float, lang: str) -> str:
+    """An interval bound without its unit (the difference beside it carries the unit), signed:
+    "+5.9 points (95% CI -10.3 to +21.2)" reads in one breath."""
+    scaled, digits = (value, 0) if metric.kind == "median" else (100 * value, 1)
+    text = fmt_num(scaled, lang, digits)
+    return "+" + text if scaled > 0 and text.strip("0,.") else text
+
+
 def _few(metric: MetricResult) -> bool:
     groups = [metric.groups.get(p) for p in PIPELINES]
     if any(g is None or g.suppressed or g.n < MIN_N_FOR_FINDING for g in groups):
@@ -52,8 +60,8 @@ def answer_line(question: str, metric: MetricResult, lang: str) -> AnswerLine:
     diff, ci, clear = answer
     numbers = {
         "diff": format_diff(metric, diff, lang, signed=True),
-        "low": format_diff(metric, ci.low, lang, signed=True),
-        "high": format_diff(metric, ci.high, lang, signed=True),
+        "low": bound_text(metric, ci.low, lang),
+        "high": bound_text(metric, ci.high, lang),
     }
     adj = metric.adjustment
     adjusted = adj is not None and adj.estimable

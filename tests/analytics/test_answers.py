@@ -27,8 +27,15 @@ def test_each_line_carries_its_metrics_answer(results, lang, by):
         metric = overview.metrics[line.metric]
         diff, ci, clear = metric.answer
         # the number is the answer's own (adjusted when adjusted), with its interval
-        for value in (diff, ci.low, ci.high):
-            assert format_diff(metric, value, lang, signed=True) in line.text
+        assert format_diff(metric, diff, lang, signed=True) in line.text
+        for value in (ci.low, ci.high):
+            assert answers.bound_text(metric, value, lang) in line.text
+        scale = 1 if metric.kind == "median" else 100
+        low, high = (float(answers.bound_text(metric, v, "en")) / scale for v in (ci.low, ci.high))
+        # the bound is rounded to the shown precision (0.1 point, 1 day), never another number
+        tolerance = 0.5 if metric.kind == "median" else 0.0005 + 1e-12
+        assert low == pytest.approx(ci.low, abs=tolerance)
+        assert high == pytest.approx(ci.high, abs=tolerance)
         assert line.verdict == ("clear" if clear else "unclear")
         if clear:
             assert line.direction == ("up" if diff > 0 else "down")
