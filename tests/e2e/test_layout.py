@@ -81,8 +81,16 @@ def test_no_overflow_no_clipped_chart_text(server, width_page, lang, path):
     wait_for_app(page)
     # charts draw after the script run: wait until plotly has laid out every chart on the page
     page.wait_for_timeout(1500)
-    shot(page, f"layout_{path or 'overview'}_{lang}_{width}")
+    shot(page, f"layout_{path or 'overview'}_{lang}_{width}")  # the first screen
     overflow = page.evaluate(_OVERFLOW_JS)
     charts = page.evaluate(_CHART_JS)
+    # the whole page too: Streamlit scrolls inside its main block, so make the window as tall
+    # as that block (same width, so the layout is the one just checked)
+    w, h = WIDTHS[width]
+    full = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": w, "height": min(int(full) + 100, 12_000)})
+    page.wait_for_timeout(1000)
+    shot(page, f"layout_{path or 'overview'}_{lang}_{width}_full")
+    page.set_viewport_size({"width": w, "height": h})
     assert not overflow, overflow[:10]
     assert not charts, charts[:10]
