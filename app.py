@@ -115,12 +115,13 @@ page = st.navigation(pages)
 st.sidebar.caption(t("data.as_of", lang, date=fmt_date(info.as_of, lang)))
 active_filters = filters.sidebar_filters(options, lang)
 if info.is_demo:
-    st.sidebar.info(t("demo.short", lang), icon=":material/science:")
-    if page.url_path == "presenter":  # slides carry the demo label themselves: keep it short
-        st.caption(t("demo.short", lang))
-    else:
-        banner = "demo.banner_readonly" if data.read_only() else "demo.banner"
-        st.info(t(banner, lang, n=fmt_num(info.applications, lang)), icon=":material/science:")
+    # A compact label, not a banner: the answer, not the disclaimer, belongs above the fold. The
+    # sidebar badge says how to load real data; every page keeps one short line.
+    banner = "demo.banner_readonly" if data.read_only() else "demo.banner"
+    st.sidebar.badge(t("demo.short", lang), icon=":material/science:", color="orange")
+    st.sidebar.caption(t(banner, lang, n=fmt_num(info.applications, lang)))
+    line = "demo.short" if page.url_path == "presenter" else "demo.line"
+    st.caption(f":material/science: {t(line, lang)}")
 
 set_page_context(PageContext(lang=lang, filters=active_filters, info=info))
 notes_slot = st.container()  # filled after the page ran: its own widgets read the URL too

@@ -8,14 +8,17 @@ from analytics import charts, findings
 from analytics.charts.overview import adjusted_differences
 from analytics.metrics.overview import METRICS, family_holm, to_table
 from analytics.report.export import to_csv_bytes
+from analytics.report.tables import display_table
 from ui import cache, entry
 from ui.components import widgets
+from ui.components.answer_strip import answer_strip
 from ui.safe import md
 
 ctx = entry.start()
 lang = ctx.lang
 
 st.title(ctx.t("overview.title"))
+answer_slot = st.container()  # the answer first: filled once the numbers are known
 st.caption(ctx.t("overview.intro"))
 with st.expander(ctx.t("overview.howto.title"), icon=":material/help:"):
     st.markdown(ctx.t("overview.howto"))
@@ -32,6 +35,8 @@ result = cache.headline(ctx.version, ctx.filters, as_of=ctx.info.as_of, adjust_b
 if sum(result.totals.values()) == 0:
     st.warning(ctx.t("data.empty"), icon=":material/filter_alt:")
     st.stop()
+with answer_slot:
+    answer_strip(ctx, result.metrics, key="answer_strip")
 
 cols = st.columns(3)
 for i, key in enumerate(METRICS):
@@ -65,7 +70,7 @@ widgets.plotly_chart(fig, key="overview_chart")
 
 with st.expander(ctx.t("overview.table"), icon=":material/table:"):
     table = to_table(result, lang)
-    st.dataframe(table, hide_index=True)
+    st.dataframe(display_table(table, lang), hide_index=True)  # numbers in the reader's format
     st.download_button(
         ctx.t("overview.download"),
         data=to_csv_bytes(table),

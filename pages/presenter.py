@@ -12,6 +12,7 @@ import streamlit as st
 from analytics.domain import PRIVACY_THRESHOLD
 from analytics.i18n import fmt_num
 from analytics.report.slides import presenter_figure
+from analytics.report.tables import display_table
 from ui import cache, entry, report_data
 from ui.components import widgets
 from ui.safe import md
@@ -113,7 +114,7 @@ if slide.finding:
 st.caption(md(slide.footnote))
 if slide.table is not None and not slide.table.empty:
     with st.expander(ctx.t("presenter.table"), icon=":material/table:"):
-        st.dataframe(slide.table, hide_index=True)
+        st.dataframe(display_table(slide.table, lang), hide_index=True)
 
 st.divider()
 with st.expander(ctx.t("presenter.exports"), icon=":material/download:"):

@@ -170,7 +170,7 @@ def test_data_and_survey_pages_say_uploads_are_off(tmp_path, monkeypatch, clean_
         at.query_params["lang"] = lang
         at.run()
         # The demo banner points to publishing, not to the (switched off) Data page upload.
-        banners = [i.value for i in at.info if "600" in i.value]
+        banners = [c.value for c in at.sidebar.caption if "600" in c.value]
         assert banners and all("publish" in b and "--kind applications" not in b for b in banners)
         at.switch_page(str(ROOT / "pages" / "data.py")).run()
         assert not at.exception

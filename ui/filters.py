@@ -15,6 +15,7 @@ from analytics.domain import DIMENSIONS, FilterOptions, Filters
 from analytics.i18n import LANGUAGE_NAMES, LANGUAGES, fmt_date, label, t
 from analytics.metrics import disclosure
 from ui import urlstate
+from ui.relabel import relabel_widgets
 
 LANG_KEY = "lang"
 DATES_KEY = "dates"
@@ -30,6 +31,8 @@ def language_switch() -> str:
         key=LANG_KEY,
         required=True,
         label_visibility="collapsed",
+        on_change=relabel_widgets,
+        args=(LANG_KEY,),
     )
     lang = lang if lang in LANGUAGES else "en"
     urlstate.write_choice(LANG_KEY, lang, "en")

@@ -80,34 +80,41 @@ def pipeline_color(pipeline: str, index: int = 0) -> str:
     return PIPELINE_COLORS.get(pipeline, EXTRA_COLORS[index % len(EXTRA_COLORS)])
 
 
+SEPARATORS = {"en": ".,", "nl": ",."}
+FOOTNOTE = "footnote"
+
+
 def base_layout(fig: go.Figure, *, title: str, footnote: str = "", height: int = 420) -> go.Figure:
     """Shared look: transparent background (works in light and dark themes), title, footnote.
 
-    The legend sits in a row above the plot; on a figure with subplot titles (make_subplots) that
-    row would cover the titles, so there it goes on the right."""
-    legend = (
-        {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"}
-        if fig.layout.annotations
-        else {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"}
-    )
+    The legend sits in a row *below* the plot, anchored to the bottom of the figure: a row above
+    the plot grows upwards into a wrapped title when a narrow screen folds it into several rows,
+    and a legend on the right squeezes the plot to a sliver on a phone. The footnote is an
+    annotation named ``footnote`` (for exports that keep it in the figure); the app and the
+    presenter view take title and footnote out and print them as text that wraps
+    (``screen_parts``), because plotly never wraps text and clips it at the figure's edge."""
+    lines = title.count("<br>") + 1
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
         font={"family": FONT, "size": 14},
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
-        height=height + 34 * title.count("<br>"),
-        # plotly centres the title in the top margin: room for every line of a wrapped title
-        # (about 34 px each, counted twice because it is centred) plus the legend row.
-        margin={
-            "l": 10,
-            "r": 10,
-            "t": 80 + 34 * (title.count("<br>") + 1),
-            "b": 140 if footnote else 50,
+        height=height + 34 * (lines - 1),
+        # plotly centres the title in the top margin: room for every line of a wrapped title.
+        margin={"l": 10, "r": 10, "t": 40 + 34 * lines, "b": 150 if footnote else 60},
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "x": 0,
+            "xanchor": "left",
+            "title": {"text": ""},
         },
-        legend=legend,
     )
     if footnote:
         fig.add_annotation(
+            name=FOOTNOTE,
             text=footnote,
             xref="paper",
             yref="paper",
@@ -123,6 +130,88 @@ def base_layout(fig: go.Figure, *, title: str, footnote: str = "", height: int =
     fig.update_xaxes(gridcolor="rgba(128,128,128,0.2)", zeroline=False, automargin=True)
     fig.update_yaxes(gridcolor="rgba(128,128,128,0.2)", zeroline=False, automargin=True)
     return fig
+
+
+def localize(fig: go.Figure, lang: str) -> go.Figure:
+    """Numbers on axes, labels and hover in the reader's language: plotly's ``separators`` is
+    the decimal mark then the thousands mark (``",."`` gives Dutch 1.234,5)."""
+    fig.update_layout(separators=SEPARATORS.get(lang, SEPARATORS["en"]))
+    return fig
+
+
+def _is_footnote(annotation: object) -> bool:
+    # Named by base_layout; older figures are recognised by the position base_layout gave them.
+    name = getattr(annotation, "name", None)
+    return name == FOOTNOTE or (
+        getattr(annotation, "xref", None) == "paper"
+        and getattr(annotation, "yref", None) == "paper"
+        and getattr(annotation, "yshift", None) == -85
+    )
+
+
+def _plain(text: str | None) -> str:
+    return " ".join((text or "").replace("<br>", " ").split())
+
+
+# Widths (characters) that fit a 390 px phone at plotly's 14 px font: an axis title runs along a
+# ~300 px axis, a bar label over half the plot, a legend entry across the figure.
+_AXIS_CHARS = 28
+_LABEL_CHARS = 24
+_LEGEND_CHARS = 34
+# Category labels beside a horizontal bar take the plot's width away from the bars (and plotly
+# centres the axis title on what is left): two short lines instead of one long one.
+_TICK_CHARS = 18
+
+
+def _fold(text: str | None, width: int) -> str | None:
+    if not text or "<br>" in text or len(text) <= width:
+        return text
+    return wrap(text, width)
+
+
+def _fold_long_text(fig: go.Figure) -> None:
+    """Fold axis titles, in-plot labels and legend entries into lines that fit a phone."""
+    for axis in (*fig.select_xaxes(), *fig.select_yaxes()):
+        if axis.title and axis.title.text:
+            axis.title.text = _fold(axis.title.text, _AXIS_CHARS)
+    for annotation in fig.layout.annotations:
+        annotation.text = _fold(annotation.text, _LABEL_CHARS)
+    for trace in fig.data:
+        if getattr(trace, "name", None) and getattr(trace, "showlegend", None) is not False:
+            trace.name = _fold(trace.name, _LEGEND_CHARS)
+        for attr in ("x", "y"):
+            values = getattr(trace, attr, None) if attr in trace else None
+            # only categories (text); the same fold on every trace keeps categories matched
+            if values is not None and len(values) and all(isinstance(v, str) for v in values):
+                setattr(trace, attr, [_fold(v, _TICK_CHARS) for v in values])
+
+
+def screen_parts(fig: go.Figure) -> tuple[go.Figure, str, str]:
+    """The figure for a screen of any width, and its title and footnote as plain text.
+
+    Plotly does not wrap text: a title or footnote wider than the chart is cut off at the edge on
+    a phone. On screen both go outside the figure (a heading above, a caption below, which wrap
+    at any width, so they appear once and whole); the figure keeps its plot, legend below, and a
+    top margin just large enough for the modebar."""
+    shown = go.Figure(fig)
+    title = _plain(shown.layout.title.text)
+    notes = [a for a in shown.layout.annotations if _is_footnote(a)]
+    footnote = _plain(notes[0].text) if notes else ""
+    # assigned, not updated: update_layout merges annotations by position
+    shown.layout.annotations = [a for a in shown.layout.annotations if not _is_footnote(a)]
+    _fold_long_text(shown)
+    lines = (fig.layout.title.text or "").count("<br>") + 1 if title else 0
+    height = shown.layout.height or 420
+    # a legend below takes its rows from the plot: on a phone every entry is a row of its own
+    entries = sum(1 for tr in shown.data if tr.name and tr.showlegend is not False)
+    height += 20 * max(0, entries - 4)
+    margin_t = 40 if not shown.layout.annotations else 60  # subplot titles need a little room
+    shown.update_layout(
+        title_text="",
+        height=max(260, height - 34 * lines - (70 if footnote else 0)),
+        margin={"t": margin_t, "b": 60},
+    )
+    return shown, title, footnote
 
 
 def finite(x: object) -> bool:

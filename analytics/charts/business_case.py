@@ -117,9 +117,8 @@ def hours_chart(hours: pd.DataFrame, lang: str, *, title: str, footnote: str) ->
             yshift=14,
             font={"color": pipeline_color(p)},
         )
-    fig.update_layout(barmode="stack", legend={"orientation": "v", "x": 1.02, "y": 1})
+    fig.update_layout(barmode="stack")
     base_layout(fig, title=title, footnote=footnote, height=480)
-    fig.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top"})
     fig.update_yaxes(title=t("bc.hours.axis", lang))
     return fig
 

@@ -68,9 +68,5 @@ def change_chart(result: ChangeResult, lang: str, *, title: str, footnote: str =
             )
         fig.update_yaxes(ticksuffix="%", row=1, col=col)
     fig.update_yaxes(title_text=t("quality.chart.change.y", lang), row=1, col=1)
-    base_layout(fig, title=title, footnote=footnote)
-    # The shared legend row above the plot would sit on the panels' titles: put it on the right.
-    fig.update_layout(
-        legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"}
-    )
+    base_layout(fig, title=title, footnote=footnote)  # legend below the panels (shared look)
     return fig

@@ -150,8 +150,6 @@ def shares_chart(
     fig.update_xaxes(title_text=t("survey.chart.column_pct_axis", lang), ticksuffix="%")
     height = max(320, 110 + len(cats) * (14 * len(cols) + 18))
     charts.base_layout(fig, title=title, footnote=footnote, height=height)
-    if len(cols) > 4:  # a long legend wraps into the title above the plot: put it on the right
-        fig.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top"})
     return fig
 
 

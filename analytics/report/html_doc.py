@@ -14,13 +14,16 @@ from analytics.charts import safe_figure
 from analytics.i18n import fmt_date, t
 from analytics.report import benchmarks
 from analytics.report.model import Deck, Slide
+from analytics.report.tables import display_table
+from analytics.report.titles import split_title
 
 _CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:1100px;
 margin:2rem auto;padding:0 1rem;color:#1d1d1f;line-height:1.45}
 h1{font-size:1.9rem;margin-bottom:.2rem} h2{font-size:1.35rem;margin-top:2.5rem}
 .demo{background:#fff4d6;border:1px solid #e0b100;padding:.5rem .8rem;border-radius:6px}
-.finding{font-size:1.1rem} .footnote{color:#555;font-size:.85rem}
+.subtitle{color:#444;margin-top:-.4rem} .finding{font-size:1.1rem}
+.footnote{color:#555;font-size:.85rem}
 table{border-collapse:collapse;font-size:.8rem;margin:.5rem 0} td,th{border:1px solid #ccc;
 padding:2px 6px;text-align:left} details{margin:.5rem 0} section{page-break-inside:avoid}
 """
@@ -34,14 +37,19 @@ def _section(slide: Slide, i: int, lang: str, *, include_plotlyjs: bool) -> list
         div_id=f"slide-{i}",
         config={"responsive": True},
     )
-    parts = [f'<section id="{esc(slide.key)}">', f"<h2>{i}. {esc(slide.title)}</h2>", fig_html]
+    # a short title (the finding), the numbers beneath it: the sentence is whole across the two
+    short, numbers = split_title(slide.title)
+    parts = [f'<section id="{esc(slide.key)}">', f"<h2>{i}. {esc(short)}</h2>"]
+    if numbers:
+        parts.append(f'<p class="subtitle">{esc(numbers)}</p>')
+    parts.append(fig_html)
     if slide.finding:
         parts.append(f'<p class="finding">{esc(slide.finding)}</p>')
     parts.append(f'<p class="footnote">{esc(slide.footnote)}</p>')
     if slide.table is not None and not slide.table.empty:
         # HTML-escaped only: spreadsheet formula escaping belongs to CSV/Excel, here it would
-        # show "'-1.4 – -0.3" for an interval.
-        table = slide.table.to_html(index=False, na_rep="", escape=True)
+        # show "'-1.4 – -0.3" for an interval. Numbers in the reader's language, counts whole.
+        table = display_table(slide.table, lang).to_html(index=False, escape=True)
         parts.append(f"<details><summary>{esc(t('report.table', lang))}</summary>{table}")
         parts.append("</details>")
     parts.append("</section>")

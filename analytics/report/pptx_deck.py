@@ -1,5 +1,10 @@
 """The findings as a 16:9 PowerPoint deck (python-pptx), for the meeting where they are shown.
 
+Every slide has a title placeholder (PowerPoint's outline, "Reuse slides" and screen readers
+read it): the finding in about a dozen words, with the numbers and intervals in a subtitle
+(``titles.split_title``) and the full sentence in the speaker notes. Chart text is at least
+14 pt so it reads on a projector.
+
 One slide per finding with a NATIVE chart (``CategoryChartData``), so the numbers stay editable
 in PowerPoint; the 95% intervals are drawn as custom error bars (written into the chart XML, which
 python-pptx has no API for) and repeated in the text. python-pptx is imported inside the
@@ -16,6 +21,13 @@ from analytics.i18n import fmt_num, t
 from analytics.report import benchmarks
 from analytics.report.export import escape_formula
 from analytics.report.model import ChartData, Deck, Series, Slide
+from analytics.report.titles import split_title
+
+# Default template layouts: 0 "Title Slide" (title + subtitle), 5 "Title Only".
+_COVER_LAYOUT = 0
+_TITLE_ONLY_LAYOUT = 5
+# Chart text on a projector: 14 pt is the smallest size that reads from the back of a room.
+_CHART_PT = 14
 
 # Series that are not a pipeline (a survey's total, touchpoints, money) get Okabe-Ito colours
 # that no pipeline uses, so a colour always means the same pipeline.
@@ -41,6 +53,29 @@ def _text(slide: Any, left: float, top: float, width: float, height: float, text
     run.font.size = Pt(size)
     run.font.bold = bold
     run.font.color.rgb = _rgb(color)
+
+
+def _title(slide: Any, text: str, top: float, *, size: int = 28) -> None:
+    """The slide's title placeholder, left-aligned across the slide, holding ``text``."""
+    from pptx.enum.text import PP_ALIGN
+    from pptx.util import Inches, Pt
+
+    title = slide.shapes.title
+    title.left, title.top, title.width, title.height = (
+        Inches(0.5),
+        Inches(top),
+        Inches(12.3),
+        Inches(0.8 if size <= 28 else 1.4),
+    )
+    frame = title.text_frame
+    frame.word_wrap = True
+    frame.text = text
+    para = frame.paragraphs[0]
+    para.alignment = PP_ALIGN.LEFT
+    for run in para.runs:
+        run.font.size = Pt(size)
+        run.font.bold = True
+        run.font.color.rgb = _rgb("#1D1D1F")
 
 
 def _error_bars(series_xml: Any, plus: list[float], minus: list[float]) -> None:
@@ -111,15 +146,15 @@ def _style_axes(c: Any, chart: ChartData) -> None:
     c.has_legend = True
     c.legend.position = XL_LEGEND_POSITION.BOTTOM
     c.legend.include_in_layout = False
-    c.legend.font.size = Pt(12)
+    c.legend.font.size = Pt(_CHART_PT)
     c.value_axis.has_title = True
     c.value_axis.axis_title.text_frame.text = chart.axis_title
-    c.value_axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(11)
+    c.value_axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(_CHART_PT)
     if chart.unit in ("%", "score"):
         c.value_axis.minimum_scale = 0
         c.value_axis.maximum_scale = 100
-    c.value_axis.tick_labels.font.size = Pt(11)
-    c.category_axis.tick_labels.font.size = Pt(11)
+    c.value_axis.tick_labels.font.size = Pt(_CHART_PT)
+    c.category_axis.tick_labels.font.size = Pt(_CHART_PT)
     if chart.horizontal:
         c.category_axis.reverse_order = True
 
@@ -167,7 +202,7 @@ def _native_chart(s: Any, chart: ChartData) -> None:
     plot.has_data_labels = True
     plot.data_labels.number_format = "#,##0" if chart.unit == "eur" else "0.0"
     plot.data_labels.number_format_is_linked = False
-    plot.data_labels.font.size = Pt(10)
+    plot.data_labels.font.size = Pt(_CHART_PT)
     for j, (ps, series) in enumerate(zip(plot.series, chart.series, strict=True)):
         _paint_series(ps, series, j)
 
@@ -175,8 +210,14 @@ def _native_chart(s: Any, chart: ChartData) -> None:
 def _finding_slide(prs: Any, slide: Slide, number: int, deck: Deck) -> None:
     """Title, native chart, finding with the intervals in words, footnote, page number, notes."""
     lang = deck.lang
-    s = prs.slides.add_slide(prs.slide_layouts[6])
-    _text(s, 0.5, 0.3, 12.3, 1.2, slide.title, 22, bold=True)
+    s = prs.slides.add_slide(prs.slide_layouts[_TITLE_ONLY_LAYOUT])
+    short, numbers = split_title(slide.title)
+    if slide.key == "survey" and slide.finding:
+        # the survey slide names its question (the finding says which one)
+        numbers = f"{slide.finding} {numbers}".strip()
+    _title(s, short, 0.3)
+    if numbers:
+        _text(s, 0.5, 1.05, 12.3, 0.5, numbers, 16, color="#444444")
     chart = slide.chart
     if chart is not None and chart.series:
         _native_chart(s, chart)
@@ -189,12 +230,13 @@ def _finding_slide(prs: Any, slide: Slide, number: int, deck: Deck) -> None:
     if chart is not None and chart.reference is not None:
         ref_label, _ = chart.reference
         body += "\n\n" + ref_label
-    _text(s, 8.4, 1.5, 4.5, 4.6, body, 13)
+    _text(s, 8.4, 1.6, 4.5, 4.5, body, 14)
     note = slide.footnote
     if deck.demo:
         note = t("finding.demo_note", lang) + " " + note
-    _text(s, 0.5, 6.25, 12.3, 1.1, note, 9, color="#555555")
-    _text(s, 12.3, 7.05, 0.9, 0.35, f"{number}", 9, color="#888888")
+    _text(s, 0.5, 6.25, 12.3, 1.1, note, 10, color="#555555")
+    _text(s, 12.3, 7.05, 0.9, 0.35, f"{number}", 10, color="#888888")
+    # the speaker notes carry the full sentence the title was cut from
     s.notes_slide.notes_text_frame.text = f"{slide.title}\n\n{slide.finding}\n\n{slide.footnote}"
 
 
@@ -206,25 +248,29 @@ def to_pptx(deck: Deck) -> bytes:
     lang = deck.lang
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
-    blank = prs.slide_layouts[6]
 
-    cover = prs.slides.add_slide(blank)
-    _text(cover, 0.8, 2.3, 11.7, 1.5, deck.title(), 36, bold=True)
-    _text(cover, 0.8, 3.9, 11.7, 1.0, deck.subtitle(), 18)
-    _text(cover, 0.8, 5.0, 11.7, 1.5, t("report.counter", lang), 12, color="#555555")
+    cover = prs.slides.add_slide(prs.slide_layouts[_COVER_LAYOUT])
+    _title(cover, deck.title(), 2.0, size=36)
+    subtitle = cover.placeholders[1]
+    subtitle.left, subtitle.top = Inches(0.8), Inches(3.6)
+    subtitle.width, subtitle.height = Inches(11.7), Inches(1.2)
+    subtitle.text_frame.text = deck.subtitle()
+    _text(cover, 0.8, 5.0, 11.7, 1.5, t("report.counter", lang), 14, color="#555555")
+    cover.notes_slide.notes_text_frame.text = f"{deck.subtitle()}\n\n{t('report.counter', lang)}"
 
     # The cover is page 1, so the i-th finding is on page i + 1.
     for i, slide in enumerate(deck.slides, start=1):
         _finding_slide(prs, slide, i + 1, deck)
 
-    sources = prs.slides.add_slide(blank)
-    _text(sources, 0.5, 0.3, 12.3, 0.8, t("report.sources", lang), 22, bold=True)
+    sources = prs.slides.add_slide(prs.slide_layouts[_TITLE_ONLY_LAYOUT])
+    _title(sources, t("report.sources", lang), 0.3)
     lines = [f"{bm.source} ({bm.year}): {bm.url}" for bm in benchmarks.BENCHMARKS.values()]
     lines.append("")
     lines.append(t("report.counter", lang))
     if deck.skipped:
         lines.append(deck.skipped_text())
-    _text(sources, 0.5, 1.3, 12.3, 5.5, "\n".join(lines), 13)
+    _text(sources, 0.5, 1.3, 12.3, 5.5, "\n".join(lines), 14)
+    sources.notes_slide.notes_text_frame.text = "\n".join(lines)
     buffer = io.BytesIO()
     prs.save(buffer)
     return buffer.getvalue()

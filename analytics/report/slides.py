@@ -721,6 +721,5 @@ def presenter_figure(slide: Slide, *, height: int = 520) -> go.Figure:
         height=height,
         margin={"t": 90, "b": 50, "l": 10, "r": 10},
         font={"size": 16},
-        legend={"y": 1.08},
     )
     return fig

@@ -6,11 +6,15 @@ writers (formula escaping, sheet names) live in ``analytics.report.export``.
 
 from __future__ import annotations
 
+import math
+import numbers
+import re
+
 import pandas as pd
 
 from analytics import findings
 from analytics.domain import PRIVACY_THRESHOLD
-from analytics.i18n import t
+from analytics.i18n import MISSING, fmt_num, fmt_p, t
 from analytics.report import benchmarks, export
 from analytics.report.model import Deck
 
@@ -48,3 +52,47 @@ def tables_excel(deck: Deck) -> bytes:
 
 def tables_csv_zip(deck: Deck) -> bytes:
     return export.to_csv_zip(deck_tables(deck))
+
+
+_NUMBER = re.compile(r"-?\d+(?:\.(\d+))?")
+_INTERVAL = re.compile(r"^\s*[-−]?\d+(\.\d+)?\s*[–-]\s*[-−]?\d+(\.\d+)?\s*$")
+_P_COLUMN = re.compile(r"^p\b|p-value|p-waarde|\bp \(", re.IGNORECASE)
+
+
+def _cell(value: object, lang: str, *, p_column: bool, digits: int) -> str:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return MISSING
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, numbers.Real):
+        x = float(value)
+        if not math.isfinite(x):
+            return MISSING
+        if p_column:
+            return fmt_p(x, lang)
+        # a count stored as a float (8102.00 beside the rates of its column) reads as a count
+        return fmt_num(x, lang, 0 if x.is_integer() else digits)
+    text = str(value)
+    if text in ("nan", "None", "<NA>", ""):
+        return MISSING
+    if lang != "en" and _INTERVAL.match(text):
+        # intervals pre-formatted as text ("-2.2 – 0.3") follow the language too
+        return _NUMBER.sub(lambda m: fmt_num(float(m.group()), lang, len(m.group(1) or "")), text)
+    return text
+
+
+def display_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A table as the reader's language prints it, every cell a string: Dutch ``1.234,5``, English
+    ``1,234.5``; counts without decimals; p-values as journals print them (``< 0.001``); an em
+    dash for a missing value (never ``None`` or ``NaN``). For screens and the HTML report only:
+    CSV and Excel keep numbers as numbers (and their formula escaping)."""
+    out = pd.DataFrame(index=frame.index)
+    for column in frame.columns:
+        values = frame[column]
+        numeric = pd.to_numeric(values, errors="coerce")
+        finite = numeric[numeric.notna()].abs()
+        # ratios (all below 10) keep two decimals, percentages and scores one
+        digits = 2 if len(finite) and float(finite.max()) < 10 else 1
+        p_column = bool(_P_COLUMN.search(str(column)))
+        out[column] = [_cell(v, lang, p_column=p_column, digits=digits) for v in values]
+    return out

@@ -102,7 +102,7 @@ def test_clear_difference_when_interval_excludes_zero():
         "(95% CI 6.8–10.7 points): 7.2% vs 16.0%."
     )
     assert nl == (
-        "Mens-eerst processen verloren 8,8 procentpunt minder kandidaten door terugtrekking "
+        "Bij mens-eerst processen lag de terugtrekking door kandidaten 8,8 procentpunt lager "
         "(95%-BI 6,8–10,7 procentpunt): 7,2% tegenover 16,0%."
     )
     for text in (en, nl):
@@ -115,7 +115,7 @@ def test_higher_direction_in_both_languages():
         "Human-first pipelines hired 10.0 points more"
     )
     assert findings.metric_sentence(m, "nl").startswith(
-        "Mens-eerst processen namen 10,0 procentpunt meer"
+        "Bij mens-eerst processen leidden 10,0 procentpunt meer"
     )
 
 

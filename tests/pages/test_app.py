@@ -47,7 +47,7 @@ def test_every_page_runs_in_both_languages(app, page, lang):
     at.query_params["lang"] = lang
     at.run()
     demo_word = "demo data" if lang == "en" else "demogegevens"
-    assert any(demo_word in i.value.lower() for i in at.info)
+    assert any(demo_word in c.value.lower() for c in at.caption)
     at.switch_page(str(Path(APP).parent / page)).run()
     assert not at.exception
     assert not at.error

@@ -13,6 +13,7 @@ from analytics.domain import DIMENSIONS, PRIVACY_THRESHOLD
 from analytics.i18n import fmt_num, fmt_p, fmt_points, label, t
 from analytics.metrics.common import Adjustment, MetricResult
 from analytics.report.export import to_csv_bytes
+from analytics.report.tables import display_table
 from ui import urlstate
 from ui.context import PageContext, page_context
 from ui.safe import md
@@ -152,8 +153,15 @@ def plotly_chart(fig: go.Figure, *, key: str) -> None:
     if not has_points(fig):  # no number to draw: a sentence, not plotly's bare -1..4 axes
         st.info(t("chart.empty", page_context().lang), icon=":material/info:")
         return
-    # Every figure passes here: its data-derived text is escaped once, at the renderer.
-    st.plotly_chart(charts.safe_figure(fig), theme="streamlit", key=key)
+    # Title and footnote as text that wraps at any width (plotly clips them on a phone), numbers
+    # in the reader's language; data-derived text is escaped once, at the renderer.
+    shown, title, note = charts.screen_parts(fig)
+    if title:
+        st.markdown(f"**{md(title)}**")
+    lang = str(st.session_state.get("lang", "en"))
+    st.plotly_chart(charts.safe_figure(charts.localize(shown, lang)), theme="streamlit", key=key)
+    if note:
+        st.caption(md(note))
 
 
 def demo_marked(table: pd.DataFrame, *, is_demo: bool, lang: str) -> pd.DataFrame:
@@ -180,10 +188,11 @@ def chart_block(
     Uses the locale keys ``{page}.data`` and ``{page}.download``. With demo data loaded the CSV
     carries a first column saying so and its file name ends in ``_DEMO`` (formulas still escaped).
     """
-    st.markdown(f":material/insights: {md(takeaway)}")
+    if not fig.layout.title.text:  # the chart's title states the takeaway: say it once
+        st.markdown(f":material/insights: {md(takeaway)}")
     plotly_chart(fig, key=f"{page}_{name}")
     with st.expander(ctx.t(f"{page}.data"), icon=":material/table:"):
-        st.dataframe(table, hide_index=True)
+        st.dataframe(display_table(table, ctx.lang), hide_index=True)  # the reader's format
         st.download_button(
             ctx.t(f"{page}.download"),
             data=to_csv_bytes(demo_marked(table, is_demo=ctx.info.is_demo, lang=ctx.lang)),

@@ -19,5 +19,7 @@ def test_change_figure_and_takeaway(demo_con):
         fig = change_charts.change_chart(result, lang, title=take)
         assert len(fig.data) == 6  # 3 metrics x (changed, other) role families
         assert fig.data[0].error_y.array is not None
-        # The legend sits right of the panels, not in the row of the panels' titles.
-        assert fig.layout.legend.orientation == "v" and fig.layout.legend.x > 1
+        # The legend sits below the panels (not in the row of the panels' titles, and not
+        # beside them, where it squeezes the panels on a phone).
+        legend = fig.layout.legend
+        assert legend.orientation == "h" and legend.yref == "container" and legend.y == 0

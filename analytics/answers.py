@@ -1,0 +1,82 @@
+"""The answer first: one short line per question a TA leader asks, for the top of the Overview.
+
+Four questions (offer acceptance, candidate withdrawal, quality of hire, time to hire), each
+answered with its verdict and its number in plain words. The number is ``MetricResult.answer``:
+the adjusted difference when the reader adjusted (the adjusted answer is the answer), else the
+crude one, with the interval and verdict from the same procedure as the card below. Quality of
+hire is answered by 12-month retention, the quality component with an interval on the Overview
+(the weighted composite has no interval, so it cannot carry a verdict); the line says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analytics.domain import PIPELINES
+from analytics.findings import MIN_N_FOR_FINDING, format_diff
+from analytics.i18n import fmt_num, t
+from analytics.metrics.common import MetricResult
+
+QUESTIONS: tuple[tuple[str, str], ...] = (
+    ("acceptance", "offer_acceptance"),
+    ("withdrawal", "withdrawal"),
+    ("quality", "retention_12m"),
+    ("time", "time_to_hire"),
+)
+"""(question, metric key on the Overview) in the order the strip shows them."""
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    question: str
+    metric: str
+    verdict: str  # "clear" | "unclear" | "few"
+    direction: str | None  # "up" | "down" when there is a difference to name
+    text: str  # Markdown: the question in bold, then the answer
+
+
+def bound_text(metric: MetricResult, value: float, lang: str) -> str:
+    """An interval bound without its unit (the difference beside it carries the unit), signed:
+    "+5.9 points (95% CI -10.3 to +21.2)" reads in one breath."""
+    scaled, digits = (value, 0) if metric.kind == "median" else (100 * value, 1)
+    text = fmt_num(scaled, lang, digits)
+    return "+" + text if scaled > 0 and text.strip("0,.") else text
+
+
+def _few(metric: MetricResult) -> bool:
+    groups = [metric.groups.get(p) for p in PIPELINES]
+    if any(g is None or g.suppressed or g.n < MIN_N_FOR_FINDING for g in groups):
+        return True
+    return metric.answer is None
+
+
+def answer_line(question: str, metric: MetricResult, lang: str) -> AnswerLine:
+    name = t(f"answer.q.{question}", lang)
+    if _few(metric):
+        text = t("answer.few", lang, question=name)
+        return AnswerLine(question, metric.key, "few", None, text)
+    answer = metric.answer
+    assert answer is not None  # _few() said so
+    diff, ci, clear = answer
+    numbers = {
+        "diff": format_diff(metric, diff, lang, signed=True),
+        "low": bound_text(metric, ci.low, lang),
+        "high": bound_text(metric, ci.high, lang),
+    }
+    adj = metric.adjustment
+    adjusted = adj is not None and adj.estimable
+    tail = t("answer.adjusted", lang, by=t(f"dim.{adj.by}", lang).lower()) if adjusted else ""
+    if not clear:
+        text = t("answer.unclear", lang, question=name, **numbers) + tail
+        return AnswerLine(question, metric.key, "unclear", None, text)
+    direction = "up" if diff > 0 else "down"
+    verdict = t(f"answer.{question}.{direction}", lang)
+    text = t("answer.clear", lang, question=name, verdict=verdict, **numbers) + tail
+    return AnswerLine(question, metric.key, "clear", direction, text)
+
+
+def answer_lines(metrics: dict[str, MetricResult], lang: str) -> tuple[AnswerLine, ...]:
+    """One line per question whose metric the Overview computed, in the strip's order."""
+    return tuple(
+        answer_line(question, metrics[key], lang) for question, key in QUESTIONS if key in metrics
+    )
