@@ -135,3 +135,17 @@ def test_with_causal_places_it_once():
     assert cs.with_causal(("headline", "funnel")) == ("headline", "causal", "funnel")
     assert cs.with_causal(("funnel",)) == ("causal", "funnel")
     assert cs.with_causal(("headline", "causal")) == ("headline", "causal")
+
+
+def test_dutch_causal_texts_say_je_never_u():
+    import json
+    from pathlib import Path
+
+    import analytics
+
+    texts = json.loads(
+        (Path(analytics.__file__).parent / "locales" / "nl" / "causal.json").read_text("utf-8")
+    )
+    for key, text in texts.items():
+        words = text.replace(",", " ").replace(".", " ").split()
+        assert not {"u", "uw", "U", "Uw"} & set(words), key
