@@ -29,17 +29,12 @@ PAGES = ROOT / "pages"
 pytestmark = [pytest.mark.usefixtures("fresh_app"), pytest.mark.slow]
 
 
-def _open(
-    page: str, lang: str, params: dict[str, str] | None = None, late: dict[str, str] | None = None
-) -> AppTest:
+def _open(page: str, lang: str, params: dict[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=180)
     at.query_params["lang"] = lang
     for k, v in (params or {}).items():
         at.query_params[k] = v
     at.run()
-    # The slide number is the presenter's own; the router's first run (the Overview) drops it.
-    for k, v in (late or {}).items():
-        at.query_params[k] = v
     at.switch_page(str(PAGES / page)).run()
     return at
 
