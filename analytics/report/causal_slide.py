@@ -102,6 +102,12 @@ def _columns(lang: str) -> dict[str, str]:
     }
 
 
+def displayed(table: pd.DataFrame) -> pd.DataFrame:
+    """A summary table for the screen: a missing number reads "–", not "None" (the downloads
+    and the slide keep the empty cells)."""
+    return table.astype(object).where(table.notna(), "–")
+
+
 def summary_table(
     effects: causal.CausalEffects, lang: str, outcomes: tuple[str, ...] = OVERVIEW_OUTCOMES
 ) -> pd.DataFrame:
@@ -127,6 +133,34 @@ def overview_columns(table: pd.DataFrame, effects: causal.CausalEffects, lang: s
         columns={c: f"{prefix}: {c}" for c in summary.columns if c != outcome_col}
     ).rename(columns={outcome_col: metric_col})
     return table.merge(extra, on=metric_col, how="left")
+
+
+def _lead(effects: causal.CausalEffects) -> str | None:
+    """The outcome a title states: withdrawal (the Overview's headline) when it has an answer,
+    else the first outcome that has one."""
+    for o in ("withdrawal", *OVERVIEW_OUTCOMES):
+        eff = effects.effects.get(o)
+        if eff is not None and eff.headline is not None:
+            return o
+    return None
+
+
+def slide_title(effects: causal.CausalEffects, lang: str) -> str:
+    """The finding in one line (the slide's and the Overview summary chart's title)."""
+    lead = _lead(effects)
+    if lead is None:
+        return t("causal.summary.title", lang)
+    frame = summary_frame(effects, OVERVIEW_OUTCOMES)
+    row = frame.loc[frame.outcome == lead].iloc[0]
+    return t(
+        "causal.slide.title",
+        lang,
+        outcome=fcz.outcome_name(lead, lang).lower(),
+        diff=fmt_points(row["diff"] / 100, lang, signed=True),
+        low=fmt_points(row["low"] / 100, lang, signed=True),
+        high=fmt_points(row["high"] / 100, lang, signed=True),
+        verdict=t(f"finding.verdict.{verdict_key(row['low'], row['high'])}", lang),
+    )
 
 
 def _chart_data(frame: pd.DataFrame, lang: str) -> ChartData:
@@ -161,23 +195,9 @@ def slide_from_effects(
     frame = summary_frame(effects, OVERVIEW_OUTCOMES)
     if frame["diff"].isna().all():
         return None
-    # The title states the Overview's headline outcome (withdrawal) when it has an answer, else
-    # the first outcome that has one.
-    lead = next(
-        o
-        for o in ("withdrawal", *OVERVIEW_OUTCOMES)
-        if effects.effects.get(o) is not None and effects.effects[o].headline is not None
-    )
-    row = frame.loc[frame.outcome == lead].iloc[0]
-    title = t(
-        "causal.slide.title",
-        lang,
-        outcome=fcz.outcome_name(lead, lang).lower(),
-        diff=fmt_points(row["diff"] / 100, lang, signed=True),
-        low=fmt_points(row["low"] / 100, lang, signed=True),
-        high=fmt_points(row["high"] / 100, lang, signed=True),
-        verdict=t(f"finding.verdict.{verdict_key(row['low'], row['high'])}", lang),
-    )
+    lead = _lead(effects)
+    assert lead is not None  # some outcome has an estimate (checked above)
+    title = slide_title(effects, lang)
     sentences = [fcz.effect_sentence(effects.effects[o], lang) for o in OVERVIEW_OUTCOMES]
     e_text = fcz.e_value_sentence(effects.effects[lead], lang)
     finding = " ".join([*sentences, *([e_text] if e_text else [])])

@@ -102,11 +102,11 @@ def overview_panel(ctx: PageContext) -> pd.DataFrame:
             frame,
             [outcome_name(o, ctx.lang) for o in frame.outcome],
             ctx.lang,
-            title=widgets.titled(ctx.t("causal.summary.title")),
+            title=widgets.titled(cs.slide_title(effects, ctx.lang)),
             footnote=widgets.chart_footnote(ctx),
         )
         widgets.plotly_chart(fig, key="overview_causal_chart")
-    st.dataframe(table, hide_index=True, key="overview_causal_table")
+    st.dataframe(cs.displayed(table), hide_index=True, key="overview_causal_table")
     st.download_button(
         ctx.t("causal.summary.download"),
         data=to_csv_bytes(widgets.demo_marked(table, is_demo=ctx.info.is_demo, lang=ctx.lang)),
