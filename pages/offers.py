@@ -11,7 +11,7 @@ from analytics.domain import PRIVACY_THRESHOLD
 from analytics.i18n import fmt_num, fmt_p, fmt_pct, label
 from analytics.metrics.offers import acceptance_table
 from ui import cache, entry
-from ui.components import widgets
+from ui.components import causal_choice, widgets
 from ui.safe import md
 
 ctx = entry.start()
@@ -56,13 +56,16 @@ tabs = st.tabs(
 )
 
 with tabs[0]:
-    adjust_by = widgets.adjust_selector(
+    choice = causal_choice.adjust_selector(
         ctx,
         key="offers_adjust",
         label_key="offers.adjust",
         none_key="offers.adjust.none",
         help_key="offers.adjust.help",
     )
+    adjust_by = choice.by
+    if choice.everything:
+        causal_choice.offers_panel(ctx)
     adj = cache.acceptance_adjusted(ctx.version, ctx.filters, adjust_by) if adjust_by else None
     c = acc.comparison
     # The adjusted answer is the answer: the chart's title, the takeaway and a panel of the chart

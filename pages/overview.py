@@ -10,7 +10,7 @@ from analytics.metrics.overview import METRICS, family_holm, to_table
 from analytics.report.export import to_csv_bytes
 from analytics.report.tables import display_table
 from ui import cache, entry
-from ui.components import widgets
+from ui.components import causal_choice, widgets
 from ui.components.answer_strip import answer_strip
 from ui.safe import md
 
@@ -23,13 +23,14 @@ st.caption(ctx.t("overview.intro"))
 with st.expander(ctx.t("overview.howto.title"), icon=":material/help:"):
     st.markdown(ctx.t("overview.howto"))
 
-adjust_by = widgets.adjust_selector(
+choice = causal_choice.adjust_selector(
     ctx,
     key="adjust",
     label_key="overview.adjust",
     none_key="overview.adjust.none",
     help_key="overview.adjust.help",
 )
+adjust_by = choice.by
 
 result = cache.headline(ctx.version, ctx.filters, as_of=ctx.info.as_of, adjust_by=adjust_by)
 if sum(result.totals.values()) == 0:
@@ -67,9 +68,11 @@ else:
         result, lang, title=widgets.wrap(headline, 95), footnote=widgets.wrap(footnote, 150)
     )
 widgets.plotly_chart(fig, key="overview_chart")
+if choice.everything:
+    causal_choice.overview_panel(ctx)
 
 with st.expander(ctx.t("overview.table"), icon=":material/table:"):
-    table = to_table(result, lang)
+    table = causal_choice.overview_table(ctx, choice, to_table(result, lang))
     st.dataframe(display_table(table, lang), hide_index=True)  # numbers in the reader's format
     st.download_button(
         ctx.t("overview.download"),

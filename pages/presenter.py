@@ -14,7 +14,7 @@ from analytics.i18n import fmt_num
 from analytics.report.slides import presenter_figure
 from analytics.report.tables import display_table
 from ui import cache, entry, report_data
-from ui.components import widgets
+from ui.components import causal_choice, widgets
 from ui.safe import md
 
 ctx = entry.start()
@@ -65,13 +65,13 @@ else:
 
 with top_right:
     # The same "adjust for" choice (and URL parameter) as the Overview page.
-    adjust_by = widgets.adjust_selector(
+    adjust_by = causal_choice.adjust_selector(
         ctx,
         key="adjust",
         label_key="overview.adjust",
         none_key="overview.adjust.none",
         help_key="overview.adjust.help",
-    )
+    ).value  # "all" adds the everything-measured slide
 
 with st.spinner(ctx.t("presenter.building")):
     deck = cache.deck(ctx.version, ctx.filters, lang, adjust_by=adjust_by)

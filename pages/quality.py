@@ -13,7 +13,7 @@ from analytics.i18n import fmt_num, fmt_p, fmt_points, label
 from analytics.metrics.quality import compare_ratings, composite, rating_table
 from analytics.metrics.quality import retention_table as make_retention_table
 from ui import cache, entry
-from ui.components import widgets
+from ui.components import causal_choice, widgets
 from ui.components.quality_parts import process_change_tab, quality_weights
 from ui.safe import md
 
@@ -54,6 +54,8 @@ tabs = st.tabs(
 )
 
 with tabs[0]:
+    if causal_choice.everything_toggle(ctx, key="quality_adjust"):
+        causal_choice.quality_panel(ctx, weights, ramp_target)
     comp_frame = composite(result, weights)
     take = qc.takeaway_components(result, comp_frame, lang)
     if sum(weights.values()) <= 0:

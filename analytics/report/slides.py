@@ -40,7 +40,7 @@ from analytics.domain import PRIVACY_THRESHOLD, DatasetInfo, Filters
 from analytics.i18n import fmt_num, t
 from analytics.metrics import business_case as bc
 from analytics.metrics import fairness, funnel, offers, overview, quality, survey
-from analytics.report import benchmarks
+from analytics.report import benchmarks, causal_slide
 from analytics.report.model import ChartData, Deck, Series, Slide
 from analytics.report.slide_parts import (
     base_footnote,
@@ -660,6 +660,7 @@ BUILDERS: dict[str, Callable[..., Slide | None]] = {
     "survey": survey_slide,
     "fairness": fairness_slide,
     "business_case": business_case_slide,
+    "causal": causal_slide.causal_slide,
 }
 
 
@@ -676,6 +677,8 @@ def build_deck(
     """Every slide for ``filters`` in ``lang``. A slide kind with no data in this view is skipped
     and named in ``Deck.skipped``; an error inside a builder is raised, not hidden."""
     info = info or store.dataset_info(cur)
+    if adjust_by == causal_slide.EVERYTHING:  # everything measured: its own slide after headline
+        kinds, adjust_by = causal_slide.with_causal(kinds), None
     slides, skipped = [], []
     for i, kind in enumerate(kinds):
         if progress is not None:

@@ -342,7 +342,15 @@ def _sum_sq(
     """Sum over individuals of ``(alpha + beta y_i)^2``, from each pattern's n, sum and sum of
     squares of y."""
     n, s1, s2 = rows
-    return float(np.sum(n * alpha**2 + 2.0 * alpha * beta * s1 + beta**2 * s2))
+    total = float(np.sum(n * alpha**2 + 2.0 * alpha * beta * s1 + beta**2 * s2))
+    scale = float(np.sum(n * alpha**2) + np.sum(beta**2 * s2))
+    # The expanded form cancels catastrophically when the coefficients are huge (a separated
+    # logistic fit on few applications: terms of 1e24 whose sum came out at -6e8 on a 53-hire
+    # retention sample); its square root is then no standard error at all. Say so rather than
+    # print a zero-width or absurdly wide interval.
+    if scale > 0 and total < 1e-8 * scale:
+        raise NotIdentifiedError("the variance cannot be computed: the model separates")
+    return max(total, 0.0)
 
 
 def _estimate(

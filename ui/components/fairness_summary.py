@@ -18,6 +18,7 @@ from analytics.metrics import fairness
 from ui import cache
 from ui.components.fairness_tables import col_name
 from ui.context import PageContext
+from ui.safe import md
 
 BELOW = ("clearly_below", "not_clearly_below")
 
@@ -35,8 +36,9 @@ def _interval_args(row: object, lang: str) -> dict[str, str]:
     }
 
 
-def below_four_fifths_lines(ctx: PageContext) -> list[str]:
-    """One sentence per shown result below four-fifths (clearly first, then lowest ratio)."""
+def below_four_fifths_lines(ctx: PageContext) -> list[tuple[bool, str]]:
+    """One sentence per shown result below four-fifths (clearly first, then lowest ratio), with
+    whether it is clearly below (its interval lies under 0.8)."""
     lang = ctx.lang
     found: list[tuple[int, float, str]] = []
     for column in cache.fairness_columns(ctx.version):
@@ -49,9 +51,9 @@ def below_four_fifths_lines(ctx: PageContext) -> list[str]:
         for r in rows.itertuples():
             text = ctx.t(
                 _key(r.four_fifths_finding),
-                group=fc.group_label(column, r.group, lang),
-                col=col_name(ctx, column),
-                step=fc.step_label(r, lang),
+                group=md(fc.group_label(column, r.group, lang)),
+                col=md(col_name(ctx, column)),
+                step=md(fc.step_label(r, lang)),
                 **_interval_args(r, lang),
             )
             found.append((0 if r.four_fifths_finding == BELOW[0] else 1, r.impact_ratio, text))
@@ -69,14 +71,14 @@ def below_four_fifths_lines(ctx: PageContext) -> list[str]:
                     step = fc.step_label(match.iloc[0], lang)
                 text = ctx.t(
                     _key(r.four_fifths_finding),
-                    group=col_name(ctx, "career_switcher"),
+                    group=md(col_name(ctx, "career_switcher")),
                     col=ctx.t("fair.summary.switchers"),
-                    step=step,
+                    step=md(step),
                     **_interval_args(r, lang),
                 )
                 found.append((0 if r.four_fifths_finding == BELOW[0] else 1, r.impact_ratio, text))
     found.sort(key=lambda x: (x[0], x[1], x[2]))
-    return [text for _, _, text in found]
+    return [(clear == 0, text) for clear, _, text in found]
 
 
 def below_four_fifths_summary(ctx: PageContext) -> None:
@@ -87,8 +89,17 @@ def below_four_fifths_summary(ctx: PageContext) -> None:
     with st.container(border=True):
         st.subheader(ctx.t("fair.summary.header"))
         lines = below_four_fifths_lines(ctx)
+        clear = [text for is_clear, text in lines if is_clear]
+        unclear = [text for is_clear, text in lines if not is_clear]
         if lines:
-            st.markdown("\n".join(f"- {line}" for line in lines))
+            # Every result stays on the first screen; the ones whose interval reaches 0.8 are
+            # folded so that the clear findings are read first.
+            st.markdown(ctx.t("fair.summary.count", clear=len(clear), unclear=len(unclear)))
+            if clear:
+                st.markdown("\n".join(f"- {line}" for line in clear))
+            if unclear:
+                with st.expander(ctx.t("fair.summary.unclear_header", n=len(unclear))):
+                    st.markdown("\n".join(f"- {line}" for line in unclear))
         else:
             cols = ", ".join(col_name(ctx, c) for c in columns)
             st.markdown(ctx.t("fair.summary.none", cols=cols))
