@@ -8,7 +8,7 @@ here by folder, so no e2e test can forget it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -70,6 +70,33 @@ def demo_db(tmp_path_factory) -> Callable[..., Path]:
         return built[key]
 
     return make
+
+
+@pytest.fixture
+def app_database(demo_db, tmp_path, monkeypatch) -> Iterator[Callable[..., Path]]:
+    """A factory for tests of the running app (AppTest): ``app_database(applications, seed)``
+    copies a session-built demo database (and its id key file, if any) into ``tmp_path``, points
+    ``AIVSHI_DB`` at the copy and clears Streamlit's caches before and after, so every test starts
+    from its own database and no cached result of another test."""
+    import shutil
+
+    import streamlit as st
+
+    def make(applications: int = 300, seed: int = 11) -> Path:
+        source = demo_db(applications, seed)
+        path = tmp_path / "aivshi.duckdb"
+        shutil.copyfile(source, path)
+        key = source.with_name(source.name + ".key")
+        if key.exists():
+            shutil.copyfile(key, path.with_name(path.name + ".key"))
+        monkeypatch.setenv(store.DB_ENV_VAR, str(path))
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        return path
+
+    yield make
+    st.cache_resource.clear()
+    st.cache_data.clear()
 
 
 @pytest.fixture(scope="session")

@@ -54,3 +54,15 @@ def db_copy(demo_file, tmp_path) -> Path:
     path = tmp_path / "aivshi.duckdb"
     shutil.copyfile(demo_file, path)
     return path
+
+
+def app_content_hash() -> dict[str, str]:
+    """``content_hash`` of the database the running app (AppTest) holds, read through the app's
+    own connection (the app process holds the file's lock)."""
+    from ui import data
+
+    cur = data.cursor()
+    try:
+        return content_hash(cur)
+    finally:
+        cur.close()

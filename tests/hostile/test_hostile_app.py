@@ -9,12 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from analytics import demo, store
+from tests.pages.reading import shown
 
-from .conftest import content_hash
+from .conftest import app_content_hash
 from .corpus import ats_corpus, survey_corpus
 from .test_hostile_input import ATS_LOADS, SURVEY_LOADS
 
@@ -25,32 +24,14 @@ SURVEY_PAGE = str(ROOT / "tests" / "pages" / "survey_import_page.py")
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "aivshi.duckdb"
-    con = store.connect(path)
-    demo.build(con, 300, seed=11)
-    con.close()
-    monkeypatch.setenv(store.DB_ENV_VAR, str(path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield path
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-
-def _app_hash() -> dict[str, str]:
-    from ui import data  # the app process holds the file: read through its connection
-
-    cur = data.cursor()
-    try:
-        return content_hash(cur)
-    finally:
-        cur.close()
+def db(app_database):
+    return app_database(300, seed=11)
 
 
 def _texts(at: AppTest) -> str:
-    parts = [e.value for e in at.error] + [m.value for m in at.markdown]
-    parts += [c.value for c in at.caption] + [s.value for s in at.success]
+    # what a reader sees: user text reaches Streamlit's Markdown escaped (ui.safe.md)
+    parts = [shown(e) for e in at.error] + [shown(m) for m in at.markdown]
+    parts += [shown(c) for c in at.caption] + [shown(s) for s in at.success]
     for table in at.dataframe:  # the problem tables: file, row, column, what to do
         parts += table.value.astype(str).to_numpy().ravel().tolist()
     return "\n".join(str(p) for p in parts)
@@ -62,7 +43,7 @@ def test_data_page_with_every_hostile_file(db, lang):
     at.query_params["lang"] = lang
     at.run()
     at.switch_page(DATA_PAGE).run()
-    before = _app_hash()
+    before = app_content_hash()
     corpus = ats_corpus()
     for case, (filename, content) in corpus.items():
         if case.startswith("big") and lang == "nl":
@@ -81,7 +62,7 @@ def test_data_page_with_every_hostile_file(db, lang):
             assert not load or load[0].disabled, case
             assert at.error, case
             assert filename in _texts(at), (case, _texts(at)[:500])
-        assert _app_hash() == before, case  # nothing is stored before Load
+        assert app_content_hash() == before, case  # nothing is stored before Load
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
@@ -89,7 +70,7 @@ def test_survey_import_with_every_hostile_file(db, lang):
     at = AppTest.from_file(SURVEY_PAGE, default_timeout=120)
     at.query_params["lang"] = lang
     at.run()
-    before = _app_hash()
+    before = app_content_hash()
     for case, (filename, content) in survey_corpus().items():
         if case.startswith("big") and lang == "nl":
             continue
@@ -100,6 +81,6 @@ def test_survey_import_with_every_hostile_file(db, lang):
             assert not at.error, (case, [e.value for e in at.error])
             assert [b for b in at.button if b.key == "survey_import_save"], case
         else:
-            assert at.error and filename in at.error[0].value, case
+            assert at.error and filename in shown(at.error[0]), case
             assert not [b for b in at.button if b.key == "survey_import_save"], case
-        assert _app_hash() == before, case
+        assert app_content_hash() == before, case

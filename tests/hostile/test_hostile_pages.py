@@ -24,7 +24,7 @@ from analytics import demo, store
 from analytics.ingest import reading
 from analytics.text_safety import markdown as md
 
-from .conftest import content_hash
+from .conftest import app_content_hash
 from .test_survey_limits import wide_survey_csv
 
 pytestmark = pytest.mark.slow
@@ -148,14 +148,15 @@ def test_hostile_question_text_is_shown_as_text_on_the_survey_page(hostile_db, l
 @pytest.mark.parametrize("page", [OVERVIEW_PAGE, SURVEY_PAGE])
 def test_hostile_group_values_selected_by_url_are_shown_as_text(hostile_db, page):
     at = AppTest.from_file(APP, default_timeout=180)
+    # one filter only: two filters on different axes may be withheld by the differencing rule
+    # (analytics/metrics/disclosure.py), which would hide the names this test looks for
     at.query_params["source"] = HOSTILE
-    at.query_params["role_family"] = "Role " + HOSTILE
     at.run()
     at.switch_page(page).run()
     assert not at.exception, at.exception
     # the URL selected the hostile groups, so the filter widgets hold them ...
     chosen = [v for box in at.multiselect for v in box.value]
-    assert HOSTILE in chosen and "Role " + HOSTILE in chosen
+    assert HOSTILE in chosen
     # ... and the page names them (a footnote or caption with the filters), escaped
     assert any(md(HOSTILE) in s for s in _markdown_texts(at)), _markdown_texts(at)[:20]
     _assert_escaped_everywhere(at)
@@ -218,27 +219,8 @@ def _store_wide_survey(path: Path, questions: int = 9_000, respondents: int = 12
 
 
 @pytest.fixture
-def plain_db(tmp_path, monkeypatch):
-    path = tmp_path / "aivshi.duckdb"
-    con = store.connect(path)
-    demo.build(con, 300, seed=11)
-    con.close()
-    monkeypatch.setenv(store.DB_ENV_VAR, str(path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield path
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-
-def _app_hash() -> dict[str, str]:
-    from ui import data
-
-    cur = data.cursor()
-    try:
-        return content_hash(cur)
-    finally:
-        cur.close()
+def plain_db(app_database):
+    return app_database(300, seed=11)
 
 
 def test_a_stored_9000_question_survey_renders_and_can_be_deleted(plain_db):
@@ -250,7 +232,7 @@ def test_a_stored_9000_question_survey_renders_and_can_be_deleted(plain_db):
     assert at.selectbox(key="survey_pick").value == sid
     # the Manage tab offers delete; ticking "sure" and pressing it removes the survey
     at.selectbox(key="survey_import_choose").set_value(sid).run()
-    at.checkbox(key="survey_import_sure").check().run()
+    at.checkbox(key=f"survey_import_sure_{sid}").check().run()
     at.button(key="survey_import_delete").click().run()
     assert not at.exception, at.exception
     from ui import data
@@ -268,7 +250,7 @@ def test_the_import_ui_refuses_a_9000_question_upload(plain_db, lang):
     at = AppTest.from_file(IMPORT_PAGE, default_timeout=180)
     at.query_params["lang"] = lang
     at.run()
-    before = _app_hash()
+    before = app_content_hash()
     at.file_uploader(key="survey_import_file_0").set_value(
         ("wide.csv", wide_survey_csv(), "text/csv")
     )
@@ -277,7 +259,7 @@ def test_the_import_ui_refuses_a_9000_question_upload(plain_db, lang):
     assert at.error and md("wide.csv") in at.error[0].value
     assert ("too many questions" if lang == "en" else "te veel vragen") in at.error[0].value
     assert not [b for b in at.button if b.key == "survey_import_save"]
-    assert _app_hash() == before
+    assert app_content_hash() == before
 
 
 def test_the_data_page_reads_an_upload_once_across_reruns(plain_db, monkeypatch):

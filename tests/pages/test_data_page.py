@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from analytics import demo, ingest, store
+from analytics import ingest, store
 from analytics.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,17 +17,9 @@ SAMPLES = ROOT / "data" / "samples"
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch):
-    db = tmp_path / "aivshi.duckdb"
-    con = store.connect(db)
-    demo.build(con, 1000, seed=3)
-    con.close()
-    monkeypatch.setenv(store.DB_ENV_VAR, str(db))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield lambda: AppTest.from_file(APP, default_timeout=60)
-    st.cache_resource.clear()
-    st.cache_data.clear()
+def app(app_database):
+    app_database(1000, seed=3)
+    return lambda: AppTest.from_file(APP, default_timeout=60)
 
 
 def _places(at: AppTest, lang: str = "en") -> str:

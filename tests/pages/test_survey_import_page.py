@@ -6,10 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from analytics import demo, store
 from tests.pages.reading import shown
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,17 +16,8 @@ SAMPLES = ROOT / "data" / "samples"
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "aivshi.duckdb"
-    con = store.connect(path)
-    demo.build(con, 400, seed=4)
-    con.close()
-    monkeypatch.setenv(store.DB_ENV_VAR, str(path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield path
-    st.cache_resource.clear()
-    st.cache_data.clear()
+def db(app_database):
+    return app_database(400, seed=4)
 
 
 def _open(lang: str) -> AppTest:

@@ -138,7 +138,7 @@ def test_demo_headline_and_adjustment(demo_con):
     sentence = findings.metric_sentence(wd, "en", demo=True)
     assert "fewer candidates to withdrawal" in sentence and sentence.endswith("(Demo data.)")
     nl = findings.metric_sentence(wd, "nl")
-    assert "minder kandidaten" in nl and "procentpunt" in nl
+    assert "terugtrekking" in nl and "lager" in nl and "procentpunt" in nl
     table = overview.to_table(crude, "en")
     assert len(table) == len(overview.METRICS)
     fig = charts.headline_rates(crude, "en", title="t")

@@ -9,26 +9,15 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import demo, store
+from analytics import store
 from tests.analytics.sources import synthetic
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def fresh_db(tmp_path: Path, monkeypatch):
-    import streamlit as st
-
-    path = tmp_path / "aivshi.duckdb"
-    con = store.connect(path)
-    demo.build(con, 300, seed=2)
-    con.close()
-    monkeypatch.setenv(store.DB_ENV_VAR, str(path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield path
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def fresh_db(app_database):
+    return app_database(300, seed=2)
 
 
 def _panel(lang: str = "en"):
