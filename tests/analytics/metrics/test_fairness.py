@@ -13,9 +13,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats as sps
+from statsmodels.stats import proportion as sm_proportion
 from statsmodels.stats.contingency_tables import StratifiedTable
 from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+from statsmodels.stats.proportion import (
+    confint_proportions_2indep,
+    proportion_confint,
+)
 
 from analytics import demo, store
 from analytics.charts import fairness as fc
@@ -377,10 +381,14 @@ def test_switcher_pass_rates_against_statsmodels():
     rates = fairness.switcher_pass_rates(counts)
     auto = rates[(rates.scope == "all") & (rates.touchpoint == "automated")].iloc[0]
     assert auto.rate_switchers == pytest.approx(0.2) and auto.rate_others == pytest.approx(0.5)
-    low, high = confint_proportions_2indep(20, 100, 150, 300, method="newcomb", compare="diff")
-    assert (auto.diff_low, auto.diff_high) == pytest.approx((low, high), abs=1e-9)
-    chi = sps.chi2_contingency([[20, 80], [150, 150]], correction=False)
-    assert auto.p_value == pytest.approx(chi.pvalue) and auto.test == "chi-square"
+    # One procedure (issue 17): the Miettinen-Nurminen score test and the interval it inverts
+    # (the interval itself is checked against Newcombe 1998 in tests/analytics/stats). Peer for
+    # the p-value: statsmodels' score test with the MN variance correction.
+    score = sm_proportion.test_proportions_2indep(
+        20, 100, 150, 300, method="score", correction=True
+    )
+    assert auto.p_value == pytest.approx(score.pvalue, rel=1e-9) and auto.test == "mn-score"
+    assert auto.diff_low < -0.3 < auto.diff_high < 0  # contains the estimate, excludes 0
     assert auto.impact_ratio == pytest.approx(0.4)
     assert auto.finding == "clear_difference"
     human = rates[(rates.scope == "all") & (rates.touchpoint == "human")].iloc[0]
@@ -431,7 +439,7 @@ def test_switcher_quality_against_scipy(con):
     assert q.loc["ramp", "switchers"] == pytest.approx(50.0)
     assert q.loc["ramp", "others"] == pytest.approx(400 / 7)
     assert q.loc["retention", "switchers"] == pytest.approx(500 / 6)
-    assert q.loc["retention", "test"] == "fisher"
+    assert q.loc["retention", "test"] == "mn-score"  # one procedure for every difference of rates
     assert q.loc["retention", "finding"] == "no_clear_difference"
     text = fc.takeaway_switcher_quality(q.reset_index(), "en")
     assert "clear difference" in text
@@ -549,8 +557,11 @@ def test_tea_tasting_fisher_r_example():
     res = fairness.compare_two_groups(
         counts, group_a="Milk first", group_b="Tea first", yes_values=["Milk"], min_group=1
     )
-    assert res.comparison.test == "fisher"
-    assert res.comparison.p_value == pytest.approx(0.4857, abs=1e-4)
+    # One procedure for every difference of rates (issue 17): the Miettinen-Nurminen score test,
+    # not Fisher's exact test (R's 0.4857 for these counts); peer: statsmodels' score test.
+    score = sm_proportion.test_proportions_2indep(3, 4, 1, 4, method="score", correction=True)
+    assert res.comparison.test == "mn-score"
+    assert res.comparison.p_value == pytest.approx(score.pvalue, rel=1e-9)
     assert res.finding == "no_clear_difference" and res.mh is None
     assert "no clear difference" in fc.takeaway_two_groups(res, ("Milk first", "Tea first"), "en")
     # with the privacy threshold (the app's own data) four per group is too few to say
@@ -580,8 +591,8 @@ def test_two_groups_hand_computed_impact_ratio_and_missing():
     assert res.missing == 4
     assert res.comparison.risk_ratio == pytest.approx(0.6)
     assert res.comparison.diff == pytest.approx(-0.2)
-    chi = sps.chi2_contingency([[30, 70], [50, 50]], correction=False)
-    assert res.comparison.p_value == pytest.approx(chi.pvalue)
+    score = sm_proportion.test_proportions_2indep(30, 100, 50, 100, method="score", correction=True)
+    assert res.comparison.p_value == pytest.approx(score.pvalue, rel=1e-9)
     text = fc.takeaway_two_groups(res, ("x", "y"), "en")
     assert "a clear difference" in text and "0.60" in text and "four-fifths" in text
     nl = fc.takeaway_two_groups(res, ("x", "y"), "nl")
