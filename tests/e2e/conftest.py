@@ -125,3 +125,32 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
     )
     page.wait_for_timeout(300)
+
+
+# The Data page's Load button waits for a confirmation when a replace removes data (issue 19):
+# a checkbox "Replace: remove ...". Tests that load a file tick it first, as a person would.
+LOAD_READY_JS = """() => [...document.querySelectorAll('button')]
+    .some(b => b.innerText.trim().endsWith('Load') && !b.disabled)"""
+LOAD_OR_CONFIRM_JS = """() => [...document.querySelectorAll('button')]
+    .some(b => b.innerText.trim().endsWith('Load') && !b.disabled)
+  || [...document.querySelectorAll('[data-testid="stCheckbox"]')]
+    .some(c => c.innerText.trim().startsWith('Replace: remove'))"""
+CONFIRM_BOX = '[data-testid="stCheckbox"]'
+
+
+def confirm_replace_and_wait_for_load(page, timeout: float = 60_000) -> None:
+    """Until Load can be pressed: tick the replace confirmation when the page asks for it."""
+    page.wait_for_function(LOAD_OR_CONFIRM_JS, timeout=timeout)
+    box = page.locator(CONFIRM_BOX).filter(has_text="Replace: remove")
+    if box.count():
+        box.first.locator("label").first.click()
+    page.wait_for_function(LOAD_READY_JS, timeout=timeout)
+
+
+async def confirm_replace_and_wait_for_load_async(page, timeout: float = 60_000) -> None:
+    """``confirm_replace_and_wait_for_load`` for Playwright's async API."""
+    await page.wait_for_function(LOAD_OR_CONFIRM_JS, timeout=timeout)
+    box = page.locator(CONFIRM_BOX).filter(has_text="Replace: remove")
+    if await box.count():
+        await box.first.locator("label").first.click()
+    await page.wait_for_function(LOAD_READY_JS, timeout=timeout)

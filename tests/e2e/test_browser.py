@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, shot, wait_for_app
+from .conftest import ROOT, confirm_replace_and_wait_for_load, shot, wait_for_app
 
 PAGES = {  # url path -> English title (h1)
     "": "Human-first vs automation-first",
@@ -125,11 +125,7 @@ def test_upload_a_sample_on_the_data_page(server, page):
     )
     load = page.get_by_role("button", name="Load", exact=True)
     load.wait_for()
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('button')]
-              .some(b => b.innerText.trim().endsWith('Load') && !b.disabled)""",
-        timeout=60_000,
-    )
+    confirm_replace_and_wait_for_load(page)
     shot(page, "data_upload_report")
     load.click()
     page.get_by_text(re.compile(r"Loaded 50 rows from greenhouse_applications\.csv")).wait_for(

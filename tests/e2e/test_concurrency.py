@@ -14,7 +14,15 @@ import re
 
 import pytest
 
-from .conftest import CHROMIUM, LAUNCH_ARGS, ROOT, SCREENSHOTS, start_server, stop_server
+from .conftest import (
+    CHROMIUM,
+    LAUNCH_ARGS,
+    ROOT,
+    SCREENSHOTS,
+    confirm_replace_and_wait_for_load_async,
+    start_server,
+    stop_server,
+)
 
 async_api = pytest.importorskip("playwright.async_api")
 
@@ -90,11 +98,7 @@ async def _scenario(url: str) -> tuple[tuple, tuple, list[list[tuple]], float]:
             await page.locator(
                 '[data-testid="stFileUploader"] input[type="file"]'
             ).first.set_input_files(str(SAMPLE))
-            await page.wait_for_function(
-                """() => [...document.querySelectorAll('button')]
-                      .some(b => b.innerText.trim().endsWith('Load') && !b.disabled)""",
-                timeout=60_000,
-            )
+            await confirm_replace_and_wait_for_load_async(page)
             start = asyncio.get_running_loop().time()
             await page.get_by_role("button", name="Load", exact=True).click()
             await page.get_by_text(re.compile(r"Loaded 50 rows")).wait_for(timeout=60_000)

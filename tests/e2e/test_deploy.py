@@ -26,7 +26,15 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, _free_port, shot, start_server, stop_server, wait_for_app
+from .conftest import (
+    ROOT,
+    _free_port,
+    confirm_replace_and_wait_for_load,
+    shot,
+    start_server,
+    stop_server,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -251,11 +259,7 @@ def test_a_filter_change_and_an_upload_work_through_the_proxy(deployed, page):
     )
     # the file travels through the proxy (client_max_body_size) and the app reads it: its
     # mapping step appears with an enabled Load button
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('button')]
-              .some(b => b.innerText.trim().endsWith('Load') && !b.disabled)""",
-        timeout=60_000,
-    )
+    confirm_replace_and_wait_for_load(page)
     page.get_by_role("button", name="Load", exact=True).click()
     page.get_by_text(re.compile(r"Loaded 50 rows from greenhouse_applications\.csv")).wait_for(
         timeout=60_000
