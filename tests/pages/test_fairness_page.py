@@ -74,7 +74,7 @@ WORDS = {
         "title": "Eerlijkheid en vertekening",
         "switchers": "komen zij-instromers in",
         "missing": "sollicitaties per stap hebben geen Geslacht",
-        "simpson": "Simpson-paradox",
+        "simpson": "Simpsons paradox",
         "empty": "leeg",
     },
 }
