@@ -154,3 +154,32 @@ async def confirm_replace_and_wait_for_load_async(page, timeout: float = 60_000)
     if await box.count():
         await box.first.locator("label").first.click()
     await page.wait_for_function(LOAD_READY_JS, timeout=timeout)
+
+
+# Every page's URL path after the app's address ("" is the Overview), for tests that visit all.
+SUB_PAGES = [
+    "funnel",
+    "offers",
+    "quality",
+    "business_case",
+    "fairness",
+    "survey",
+    "presenter",
+    "data",
+]
+PAGE_PATHS = ["", *SUB_PAGES]
+
+
+def pick_one_role_family(page) -> str:
+    """Choose one role family in the sidebar filter, as a person would, and wait until the URL
+    carries it; returns the chosen label. (Not Streamlit 1.67's "Select all" entry.)"""
+    import re
+
+    page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Role family").click()
+    page.locator('[role="option"]').first.wait_for()
+    option = page.locator('[role="option"]').filter(has_not_text=re.compile("select all", re.I))
+    picked = option.first.inner_text().strip()
+    option.first.click()
+    page.keyboard.press("Escape")
+    page.wait_for_url(re.compile(r"role_family="), timeout=30_000)
+    return picked

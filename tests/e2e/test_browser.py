@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, confirm_replace_and_wait_for_load, shot, wait_for_app
+from .conftest import (
+    ROOT,
+    confirm_replace_and_wait_for_load,
+    pick_one_role_family,
+    shot,
+    wait_for_app,
+)
 
 PAGES = {  # url path -> English title (h1)
     "": "Human-first vs automation-first",
@@ -55,16 +61,8 @@ def test_every_page_opens_with_a_title(server, page, path):
 def test_a_filter_changes_the_url(server, page):
     page.goto(server.url)
     wait_for_app(page)
-    sidebar = page.locator('[data-testid="stSidebar"]')
     # the role family filter by its label (the four filters render lazily, in any order)
-    sidebar.get_by_role("combobox", name="Role family").click()
-    page.locator('[role="option"]').first.wait_for()
-    # one role family (not the "Select all" entry Streamlit 1.67 puts first)
-    option = page.locator('[role="option"]').filter(has_not_text=re.compile("select all", re.I))
-    picked = option.first.inner_text().strip()
-    option.first.click()
-    page.keyboard.press("Escape")
-    page.wait_for_url(re.compile(r"role_family="), timeout=30_000)
+    picked = pick_one_role_family(page)
     wait_for_app(page)
     _no_exception(page)
     assert picked

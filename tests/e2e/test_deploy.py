@@ -27,9 +27,11 @@ from pathlib import Path
 import pytest
 
 from .conftest import (
+    PAGE_PATHS,
     ROOT,
     _free_port,
     confirm_replace_and_wait_for_load,
+    pick_one_role_family,
     shot,
     start_server,
     stop_server,
@@ -219,17 +221,7 @@ def test_pages_work_through_the_proxy_within_the_policy(deployed, page):
     _app, proxy = deployed
     messages: list[str] = []
     page.on("console", lambda m: messages.append(m.text))
-    for path in (
-        "",
-        "funnel",
-        "offers",
-        "quality",
-        "business_case",
-        "fairness",
-        "survey",
-        "presenter",
-        "data",
-    ):
+    for path in PAGE_PATHS:
         page.goto(f"{proxy.url}/{path}")
         wait_for_app(page)  # the title is drawn by a script run: the websocket works
         page.wait_for_timeout(1500)  # charts draw after the run; a CSP refusal shows by now
@@ -242,12 +234,7 @@ def test_a_filter_change_and_an_upload_work_through_the_proxy(deployed, page):
     _app, proxy = deployed
     page.goto(proxy.url)
     wait_for_app(page)
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    sidebar.get_by_role("combobox", name="Role family").click()
-    option = page.locator('[role="option"]').filter(has_not_text=re.compile("select all", re.I))
-    option.first.click()
-    page.keyboard.press("Escape")
-    page.wait_for_url(re.compile(r"role_family="), timeout=30_000)
+    pick_one_role_family(page)
     wait_for_app(page)
     assert page.url.startswith(proxy.url)
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from .conftest import shot, start_server, stop_server, wait_for_app
+from .conftest import SUB_PAGES, shot, start_server, stop_server, wait_for_app
 
 
 @pytest.fixture
@@ -16,19 +16,6 @@ def fresh_server(tmp_path):
     s = start_server(tmp_path, applications=1500)
     yield s
     stop_server(s)
-
-
-# Every sub-URL, each as the very first request of its own fresh server.
-SUB_PAGES = [
-    "funnel",
-    "offers",
-    "quality",
-    "business_case",
-    "fairness",
-    "survey",
-    "presenter",
-    "data",
-]
 
 
 @pytest.mark.parametrize("path", SUB_PAGES)
