@@ -84,6 +84,36 @@ SEPARATORS = {"en": ".,", "nl": ",."}
 FOOTNOTE = "footnote"
 
 
+def _categorical(values: object) -> bool:
+    return (
+        isinstance(values, list | tuple | np.ndarray)
+        and len(values) > 0
+        and all(isinstance(v, str) for v in values)
+    )
+
+
+def dodge_horizontal(fig: go.Figure) -> go.Figure:
+    """Dodge the series of a horizontal dot-and-whisker chart so every interval has a line.
+
+    ``scattermode="group"`` with an ``offsetgroup`` per series sets markers side by side only
+    along the axis named by the trace's ``orientation``, which defaults to ``"v"`` (categories on
+    x): with the categories on y, two pipelines' (or the crude and the adjusted) markers and
+    whiskers were drawn on one line, the one drawn last hiding the other. Checked in Chromium
+    with plotly.js 4.1: without ``orientation="h"`` the grouped points share a y pixel."""
+    if fig.layout.scattermode != "group":
+        return fig
+    for trace in fig.data:
+        if (
+            trace.type == "scatter"
+            and trace.offsetgroup is not None
+            and trace.orientation is None
+            and _categorical(trace.y)
+            and not _categorical(trace.x)
+        ):
+            trace.orientation = "h"
+    return fig
+
+
 def base_layout(fig: go.Figure, *, title: str, footnote: str = "", height: int = 420) -> go.Figure:
     """Shared look: transparent background (works in light and dark themes), title, footnote.
 
@@ -129,7 +159,7 @@ def base_layout(fig: go.Figure, *, title: str, footnote: str = "", height: int =
         )
     fig.update_xaxes(gridcolor="rgba(128,128,128,0.2)", zeroline=False, automargin=True)
     fig.update_yaxes(gridcolor="rgba(128,128,128,0.2)", zeroline=False, automargin=True)
-    return fig
+    return dodge_horizontal(fig)
 
 
 def localize(fig: go.Figure, lang: str) -> go.Figure:
@@ -181,9 +211,70 @@ def _fold_long_text(fig: go.Figure) -> None:
             trace.name = _fold(trace.name, _LEGEND_CHARS)
         for attr in ("x", "y"):
             values = getattr(trace, attr, None) if attr in trace else None
-            # only categories (text); the same fold on every trace keeps categories matched
-            if values is not None and len(values) and all(isinstance(v, str) for v in values):
+            # only categories (text); the same fold on every trace keeps categories matched. A
+            # figure read back from JSON holds numbers as a typed-array dict ({dtype, bdata}),
+            # whose keys are strings too: only sequences are categories.
+            if (
+                isinstance(values, list | tuple | np.ndarray)
+                and len(values)
+                and all(isinstance(v, str) for v in values)
+            ):
                 setattr(trace, attr, [_fold(v, _TICK_CHARS) for v in values])
+
+
+# Room a chart needs on a phone, where the legend below folds every entry into a row of its own
+# and the plot must still show each category: px per legend row, per dodged series in a
+# category row, and the fixed parts (axis ticks and title, margins).
+_LEGEND_ROW = 22
+_SERIES_ROW = 16
+_CATEGORY_GAP = 14
+_PLOT_MIN = 240
+_FIXED = 130
+
+
+def legend_entries(fig: go.Figure) -> int:
+    """Entries the legend shows (traces with a name that are not hidden from it; a legend
+    group counts once)."""
+    seen: set[str] = set()
+    count = 0
+    for trace in fig.data:
+        if not trace.name or trace.showlegend is False:
+            continue
+        group = trace.legendgroup or ""
+        if group and group in seen:
+            continue
+        seen.add(group)
+        count += 1
+    return count
+
+
+def needed_height(fig: go.Figure) -> int:
+    """A height chosen from what the figure holds, not from the screen's width: enough for
+    every category row of a horizontal chart (one line per dodged series), and for a legend
+    whose entries each take a row on a 390 px phone. Streamlit 1.67 tells a script nothing about
+    the viewport (``st.context`` has headers, locale, theme, timezone and URL, no width), so the
+    figure is sized for the narrowest screen; on a laptop the same height only gives the plot
+    more room."""
+    horizontal = [tr for tr in fig.data if getattr(tr, "orientation", None) == "h"]
+    plot = _PLOT_MIN
+    if horizontal:
+        categories: set[str] = set()
+        for tr in horizontal:
+            if _categorical(tr.y):
+                categories.update(str(v) for v in tr.y)
+        series = len(
+            {
+                (tr.xaxis, tr.offsetgroup or tr.name)
+                for tr in horizontal
+                if tr.type == "bar" or tr.mode != "text"
+            }
+        )
+        panels = len({tr.xaxis for tr in horizontal}) or 1
+        per_panel = max(1, round(series / panels))
+        plot = max(plot, len(categories) * (_CATEGORY_GAP + _SERIES_ROW * per_panel))
+    entries = legend_entries(fig)
+    legend = _LEGEND_ROW * entries if entries > 1 else 0
+    return plot + legend + _FIXED
 
 
 def screen_parts(fig: go.Figure) -> tuple[go.Figure, str, str]:
@@ -192,7 +283,8 @@ def screen_parts(fig: go.Figure) -> tuple[go.Figure, str, str]:
     Plotly does not wrap text: a title or footnote wider than the chart is cut off at the edge on
     a phone. On screen both go outside the figure (a heading above, a caption below, which wrap
     at any width, so they appear once and whole); the figure keeps its plot, legend below, and a
-    top margin just large enough for the modebar."""
+    top margin just large enough for the modebar. Its height is the larger of the builder's and
+    ``needed_height`` (a phone must not squeeze the plot to a sliver above its legend)."""
     shown = go.Figure(fig)
     title = _plain(shown.layout.title.text)
     notes = [a for a in shown.layout.annotations if _is_footnote(a)]
@@ -200,18 +292,41 @@ def screen_parts(fig: go.Figure) -> tuple[go.Figure, str, str]:
     # assigned, not updated: update_layout merges annotations by position
     shown.layout.annotations = [a for a in shown.layout.annotations if not _is_footnote(a)]
     _fold_long_text(shown)
+    dodge_horizontal(shown)
     lines = (fig.layout.title.text or "").count("<br>") + 1 if title else 0
     height = shown.layout.height or 420
-    # a legend below takes its rows from the plot: on a phone every entry is a row of its own
-    entries = sum(1 for tr in shown.data if tr.name and tr.showlegend is not False)
-    height += 20 * max(0, entries - 4)
+    height = height - 34 * lines - (70 if footnote else 0)
     margin_t = 40 if not shown.layout.annotations else 60  # subplot titles need a little room
     shown.update_layout(
         title_text="",
-        height=max(260, height - 34 * lines - (70 if footnote else 0)),
+        height=max(260, height, needed_height(shown)),
         margin={"t": margin_t, "b": 60},
     )
     return shown, title, footnote
+
+
+# Presenter and projector: chart text grows with the slide's type (the page's CSS sets the
+# slide's text at ~1.35x the app's); plotly sizes its text in px, so the figure is told.
+def scale_text(fig: go.Figure, factor: float) -> go.Figure:
+    """A copy of ``fig`` whose text (base font, title, legend, axis titles and ticks,
+    annotations) is ``factor`` times its size, and whose height grows with it."""
+    out = go.Figure(fig)
+    base = out.layout.font.size or 14
+
+    def grown(size: float | None) -> int:
+        return round((size or base) * factor)
+
+    out.update_layout(font={"size": grown(base)}, legend={"font": {"size": grown(None)}})
+    for axis in (*out.select_xaxes(), *out.select_yaxes()):
+        axis.tickfont.size = grown(axis.tickfont.size)
+        axis.title.font.size = grown(axis.title.font.size)
+    for annotation in out.layout.annotations:
+        annotation.font.size = grown(annotation.font.size)
+    for trace in out.data:
+        if "textfont" in trace and (trace.text is not None):
+            trace.textfont.size = grown(trace.textfont.size)
+    out.update_layout(height=round((out.layout.height or 420) * (1 + (factor - 1) * 0.6)))
+    return out
 
 
 def finite(x: object) -> bool:

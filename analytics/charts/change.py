@@ -35,13 +35,21 @@ def takeaway_change(result: ChangeResult, lang: str) -> str:
 
 def change_chart(result: ChangeResult, lang: str, *, title: str, footnote: str = "") -> go.Figure:
     """Before and after the change per metric (one panel each), the changed role family against
-    the others, with 95% intervals; cells below the privacy threshold are left out."""
+    the others, with 95% intervals; cells below the privacy threshold are left out.
+
+    The panels are stacked, one per row: side by side, three panels on a 390 px phone were
+    ~90 px wide each, their titles ran into each other and the x labels turned on end. A period
+    without any value (12-month retention after a recent change) says so in its empty half."""
     metrics = list(dict.fromkeys(result.cells.metric))
     fig = make_subplots(
-        rows=1, cols=len(metrics), subplot_titles=[t(f"metric.{m}", lang) for m in metrics]
+        rows=len(metrics),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.14,
+        subplot_titles=[t(f"metric.{m}", lang) for m in metrics],
     )
     periods = [t(f"quality.change.period.{p}", lang) for p in ("before", "after")]
-    for col, metric in enumerate(metrics, start=1):
+    for row, metric in enumerate(metrics, start=1):
         for group in ("treated", "control"):
             part = result.cells[(result.cells.metric == metric) & (result.cells.group == group)]
             part = part.set_index("period").reindex(["before", "after"])
@@ -53,7 +61,7 @@ def change_chart(result: ChangeResult, lang: str, *, title: str, footnote: str =
                     mode="lines+markers",
                     name=name,
                     legendgroup=group,
-                    showlegend=col == 1,
+                    showlegend=row == 1,
                     marker={"color": GROUP_COLORS[group], "size": 10},
                     line={"color": GROUP_COLORS[group]},
                     error_y=error_bars(part.value, part.low, part.high),
@@ -62,11 +70,29 @@ def change_chart(result: ChangeResult, lang: str, *, title: str, footnote: str =
                         for p, v, n in zip(periods, part.value, part.n, strict=True)
                     ],
                     hoverinfo="text",
+                    # side by side at each period, so neither group's interval hides the other's
+                    offsetgroup=group,
                 ),
-                row=1,
-                col=col,
+                row=row,
+                col=1,
             )
-        fig.update_yaxes(ticksuffix="%", row=1, col=col)
-    fig.update_yaxes(title_text=t("quality.chart.change.y", lang), row=1, col=1)
-    base_layout(fig, title=title, footnote=footnote)  # legend below the panels (shared look)
+        fig.update_yaxes(ticksuffix="%", row=row, col=1)
+        # A period without a value in either group (12-month retention after a recent change:
+        # no hire has been there a year) left half the panel blank with no word why.
+        cells = result.cells[result.cells.metric == metric]
+        for period, shown_name in zip(("before", "after"), periods, strict=True):
+            if not cells[cells.period == period].value.map(finite).any():
+                fig.add_annotation(
+                    text=t("quality.chart.change.no_value", lang),
+                    x=shown_name,
+                    y=0.5,
+                    xref=f"x{row if row > 1 else ''}",
+                    yref=f"y{row if row > 1 else ''} domain",
+                    showarrow=False,
+                    font={"size": 12, "color": "#888"},
+                )
+    fig.update_yaxes(title_text=t("quality.chart.change.y", lang), row=len(metrics) // 2 + 1, col=1)
+    fig.update_layout(scattermode="group", scattergap=0.7)
+    # legend below the panels (shared look); about 200 px per panel
+    base_layout(fig, title=title, footnote=footnote, height=max(420, 200 * len(metrics) + 220))
     return fig

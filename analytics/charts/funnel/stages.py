@@ -24,40 +24,81 @@ from analytics.domain import ordered_pipelines
 from analytics.i18n import fmt_num, fmt_pct, label, t
 from analytics.metrics.funnel import FunnelResult
 
+# A count fits inside its bar, left of the error bar, when the bar reaches this far along the
+# axis (a third of a 300 px phone plot holds "12,345"); shorter bars carry it after the whisker.
+_INSIDE_FROM = 30.0
+
 
 def funnel_chart(result: FunnelResult, lang: str, *, title: str, footnote: str = "") -> go.Figure:
     """Side-by-side funnels: cumulative conversion per stage per pipeline (bars with Wilson
-    intervals), the number reached written on each bar."""
+    intervals), the number reached written on each bar.
+
+    The count never sits where the error bar ends: inside a long bar it is anchored at the bar's
+    start (the whisker and its cap are at the other end); a short bar has no room inside, so its
+    count follows the upper end of the interval, in a text series dodged like the bars (one per
+    pipeline, same ``offsetgroup``)."""
     labels = stage_labels(result, lang)
     fig = go.Figure()
     for i, pipe in enumerate(result.pipelines):
         part = result.stages[result.stages.pipeline == pipe].sort_values("stage_order")
         name = label("pipeline", pipe, lang)
         ys = [labels[str(s)] for s in part.stage]
+        x = 100 * part.cum.to_numpy(float)
         text = [
             fmt_num(int(r), lang) if not sup else "–"
             for r, sup in zip(part.reached, part.suppressed, strict=True)
         ]
+        inside = [bool(_finite(v) and v >= _INSIDE_FROM) for v in x]
         hover = [
             f"{name} · {y}: "
             + _hover_rate(t("funnel.col.cum", lang), r.cum, r.cum_low, r.cum_high, r.reached, lang)
             for y, r in zip(ys, part.itertuples(), strict=True)
         ]
+        color = pipeline_color(pipe, i)
         fig.add_trace(
             go.Bar(
-                x=100 * part.cum.to_numpy(float),
+                x=x,
                 y=ys,
                 orientation="h",
                 name=name,
-                marker={"color": pipeline_color(pipe, i)},
+                marker={"color": color},
                 error_x=_err(part.cum, part.cum_low, part.cum_high),
-                text=text,
-                textposition="auto",
+                text=[s if ok else "" for s, ok in zip(text, inside, strict=True)],
+                textposition="inside",
+                insidetextanchor="start",
                 hovertext=hover,
                 hoverinfo="text",
+                offsetgroup=pipe,
+                legendgroup=pipe,
             )
         )
-    fig.update_layout(barmode="group")
+        # past the whisker: the upper end of the interval (the bar's end where there is none)
+        ends = 100 * part.cum_high.to_numpy(float)
+        ends = [e if _finite(e) else v for e, v in zip(ends, x, strict=True)]
+        outside = [
+            (e if _finite(e) else 0.0, y, s)
+            for e, y, s, ok in zip(ends, ys, text, inside, strict=True)
+            if not ok
+        ]
+        if outside:
+            fig.add_trace(
+                go.Scatter(
+                    x=[o[0] for o in outside],
+                    y=[o[1] for o in outside],
+                    # two no-break spaces: a gap between the cap and the number at any width
+                    text=["\u00a0\u00a0" + o[2] for o in outside],
+                    mode="text",
+                    textposition="middle right",
+                    textfont={"color": color},
+                    orientation="h",
+                    offsetgroup=pipe,
+                    legendgroup=pipe,
+                    showlegend=False,
+                    hoverinfo="skip",
+                    cliponaxis=False,
+                )
+            )
+    fig.update_layout(barmode="group", scattermode="group")
     fig.update_xaxes(title_text=t("funnel.chart.funnel.axis", lang), range=[0, 105], ticksuffix="%")
     fig.update_yaxes(autorange="reversed")
     return base_layout(fig, title=title, footnote=footnote, height=480)
