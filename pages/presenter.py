@@ -20,6 +20,10 @@ from ui.safe import md
 ctx = entry.start()
 lang = ctx.lang
 
+# Chart text in presenter mode relative to the app's (presenter_figure's 16 px becomes ~21 px,
+# the size of the slide's body text, 1.35rem).
+PRESENTING_TEXT_SCALE = 1.3
+
 _PRESENTING_CSS = """
 <style>
 section[data-testid="stSidebar"], div[data-testid="stSidebarCollapsedControl"],
@@ -108,7 +112,13 @@ nav_next.button(
 
 st.title(md(slide.title), anchor=False)
 # The header states the finding and the caption the footnote: the chart drops its own copies.
-widgets.plotly_chart(presenter_figure(slide), key=f"presenter_chart_{slide.key}")
+# Presenting, the slide's type is ~1.35x the app's (CSS above): the chart's text follows, so a
+# projector shows axis labels and legends at the size of the slide's own text.
+widgets.plotly_chart(
+    presenter_figure(slide),
+    key=f"presenter_chart_{slide.key}",
+    text_scale=PRESENTING_TEXT_SCALE if presenting else 1.0,
+)
 if slide.finding:
     st.markdown(f":material/insights: {md(slide.finding)}")
 st.caption(md(slide.footnote))

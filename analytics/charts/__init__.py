@@ -114,6 +114,12 @@ def dodge_horizontal(fig: go.Figure) -> go.Figure:
     return fig
 
 
+# plotly's pad above a top-anchored title; the first line's ascent (~16 px) rises above it, so 28
+# puts the title's top ~12 px below the figure's edge (measured in Chromium, plotly.js 4.1: pad 12
+# gave a three-line title the box -4..60 px, pad 40 gave 24..88 px).
+TITLE_PAD = 28
+
+
 def base_layout(fig: go.Figure, *, title: str, footnote: str = "", height: int = 420) -> go.Figure:
     """Shared look: transparent background (works in light and dark themes), title, footnote.
 
@@ -125,7 +131,19 @@ def base_layout(fig: go.Figure, *, title: str, footnote: str = "", height: int =
     (``screen_parts``), because plotly never wraps text and clips it at the figure's edge."""
     lines = title.count("<br>") + 1
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
+        # Pinned to the top of the figure, not centred in the top margin: centred, a three-line
+        # title came down to the subplot titles and the top of a y-axis title (exports keep the
+        # title in the figure). Its last line ends ~TITLE_PAD + 22 * (lines - 1) + 8 px from the
+        # top, 35-75 px above the plot for one to four lines.
+        title={
+            "text": title,
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "pad": {"t": TITLE_PAD},
+        },
         font={"family": FONT, "size": 14},
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",

@@ -143,12 +143,15 @@ def adjust_selector(
     return None if choice in (None, "none") else choice
 
 
-def plotly_chart(fig: go.Figure, *, key: str) -> None:
+def plotly_chart(fig: go.Figure, *, key: str, text_scale: float = 1.0) -> None:
     """Draw a figure so it reads in the light and the dark theme.
 
     Streamlit's chart theme supplies text and grid colours for the viewer's theme; the pipeline
     colours are set on every trace, so the theme cannot change them. (``st.context.theme`` is
-    unreliable on a session's first run, so we do not pick colours ourselves.)
+    unreliable on a session's first run, so we do not pick colours ourselves.) ``text_scale``
+    grows the chart's text with the page's (the presenter view's larger type); the height comes
+    from ``charts.screen_parts`` (rows and legend entries), as Streamlit tells a script nothing
+    about the viewport's width.
     """
     if not has_points(fig):  # no number to draw: a sentence, not plotly's bare -1..4 axes
         st.info(t("chart.empty", page_context().lang), icon=":material/info:")
@@ -156,6 +159,8 @@ def plotly_chart(fig: go.Figure, *, key: str) -> None:
     # Title and footnote as text that wraps at any width (plotly clips them on a phone), numbers
     # in the reader's language; data-derived text is escaped once, at the renderer.
     shown, title, note = charts.screen_parts(fig)
+    if text_scale != 1.0:
+        shown = charts.scale_text(shown, text_scale)
     if title:
         st.markdown(f"**{md(title)}**")
     lang = str(st.session_state.get("lang", "en"))

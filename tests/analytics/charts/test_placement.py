@@ -216,3 +216,17 @@ def test_presenter_text_scales_every_text_element(factor):
     assert [a.font.size for a in big.layout.annotations if a.text == "note"] == [round(11 * factor)]
     assert big.layout.height >= fig.layout.height
     assert fig.layout.font.size == 14  # the original is untouched
+
+
+@pytest.mark.parametrize("lines", [1, 2, 3, 4])
+def test_a_wrapped_title_stays_in_the_top_margin(lines):
+    """Exports keep the title in the figure: pinned to the top, its last line ends well above the
+    plot, its subplot titles and the top of a y-axis title, which start at the margin. Title box
+    measured in Chromium (plotly.js 4.1, 14 px base font): pad 12 -> -4..60 px for three lines,
+    i.e. the last line ends at pad + 22 px a further line + 8 px."""
+    title = "<br>".join(["A line of the finding"] * lines)
+    fig = charts.base_layout(go.Figure(go.Bar(x=["a"], y=[1])), title=title, footnote="n")
+    assert fig.layout.title.yref == "container" and fig.layout.title.y == 1
+    assert fig.layout.title.yanchor == "top"
+    bottom_of_title = charts.TITLE_PAD + 22 * (lines - 1) + 8
+    assert fig.layout.margin.t - bottom_of_title >= 30
