@@ -8,9 +8,11 @@ instead (issue 19).
 
 from __future__ import annotations
 
+import base64
 import math
 from numbers import Number
 
+import numpy as np
 import plotly.graph_objects as go
 
 # Trace attributes that hold values (categories are text, so a bar chart of only missing values
@@ -22,11 +24,22 @@ def _is_number(v: object) -> bool:
     return isinstance(v, Number) and not isinstance(v, bool) and math.isfinite(float(v))  # type: ignore[arg-type]
 
 
+def _typed_array(values: object) -> object:
+    """Numbers stored as plotly's typed-array spec (``{"dtype": "f8", "bdata": <base64>}``) as a
+    numpy array. A figure that went through pickle (``st.cache_data`` pickles every cached
+    result, the presenter's deck included) or JSON holds its numpy arrays in this form, and its
+    keys are text: read as a list they looked like categories, and a full chart was taken for
+    an empty one ("nothing to draw" on every presenter slide)."""
+    if isinstance(values, dict) and "bdata" in values and "dtype" in values:
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"]))
+    return values
+
+
 def has_points(fig: go.Figure) -> bool:
     """True when at least one trace holds at least one finite number to draw."""
     for trace in fig.data:
         for attr in _VALUE_ATTRS:
-            values = getattr(trace, attr, None) if attr in trace else None
+            values = _typed_array(getattr(trace, attr, None) if attr in trace else None)
             if values is None:
                 continue
             if _is_number(values):

@@ -35,10 +35,11 @@ _OVERFLOW_JS = """
 }
 """
 
-# Plotly text (titles, annotations, axis titles) that leaves its chart's box, and legends that
-# overlap the chart title.
+# Plotly text (titles, annotations, axis titles) that leaves its chart's box, legends that
+# overlap the chart title or an axis title, and plot panels squeezed under 100 px.
 _CHART_JS = """
 () => {
+  const MIN_PANEL = 100;  // px: the smallest plot panel that still shows its intervals
   const out = [];
   const overlap = (a, b) =>
     !(a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top);
@@ -57,6 +58,21 @@ _CHART_JS = """
     if (title && legend && title.textContent.trim() &&
         overlap(title.getBoundingClientRect(), legend.getBoundingClientRect()))
       out.push('legend on title: ' + title.textContent.slice(0, 60));
+    // a legend below must not lie on an axis title, and no panel may be squeezed to a sliver
+    // beside or above its legend (on a phone they were 60-80 px)
+    if (legend) {
+      for (const at of plot.querySelectorAll('.xtitle')) {
+        if (at.textContent.trim() &&
+            overlap(at.getBoundingClientRect(), legend.getBoundingClientRect()))
+          out.push('legend on axis title: ' + at.textContent.slice(0, 60));
+      }
+    }
+    for (const drag of plot.querySelectorAll('.draglayer .nsewdrag')) {
+      const r = drag.getBoundingClientRect();
+      if (r.width > 0 && (r.height < MIN_PANEL || r.width < MIN_PANEL))
+        out.push('squeezed panel ' + Math.round(r.width) + 'x' + Math.round(r.height) + ': '
+          + (title ? title.textContent.slice(0, 40) : ''));
+    }
   }
   return out;
 }

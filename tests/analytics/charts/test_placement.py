@@ -230,3 +230,22 @@ def test_a_wrapped_title_stays_in_the_top_margin(lines):
     assert fig.layout.title.yanchor == "top"
     bottom_of_title = charts.TITLE_PAD + 22 * (lines - 1) + 8
     assert fig.layout.margin.t - bottom_of_title >= 30
+
+
+def test_a_cached_figure_still_has_its_points_and_numbers(cur):
+    """``st.cache_data`` pickles results; a pickled figure holds its numpy arrays as plotly's
+    typed-array dicts ({dtype, bdata}). The presenter's cached deck was taken for empty ("nothing
+    to draw") and the screen fold turned the numbers into the categories "dtype" and "bdata"."""
+    import pickle
+
+    from analytics.charts.empty import has_points
+
+    result = funnel.funnel(cur, Filters())
+    fig = fc.funnel_chart(result, "en", title="t")
+    cached = pickle.loads(pickle.dumps(fig))
+    assert isinstance(cached.data[0].x, dict)  # the form that fooled both
+    assert has_points(cached)
+    shown, _, _ = charts.screen_parts(cached)
+    assert isinstance(shown.data[0].x, dict) and list(shown.data[0].y) == list(fig.data[0].y)
+    empty = go.Figure(go.Bar(x=np.array([np.nan, np.nan]), y=["a", "b"], orientation="h"))
+    assert not has_points(pickle.loads(pickle.dumps(empty)))
