@@ -23,7 +23,7 @@ lang = ctx.lang
 # Chart text in presenter mode relative to the app's (presenter_figure's 16 px becomes ~21 px,
 # the size of the slide's body text, 1.35rem). Streamlit tells a script nothing about the
 # viewport, so the figure is sized for a laptop or projector, and the CSS below brings chart text
-# back to 14 px on a screen under 700 px (at 21 px a phone's plot shrank to ~80 px beside its
+# back to 12 px on a screen under 700 px (at 21 px a phone's plot shrank to ~80 px beside its
 # labels). The rule covers plotly's hidden measuring SVG (#js-plotly-tester) as well, so the
 # margins plotly computes fit the text it shows.
 PRESENTING_TEXT_SCALE = 1.3
@@ -40,7 +40,7 @@ div[data-testid="stMainBlockContainer"] div[data-testid="stMarkdownContainer"] p
 div[data-testid="stMainBlockContainer"] div[data-testid="stCaptionContainer"] p {
   font-size: 1rem; }
 @media (max-width: 700px) {
-  .js-plotly-plot .main-svg text, #js-plotly-tester text { font-size: 14px !important; }
+  .js-plotly-plot .main-svg text, #js-plotly-tester text { font-size: 12px !important; }
 }
 </style>
 """
