@@ -79,6 +79,11 @@ _CHART_JS = """
 """
 
 
+_CHARTS_DRAWN_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+    .filter(c => c.offsetParent !== null)
+    .every(c => c.querySelector('.main-svg'))"""
+
+
 @pytest.fixture(params=list(WIDTHS), scope="module")
 def width_page(request, browser):
     w, h = WIDTHS[request.param]
@@ -95,8 +100,10 @@ def test_no_overflow_no_clipped_chart_text(server, width_page, lang, path):
     width, page = width_page
     page.goto(f"{server.url}/{path}?lang={lang}")
     wait_for_app(page)
-    # charts draw after the script run: wait until plotly has laid out every chart on the page
-    page.wait_for_timeout(1500)
+    # charts draw after the script run: wait until plotly has drawn every visible chart (the
+    # benchmark's "complete"), then a moment for plotly's relayout
+    page.wait_for_function(_CHARTS_DRAWN_JS, timeout=60_000)
+    page.wait_for_timeout(500)
     shot(page, f"layout_{path or 'overview'}_{lang}_{width}")  # the first screen
     overflow = page.evaluate(_OVERFLOW_JS)
     charts = page.evaluate(_CHART_JS)
