@@ -50,6 +50,8 @@ def bound_text(metric: MetricResult, value: float, lang: str) -> str:
     """An interval bound without its unit (the difference beside it carries the unit), signed:
     "+5.9 points (95% CI -10.3 to +21.2)" reads in one breath."""
     scaled, digits = (value, 0) if metric.kind == "median" else (100 * value, 1)
+    if digits == 0 and 0 < abs(scaled) < 0.5:
+        digits = 1  # "0 to +10" beside "clear" would read as touching zero (it is 0.2)
     text = fmt_num(scaled, lang, digits)
     return "+" + text if scaled > 0 and text.strip("0,.") else text
 
