@@ -32,13 +32,26 @@ class AnswerLine:
     metric: str
     verdict: str  # "clear" | "unclear" | "few"
     direction: str | None  # "up" | "down" when there is a difference to name
-    text: str  # Markdown: the question in bold, then the answer
+    label: str  # the question in words ("Offer acceptance")
+    answer: str  # the verdict and number, plain text ("higher with human-first, +9.9 points ...")
+
+    @property
+    def text(self) -> str:
+        """Markdown for the screen: the question in bold, then the answer."""
+        return f"**{self.label}**: {self.answer}"
+
+    @property
+    def plain(self) -> str:
+        """One line for a slide, a notes page or a screen reader: "Question: answer"."""
+        return f"{self.label}: {self.answer}"
 
 
 def bound_text(metric: MetricResult, value: float, lang: str) -> str:
     """An interval bound without its unit (the difference beside it carries the unit), signed:
     "+5.9 points (95% CI -10.3 to +21.2)" reads in one breath."""
     scaled, digits = (value, 0) if metric.kind == "median" else (100 * value, 1)
+    if digits == 0 and 0 < abs(scaled) < 0.5:
+        digits = 1  # "0 to +10" beside "clear" would read as touching zero (it is 0.2)
     text = fmt_num(scaled, lang, digits)
     return "+" + text if scaled > 0 and text.strip("0,.") else text
 
@@ -53,8 +66,7 @@ def _few(metric: MetricResult) -> bool:
 def answer_line(question: str, metric: MetricResult, lang: str) -> AnswerLine:
     name = t(f"answer.q.{question}", lang)
     if _few(metric):
-        text = t("answer.few", lang, question=name)
-        return AnswerLine(question, metric.key, "few", None, text)
+        return AnswerLine(question, metric.key, "few", None, name, t("answer.few", lang))
     answer = metric.answer
     assert answer is not None  # _few() said so
     diff, ci, clear = answer
@@ -67,12 +79,12 @@ def answer_line(question: str, metric: MetricResult, lang: str) -> AnswerLine:
     adjusted = adj is not None and adj.estimable
     tail = t("answer.adjusted", lang, by=t(f"dim.{adj.by}", lang).lower()) if adjusted else ""
     if not clear:
-        text = t("answer.unclear", lang, question=name, **numbers) + tail
-        return AnswerLine(question, metric.key, "unclear", None, text)
+        text = t("answer.unclear", lang, **numbers) + tail
+        return AnswerLine(question, metric.key, "unclear", None, name, text)
     direction = "up" if diff > 0 else "down"
     verdict = t(f"answer.{question}.{direction}", lang)
-    text = t("answer.clear", lang, question=name, verdict=verdict, **numbers) + tail
-    return AnswerLine(question, metric.key, "clear", direction, text)
+    text = t("answer.clear", lang, verdict=verdict, **numbers) + tail
+    return AnswerLine(question, metric.key, "clear", direction, name, text)
 
 
 def answer_lines(metrics: dict[str, MetricResult], lang: str) -> tuple[AnswerLine, ...]:

@@ -76,8 +76,9 @@ def metric_sentence(metric: MetricResult, lang: str = "en", *, demo: bool = Fals
                 by=t(f"dim.{adj.by}", lang).lower(),
                 metric=name.lower(),
                 diff=fmt_points(adj.diff, lang, signed=True),
-                low=fmt_points(adj.ci.low, lang, signed=True),
-                high=fmt_points(adj.ci.high, lang, signed=True),
+                # the bounds without the unit: the difference just before them names it
+                low=_signed_points(adj.ci.low, lang),
+                high=_signed_points(adj.ci.high, lang),
                 verdict=t(f"finding.verdict.{'clear' if adj.clear else 'unclear'}", lang),
                 crude=format_diff(metric, metric.diff, lang, signed=True),
                 v1=v1,
@@ -94,8 +95,8 @@ def metric_sentence(metric: MetricResult, lang: str = "en", *, demo: bool = Fals
                 v1=v1,
                 v2=v2,
                 diff=format_diff(metric, metric.diff, lang, signed=True),
-                low=format_diff(metric, metric.diff_ci.low, lang, signed=True),
-                high=format_diff(metric, metric.diff_ci.high, lang, signed=True),
+                low=_signed_bare(metric, metric.diff_ci.low, lang),
+                high=_signed_bare(metric, metric.diff_ci.high, lang),
             )
             + suffix
         )
@@ -122,7 +123,24 @@ def _bare_points(x: float, lang: str) -> str:
 
 
 def _bare_days(x: float, lang: str) -> str:
-    return fmt_num(x, lang, digits=0)
+    # Whole days, except a bound under half a day: "0–10 days" beside "clear" would read as if
+    # the interval touched zero (it is 0.2–9.8).
+    return fmt_num(x, lang, digits=0 if x == 0 or abs(x) >= 0.5 else 1)
+
+
+def _signed(text: str, x: float) -> str:
+    return "+" + text if x > 0 and text.strip("0,.") else text
+
+
+def _signed_points(x: float, lang: str) -> str:
+    """An interval bound in points, signed, without its unit ("-2.2 to +0.3" after "+1.0
+    points"): said once, the unit reads better aloud than after every number."""
+    return _signed(_bare_points(x, lang), x)
+
+
+def _signed_bare(metric: MetricResult, x: float, lang: str) -> str:
+    """:func:`_signed_points`, or whole days for a median."""
+    return _signed(_bare_days(x, lang), x) if metric.kind == "median" else _signed_points(x, lang)
 
 
 def adjustment_sentence(metric: MetricResult, lang: str) -> str | None:

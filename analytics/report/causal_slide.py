@@ -25,6 +25,7 @@ from analytics.i18n import fmt_points, t
 from analytics.metrics import causal
 from analytics.report.model import ChartData, Series, Slide
 from analytics.report.slide_parts import base_footnote, note, num, wrap
+from analytics.report.tables import display_table
 
 EVERYTHING = "all"
 """The "Adjust for" choice (and URL value) that means "everything measured"."""
@@ -102,10 +103,10 @@ def _columns(lang: str) -> dict[str, str]:
     }
 
 
-def displayed(table: pd.DataFrame) -> pd.DataFrame:
-    """A summary table for the screen: a missing number reads "–", not "None" (the downloads
-    and the slide keep the empty cells)."""
-    return table.astype(object).where(table.notna(), "–")
+def displayed(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A summary table for the screen, in the reader's number format: a missing number reads as
+    a dash, not "None" (the downloads and the slide keep the empty cells and raw numbers)."""
+    return display_table(table, lang)
 
 
 def summary_table(

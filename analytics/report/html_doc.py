@@ -26,7 +26,20 @@ h1{font-size:1.9rem;margin-bottom:.2rem} h2{font-size:1.35rem;margin-top:2.5rem}
 .footnote{color:#555;font-size:.85rem}
 table{border-collapse:collapse;font-size:.8rem;margin:.5rem 0} td,th{border:1px solid #ccc;
 padding:2px 6px;text-align:left} details{margin:.5rem 0} section{page-break-inside:avoid}
+.answers{border:1px solid #ccc;border-radius:6px;padding:.4rem 1rem;font-size:1.1rem}
+.answers ul{margin:.3rem 0;padding-left:1.2rem}
 """
+
+
+def _answers(deck: Deck) -> list[str]:
+    """The Overview's answer strip, first thing after the title (the same lines as the page)."""
+    lines = deck.answers()
+    if not lines:
+        return []
+    esc = html.escape
+    items = "".join(f"<li><strong>{esc(a.label)}</strong>: {esc(a.answer)}</li>" for a in lines)
+    title = esc(t("answer.title", deck.lang))
+    return [f'<div class="answers"><p><strong>{title}</strong></p><ul>{items}</ul></div>']
 
 
 def _section(slide: Slide, i: int, lang: str, *, include_plotlyjs: bool) -> list[str]:
@@ -70,6 +83,7 @@ def to_html(deck: Deck) -> str:
     ]
     if deck.demo:
         parts.append(f'<p class="demo">{esc(t("finding.demo_note", lang))}</p>')
+    parts += _answers(deck)
     for i, slide in enumerate(deck.slides, start=1):
         parts += _section(slide, i, lang, include_plotlyjs=i == 1)
     parts.append(f"<h2>{esc(t('report.sources', lang))}</h2><ul>")

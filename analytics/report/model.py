@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.answers import AnswerLine
 from analytics.domain import Filters
 from analytics.i18n import fmt_date, t
 from analytics.report import benchmarks
@@ -51,6 +52,9 @@ class Slide:
     chart: ChartData | None = None
     table: pd.DataFrame | None = None
     external: tuple[benchmarks.Benchmark, ...] = ()
+    answers: tuple[AnswerLine, ...] = ()
+    """The answer strip (headline slide only): the Overview's lines, from the same function on the
+    same result, so the first slide and the page say the same thing."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,10 @@ class Deck:
         if self.demo:
             text += " " + t("report.demo", self.lang)
         return text
+
+    def answers(self) -> tuple[AnswerLine, ...]:
+        """The answer strip of the deck's headline slide (empty when it has none)."""
+        return next((s.answers for s in self.slides if s.answers), ())
 
     def skipped_text(self) -> str:
         """The sentence naming the slide kinds left out for want of data ("" when none)."""

@@ -55,6 +55,29 @@ def _text(slide: Any, left: float, top: float, width: float, height: float, text
     run.font.color.rgb = _rgb(color)
 
 
+def _answer_box(slide: Any, deck: Deck, top: float) -> None:
+    """The Overview's answer strip on the cover, the first slide the room sees: the strip's title,
+    then one line per question with the question in bold (the same lines as the page)."""
+    from pptx.util import Inches, Pt
+
+    lines = deck.answers()
+    box = slide.shapes.add_textbox(Inches(0.8), Inches(top), Inches(11.7), Inches(2.6))
+    frame = box.text_frame
+    frame.word_wrap = True
+    head = frame.paragraphs[0].add_run()
+    head.text = t("answer.title", deck.lang)
+    head.font.size, head.font.bold = Pt(18), True
+    head.font.color.rgb = _rgb("#1D1D1F")
+    for line in lines:
+        para = frame.add_paragraph()
+        para.space_before = Pt(6)
+        for text, bold in ((f"{line.label}: ", True), (line.answer, False)):
+            run = para.add_run()
+            run.text = text
+            run.font.size, run.font.bold = Pt(16), bold
+            run.font.color.rgb = _rgb("#1D1D1F")
+
+
 def _title(slide: Any, text: str, top: float, *, size: int = 28) -> None:
     """The slide's title placeholder, left-aligned across the slide, holding ``text``."""
     from pptx.enum.text import PP_ALIGN
@@ -250,13 +273,20 @@ def to_pptx(deck: Deck) -> bytes:
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
 
     cover = prs.slides.add_slide(prs.slide_layouts[_COVER_LAYOUT])
-    _title(cover, deck.title(), 2.0, size=36)
+    answers = deck.answers()
+    # With an answer strip the cover is the answer first: title higher, the strip beneath it.
+    _title(cover, deck.title(), 0.5 if answers else 2.0, size=36)
     subtitle = cover.placeholders[1]
-    subtitle.left, subtitle.top = Inches(0.8), Inches(3.6)
-    subtitle.width, subtitle.height = Inches(11.7), Inches(1.2)
+    subtitle.left, subtitle.top = Inches(0.8), Inches(1.9 if answers else 3.6)
+    subtitle.width, subtitle.height = Inches(11.7), Inches(0.9 if answers else 1.2)
     subtitle.text_frame.text = deck.subtitle()
-    _text(cover, 0.8, 5.0, 11.7, 1.5, t("report.counter", lang), 14, color="#555555")
-    cover.notes_slide.notes_text_frame.text = f"{deck.subtitle()}\n\n{t('report.counter', lang)}"
+    if answers:
+        _answer_box(cover, deck, 3.0)
+    _text(cover, 0.8, 6.2 if answers else 5.0, 11.7, 1.0, t("report.counter", lang), 14,
+          color="#555555")  # fmt: skip
+    strip = "\n".join(a.plain for a in answers)
+    notes = [deck.subtitle(), strip, t("report.counter", lang)]
+    cover.notes_slide.notes_text_frame.text = "\n\n".join(n for n in notes if n)
 
     # The cover is page 1, so the i-th finding is on page i + 1.
     for i, slide in enumerate(deck.slides, start=1):

@@ -22,6 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import charts, findings, store
+from analytics.answers import answer_lines
 from analytics.charts import business_case as bcc
 from analytics.charts import fairness as fc_fair
 from analytics.charts import funnel as fc
@@ -106,6 +107,8 @@ def headline_slide(
     footnote = note(
         base_footnote(filters, info, lang), lang, n=sum(result.totals.values()), extra=adj
     )
+    # the Overview's answer strip, from the same result: the first slide says what the page says
+    answers = answer_lines(result.metrics, lang)
     if adjust_by:
         # The adjusted answer is the answer: the slide's chart is the adjusted difference in
         # points next to the crude one, and its data are those differences.
@@ -120,6 +123,7 @@ def headline_slide(
             fig,
             _adjusted_chart_data(result, lang),
             overview.to_table(result, lang),
+            answers=answers,
         )
     fig = charts.headline_rates(result, lang, title=wrap(title, 95), footnote=wrap(footnote, 150))
     keys = ("withdrawal", "hire_rate", "offer_acceptance", "retention_12m")
@@ -147,6 +151,7 @@ def headline_slide(
         fig,
         chart,
         overview.to_table(result, lang),
+        answers=answers,
     )
 
 

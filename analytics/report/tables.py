@@ -9,7 +9,9 @@ from __future__ import annotations
 import math
 import numbers
 import re
+from collections.abc import Collection
 
+import numpy as np
 import pandas as pd
 
 from analytics import findings
@@ -59,11 +61,15 @@ _INTERVAL = re.compile(r"^\s*[-−]?\d+(\.\d+)?\s*[–-]\s*[-−]?\d+(\.\d+)?\s*
 _P_COLUMN = re.compile(r"^p\b|p-value|p-waarde|\bp \(", re.IGNORECASE)
 
 
-def _cell(value: object, lang: str, *, p_column: bool, digits: int) -> str:
+def _cell(value: object, lang: str, *, p_column: bool, digits: int, text: bool = False) -> str:
     if value is None or value is pd.NA or value is pd.NaT:
         return MISSING
-    if isinstance(value, bool):
-        return str(value)
+    if isinstance(value, bool | np.bool_):
+        # "True" is Python, not a word a reader uses (and not Dutch)
+        return t(f"report.table.{'yes' if value else 'no'}", lang)
+    if text and isinstance(value, str):
+        # user text (an answer, a label): shown as written, even "None" or "1.5"
+        return value if value else MISSING
     if isinstance(value, numbers.Real):
         x = float(value)
         if not math.isfinite(x):
@@ -81,11 +87,16 @@ def _cell(value: object, lang: str, *, p_column: bool, digits: int) -> str:
     return text
 
 
-def display_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+def display_table(
+    frame: pd.DataFrame, lang: str, *, text_columns: Collection[str] = ()
+) -> pd.DataFrame:
     """A table as the reader's language prints it, every cell a string: Dutch ``1.234,5``, English
     ``1,234.5``; counts without decimals; p-values as journals print them (``< 0.001``); an em
-    dash for a missing value (never ``None`` or ``NaN``). For screens and the HTML report only:
-    CSV and Excel keep numbers as numbers (and their formula escaping)."""
+    dash for a missing value (never ``None`` or ``NaN``), "yes"/"no" for a flag. For screens and
+    the HTML report only: CSV and Excel keep numbers as numbers (and their formula escaping).
+
+    ``text_columns`` hold user text (survey answers and labels): kept exactly as written, since
+    "None" or "1.5" can be a real answer (PITFALLS.md); only a missing cell becomes a dash."""
     out = pd.DataFrame(index=frame.index)
     for column in frame.columns:
         values = frame[column]
@@ -94,5 +105,21 @@ def display_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         # ratios (all below 10) keep two decimals, percentages and scores one
         digits = 2 if len(finite) and float(finite.max()) < 10 else 1
         p_column = bool(_P_COLUMN.search(str(column)))
-        out[column] = [_cell(v, lang, p_column=p_column, digits=digits) for v in values]
+        text = column in text_columns
+        out[column] = [_cell(v, lang, p_column=p_column, digits=digits, text=text) for v in values]
     return out
+
+
+def interval_cell(low: str, high: str) -> str:
+    """ "low – high" for a table cell, or one dash when the interval is missing (never "— – —")."""
+    if low == MISSING or high == MISSING:
+        return MISSING
+    return f"{low} – {high}"
+
+
+def value_cell(value: str, extra: str) -> str:
+    """ "value (extra)" for a table cell (an interval, an n, a test name), or one dash when the
+    value is missing (never "— (n = —)")."""
+    if value == MISSING:
+        return MISSING
+    return f"{value} ({extra})" if extra and extra != MISSING else value

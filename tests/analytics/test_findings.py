@@ -97,13 +97,14 @@ def test_clear_difference_when_interval_excludes_zero():
     m = _rate(0.072, 0.160, -0.107, -0.068)
     en = findings.metric_sentence(m, "en")
     nl = findings.metric_sentence(m, "nl")
+    # read aloud in a meeting: the finding, then both rates, then the difference and interval
     assert en == (
-        "Human-first pipelines lost 8.8 points fewer candidates to withdrawal "
-        "(95% CI 6.8–10.7 points): 7.2% vs 16.0%."
+        "Human-first lost fewer candidates to withdrawal: 7.2% withdrew vs 16.0% with "
+        "automation-first, 8.8 points fewer (95% CI 6.8–10.7 points)."
     )
     assert nl == (
-        "Bij mens-eerst processen lag de terugtrekking door kandidaten 8,8 procentpunt lager "
-        "(95%-BI 6,8–10,7 procentpunt): 7,2% tegenover 16,0%."
+        "Bij mens-eerst was de terugtrekking door kandidaten lager: 7,2% tegenover 16,0% bij "
+        "automatisering-eerst, 8,8 procentpunt lager (95%-BI 6,8–10,7 procentpunt)."
     )
     for text in (en, nl):
         _clean(text)
@@ -111,12 +112,11 @@ def test_clear_difference_when_interval_excludes_zero():
 
 def test_higher_direction_in_both_languages():
     m = _rate(0.30, 0.20, 0.04, 0.16, key="hire_rate")
-    assert findings.metric_sentence(m, "en").startswith(
-        "Human-first pipelines hired 10.0 points more"
-    )
-    assert findings.metric_sentence(m, "nl").startswith(
-        "Bij mens-eerst processen leidden 10,0 procentpunt meer"
-    )
+    en, nl = findings.metric_sentence(m, "en"), findings.metric_sentence(m, "nl")
+    assert en.startswith("Human-first hired a larger share of its decided applications: 30.0%")
+    assert "10.0 points more" in en
+    assert nl.startswith("Mens-eerst leidde vaker tot een aanwerving: 30,0%")
+    assert "10,0 procentpunt meer" in nl
 
 
 @pytest.mark.parametrize("low,high", [(-0.001, 0.05), (-0.05, 0.001), (-0.02, 0.02)])
@@ -178,7 +178,7 @@ def test_adjusted_answer_is_the_sentence():
     m = _adjusted(VANISHES)
     en = findings.metric_sentence(m, "en")
     adj = m.adjustment
-    assert en.startswith("Adjusted for role family, the difference in candidate withdrawal")
+    assert en.startswith("Adjusted for role family, candidate withdrawal")
     assert fmt_points(adj.diff, "en", signed=True) in en  # the adjusted number leads
     assert fmt_points(m.diff, "en", signed=True) in en  # the crude one beside it
     assert "no clear difference" in en and not adj.clear

@@ -85,7 +85,7 @@ def test_overview_everything_measured(lang, decks):
     slide_table = next(s for s in decks[lang].slides if s.key == "causal").table
     pd.testing.assert_frame_equal(
         page.reset_index(drop=True).astype(str),
-        cs.displayed(slide_table).astype(str),
+        cs.displayed(slide_table, lang).astype(str),
         check_exact=True,
     )
     # The Overview's own table (its download) has the same adjusted differences beside the crude.

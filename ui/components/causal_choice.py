@@ -106,7 +106,7 @@ def overview_panel(ctx: PageContext) -> pd.DataFrame:
             footnote=widgets.chart_footnote(ctx),
         )
         widgets.plotly_chart(fig, key="overview_causal_chart")
-    st.dataframe(cs.displayed(table), hide_index=True, key="overview_causal_table")
+    st.dataframe(cs.displayed(table, ctx.lang), hide_index=True, key="overview_causal_table")
     st.download_button(
         ctx.t("causal.summary.download"),
         data=to_csv_bytes(widgets.demo_marked(table, is_demo=ctx.info.is_demo, lang=ctx.lang)),

@@ -23,6 +23,7 @@ from analytics.i18n import fmt_num, fmt_pct, fmt_points, t
 from analytics.metrics import causal
 from analytics.metrics.common import DEFAULT_RAMP_TARGET
 from analytics.report.export import to_csv_bytes
+from analytics.report.tables import display_table, interval_cell
 from ui.cache import cached
 from ui.components import widgets
 from ui.context import PageContext
@@ -67,9 +68,9 @@ def estimates_table(effect: causal.AdjustedEffect, lang: str) -> pd.DataFrame:
                 {
                     t("causal.table.method", lang): t(f"causal.method_name.{method}", lang),
                     t("causal.table.adjusted", lang): _points(est.diff, effect.kind, lang),
-                    t("causal.table.ci", lang): (
-                        f"{_points(est.diff_ci.low, effect.kind, lang)} – "
-                        f"{_points(est.diff_ci.high, effect.kind, lang)}"
+                    t("causal.table.ci", lang): interval_cell(
+                        _points(est.diff_ci.low, effect.kind, lang),
+                        _points(est.diff_ci.high, effect.kind, lang),
                     ),
                     t("causal.table.ratio", lang): (
                         f"{fmt_num(est.ratio, lang, 2)} ({fmt_num(est.ratio_ci.low, lang, 2)}"
@@ -89,9 +90,8 @@ def estimates_table(effect: causal.AdjustedEffect, lang: str) -> pd.DataFrame:
             {
                 t("causal.table.method", lang): t("causal.table.crude", lang),
                 t("causal.table.adjusted", lang): _points(c.diff, effect.kind, lang),
-                t("causal.table.ci", lang): (
-                    f"{_points(c.ci.low, effect.kind, lang)} – "
-                    f"{_points(c.ci.high, effect.kind, lang)}"
+                t("causal.table.ci", lang): interval_cell(
+                    _points(c.ci.low, effect.kind, lang), _points(c.ci.high, effect.kind, lang)
                 ),
                 t("causal.table.ratio", lang): fmt_num(
                     c.mean_treated / c.mean_control if c.mean_control else None, lang, 2
@@ -181,7 +181,7 @@ def render_causal_panel(
     e_text = fc.e_value_sentence(effect, ctx.lang)
     if e_text:
         st.markdown(f":material/help: {e_text}")
-    st.dataframe(estimates_table(effect, ctx.lang), hide_index=True)
+    st.dataframe(display_table(estimates_table(effect, ctx.lang), ctx.lang), hide_index=True)
     _diagnostics(ctx, effect, key=key)
     st.caption(fc.methods_footnote(effects, ctx.lang, outcome) + " " + widgets.footnote(ctx))
     return effect

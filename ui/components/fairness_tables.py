@@ -12,7 +12,8 @@ import math
 import pandas as pd
 
 from analytics.charts import fairness as fc
-from analytics.i18n import fmt_num, fmt_p, fmt_pct
+from analytics.i18n import fmt_num, fmt_p, fmt_pct, fmt_points
+from analytics.report.tables import interval_cell, value_cell
 from ui.context import PageContext
 
 
@@ -102,6 +103,14 @@ def touchpoint_table(
     return shown
 
 
+def _bare_points(x: float, lang: str) -> str:
+    """An interval bound in points without its unit (the difference beside it names it)."""
+    if not math.isfinite(x):
+        return fmt_num(None, lang)
+    text = fmt_num(100 * x, lang, 1)
+    return "+" + text if x > 0 else text
+
+
 def switcher_table(ctx: PageContext, rates: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
     """Career switchers' pass rates per step (and over all steps of a touchpoint)."""
     lang = ctx.lang
@@ -116,22 +125,28 @@ def switcher_table(ctx: PageContext, rates: pd.DataFrame, counts: pd.DataFrame) 
         {
             ctx.t("fair.table.step"): [step(r) for r in rates.itertuples()],
             ctx.t("fair.switchers.switchers"): [
-                f"{fmt_pct(x, lang)} (n = {fmt_num(n, lang)})"
+                value_cell(fmt_pct(x, lang), f"n = {fmt_num(n, lang)}")
                 for x, n in zip(rates.rate_switchers, rates.n_switchers, strict=True)
             ],
             ctx.t("fair.switchers.others"): [
-                f"{fmt_pct(x, lang)} (n = {fmt_num(n, lang)})"
+                value_cell(fmt_pct(x, lang), f"n = {fmt_num(n, lang)}")
                 for x, n in zip(rates.rate_others, rates.n_others, strict=True)
             ],
             ctx.t("fair.table.diff"): [
-                f"{fmt_pct(d, lang)} ({fmt_pct(lo, lang)} – {fmt_pct(hi, lang)})"
+                # a difference of two rates is in points, not per cent
+                value_cell(
+                    fmt_points(d, lang, signed=True),
+                    interval_cell(_bare_points(lo, lang), _bare_points(hi, lang)),
+                )
                 for d, lo, hi in zip(rates["diff"], rates.diff_low, rates.diff_high, strict=True)
             ],
             ctx.t("fair.table.ir"): [ir_text(x, lang) for x in rates.impact_ratio],
             ctx.t("fair.table.p"): [
-                f"{fmt_p(p, lang)} ({test_name(ctx, tt)})"
+                value_cell(fmt_p(p, lang), test_name(ctx, tt))
                 for p, tt in zip(rates.p_value, rates.test, strict=True)
             ],
+            # the finding is Holm's (over the table's steps): its p stands beside it
+            ctx.t("fair.table.p_adj"): [fmt_p(p, lang) for p in rates.p_adjusted],
             ctx.t("fair.table.finding"): [ctx.t(f"fair.finding.{f}") for f in rates.finding],
         }
     )
@@ -144,19 +159,21 @@ def switcher_quality_table(ctx: PageContext, qual: pd.DataFrame) -> pd.DataFrame
         {
             ctx.t("fair.quality.component"): [ctx.t(f"fair.quality.{c}") for c in qual.component],
             ctx.t("fair.switchers.switchers_hired"): [
-                f"{fmt_num(v, lang, 1)} (n = {fmt_num(n, lang)})"
+                value_cell(fmt_num(v, lang, 1), f"n = {fmt_num(n, lang)}")
                 for v, n in zip(qual.switchers, qual.n_switchers, strict=True)
             ],
             ctx.t("fair.switchers.others_hired"): [
-                f"{fmt_num(v, lang, 1)} (n = {fmt_num(n, lang)})"
+                value_cell(fmt_num(v, lang, 1), f"n = {fmt_num(n, lang)}")
                 for v, n in zip(qual.others, qual.n_others, strict=True)
             ],
             ctx.t("fair.table.diff"): [
-                f"{fmt_num(d, lang, 1)} ({fmt_num(lo, lang, 1)} – {fmt_num(hi, lang, 1)})"
+                value_cell(
+                    fmt_num(d, lang, 1), interval_cell(fmt_num(lo, lang, 1), fmt_num(hi, lang, 1))
+                )
                 for d, lo, hi in zip(qual["diff"], qual.diff_low, qual.diff_high, strict=True)
             ],
             ctx.t("fair.table.p"): [
-                f"{fmt_p(p, lang)} ({test_name(ctx, tt)})"
+                value_cell(fmt_p(p, lang), test_name(ctx, tt))
                 for p, tt in zip(qual.p_value, qual.test, strict=True)
             ],
             ctx.t("fair.table.finding"): [ctx.t(f"fair.finding.{f}") for f in qual.finding],

@@ -13,10 +13,11 @@ from analytics import findings
 from analytics.charts import change as cc
 from analytics.charts import quality as qc
 from analytics.domain import PRIVACY_THRESHOLD
-from analytics.i18n import fmt_date, fmt_p, fmt_points, label
+from analytics.i18n import fmt_date, fmt_num, fmt_p, fmt_points, label
 from analytics.metrics.change import ChangeResult
 from analytics.metrics.common import DEFAULT_RAMP_TARGET
 from analytics.metrics.quality import COMPONENTS, DEFAULT_WEIGHTS
+from analytics.report.tables import display_table, interval_cell
 from ui import urlstate
 from ui.components import widgets
 from ui.context import PageContext
@@ -58,6 +59,14 @@ def quality_weights(ctx: PageContext, *, key: str) -> tuple[dict[str, float], in
     return weights, ramp_target
 
 
+def _signed(x: float, lang: str) -> str:
+    """An interval bound in points, signed, without its unit ("+1.5")."""
+    if x is None or x != x:  # NaN: too few to estimate
+        return fmt_num(None, lang)
+    text = fmt_num(100 * x, lang, 1)
+    return "+" + text if x > 0 else text
+
+
 def did_table(ctx: PageContext, change: ChangeResult) -> pd.DataFrame:
     """The difference-in-differences per metric, in points, in the reader's language."""
     lang = ctx.lang
@@ -73,9 +82,9 @@ def did_table(ctx: PageContext, change: ChangeResult) -> pd.DataFrame:
                     r.change_control, lang, signed=True
                 ),
                 ctx.t("quality.change.col.did"): fmt_points(r.did, lang, signed=True),
-                ctx.t("quality.change.col.ci"): (
-                    f"{fmt_points(r.low, lang, signed=True)} – "
-                    f"{fmt_points(r.high, lang, signed=True)}"
+                # the bounds without the unit: the difference beside them names it once
+                ctx.t("quality.change.col.ci"): interval_cell(
+                    _signed(r.low, lang), _signed(r.high, lang)
                 ),
                 ctx.t("quality.change.col.p"): fmt_p(r.p_value, lang),
                 ctx.t("quality.change.col.verdict"): findings.verdict_text(r.low, r.high, lang),
@@ -114,5 +123,5 @@ def process_change_tab(ctx: PageContext, change: ChangeResult | None) -> None:
         take,
         cells,
     )
-    st.dataframe(did_table(ctx, change), hide_index=True)
+    st.dataframe(display_table(did_table(ctx, change), lang), hide_index=True)
     st.caption(ctx.t("quality.change.note"))

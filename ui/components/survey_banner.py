@@ -18,6 +18,7 @@ from analytics.domain import DIMENSIONS, PRIVACY_THRESHOLD
 from analytics.i18n import fmt_num, fmt_p, fmt_pct
 from analytics.metrics import survey
 from analytics.report.export import to_csv_bytes
+from analytics.report.tables import display_table
 from ui import survey_data
 from ui.components import widgets
 from ui.components.survey_labels import SurveyLabels
@@ -65,7 +66,9 @@ def banner_tab(
     _charts(labels, q, b, names, key=key)
     st.subheader(ctx.t("survey.banner_table"))
     table = banner_table(labels, q, b, names)
-    st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 4)
+    # the answer labels are the survey's own words: shown exactly as written
+    shown = display_table(table, ctx.lang, text_columns=(ctx.t("survey.col.answer"),))
+    st.dataframe(shown, hide_index=True, width="stretch", height=36 * (len(table) + 1) + 4)
     st.download_button(
         ctx.t("survey.download_banner"),
         data=to_csv_bytes(labels.labelled(table)),
@@ -226,7 +229,7 @@ def _tests(
         return
     rank_rows = [
         {
-            ctx.t("survey.rank.pair"): f"{names[r.x]} vs {names[r.y]}",
+            ctx.t("survey.rank.pair"): ctx.t("survey.rank.versus", x=names[r.x], y=names[r.y]),
             ctx.t("survey.rank.prob"): f"{fmt_pct(r.prob_superiority, lang)} "
             f"({fmt_pct(r.prob_superiority_ci.low, lang)} – "
             f"{fmt_pct(r.prob_superiority_ci.high, lang)})",
@@ -238,5 +241,9 @@ def _tests(
         for r in b.rank_pairs
     ]
     st.markdown(f"**{ctx.t('survey.rank.title')}**")
-    st.dataframe(pd.DataFrame(rank_rows), hide_index=True, width="stretch")
+    rank_table = pd.DataFrame(rank_rows)
+    pair_col = (ctx.t("survey.rank.pair"),)
+    st.dataframe(
+        display_table(rank_table, lang, text_columns=pair_col), hide_index=True, width="stretch"
+    )
     st.caption(ctx.t("survey.rank.help"))

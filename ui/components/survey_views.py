@@ -16,6 +16,7 @@ from analytics.domain import PRIVACY_THRESHOLD
 from analytics.i18n import fmt_num, fmt_p, fmt_pct
 from analytics.metrics import survey
 from analytics.report.export import to_csv_bytes
+from analytics.report.tables import display_table
 from ui import survey_data
 from ui.components.survey_labels import SurveyLabels
 from ui.safe import md
@@ -59,7 +60,8 @@ def overview_tab(
         return
     overview = headline_table(labels, rows, okey)
     st.dataframe(
-        overview,
+        # the question texts are the survey's own words: shown exactly as written
+        display_table(overview, ctx.lang, text_columns=(ctx.t("survey.question"),)),
         hide_index=True,
         width="stretch",
         column_config={
@@ -150,7 +152,8 @@ def free_text_tab(
         }
     )
     st.caption(ctx.t("survey.text.count", n=fmt_num(len(out), ctx.lang)))
-    st.dataframe(out.head(1000), hide_index=True, width="stretch")
+    shown = display_table(out.head(1000), ctx.lang, text_columns=tuple(out.columns))
+    st.dataframe(shown, hide_index=True, width="stretch")
     if hidden:
         st.caption(ctx.t("privacy.survey.text_hidden", k=PRIVACY_THRESHOLD))
     st.download_button(

@@ -13,6 +13,7 @@ import streamlit as st
 
 from analytics.i18n import fmt_num, fmt_pct, label
 from analytics.metrics import survey
+from analytics.report.tables import display_table
 from ui import cache
 from ui.components.survey_labels import SurveyLabels
 from ui.safe import md
@@ -178,20 +179,18 @@ def _achieved(labels: SurveyLabels, result: survey.WeightResult) -> None:
     if result.achieved.empty:
         return
     achieved = result.achieved
-    st.dataframe(
-        pd.DataFrame(
-            {
-                ctx.t("survey.weights.col.variable"): [
-                    labels.banner_name(c) for c in achieved.column
-                ],
-                ctx.t("survey.weights.col.level"): [
-                    labels.level_name(c, lvl)
-                    for c, lvl in zip(achieved.column, achieved.level, strict=True)
-                ],
-                ctx.t("survey.weights.col.sample"): [fmt_pct(v, lang) for v in achieved["sample"]],
-                ctx.t("survey.weights.col.target"): [fmt_pct(v, lang) for v in achieved.target],
-                ctx.t("survey.weights.col.weighted"): [fmt_pct(v, lang) for v in achieved.weighted],
-            }
-        ),
-        hide_index=True,
+    level_col = ctx.t("survey.weights.col.level")
+    table = pd.DataFrame(
+        {
+            ctx.t("survey.weights.col.variable"): [labels.banner_name(c) for c in achieved.column],
+            ctx.t("survey.weights.col.level"): [
+                labels.level_name(c, lvl)
+                for c, lvl in zip(achieved.column, achieved.level, strict=True)
+            ],
+            ctx.t("survey.weights.col.sample"): [fmt_pct(v, lang) for v in achieved["sample"]],
+            ctx.t("survey.weights.col.target"): [fmt_pct(v, lang) for v in achieved.target],
+            ctx.t("survey.weights.col.weighted"): [fmt_pct(v, lang) for v in achieved.weighted],
+        }
     )
+    # the levels are the survey's own answer labels: shown exactly as written
+    st.dataframe(display_table(table, lang, text_columns=(level_col,)), hide_index=True)

@@ -19,6 +19,7 @@ from analytics.charts import pipeline_color
 from analytics.domain import PRIVACY_THRESHOLD, ordered_pipelines
 from analytics.i18n import fmt_num, fmt_p, fmt_pct
 from analytics.metrics import fairness
+from analytics.report.tables import display_table, interval_cell
 from ui import cache, fairness_data
 from ui.components import widgets
 from ui.components.fairness_tables import col_name, ir_text
@@ -323,13 +324,13 @@ def _adjusted(ctx: PageContext, res: fairness.TwoGroupResult, by: str) -> None:
                 ir_text(mh.odds_ratio, lang),
             ],
             ctx.t("fair.two.ci_col"): [
-                f"{ir_text(mh.crude_ci.low, lang)} – {ir_text(mh.crude_ci.high, lang)}",
-                f"{ir_text(mh.ci.low, lang)} – {ir_text(mh.ci.high, lang)}",
+                interval_cell(ir_text(mh.crude_ci.low, lang), ir_text(mh.crude_ci.high, lang)),
+                interval_cell(ir_text(mh.ci.low, lang), ir_text(mh.ci.high, lang)),
             ],
             ctx.t("fair.table.p"): [fmt_p(mh.crude_p_value, lang), fmt_p(mh.p_value, lang)],
         }
     )
-    st.dataframe(side, hide_index=True)
+    st.dataframe(display_table(side, lang), hide_index=True)
     sentence = fc.takeaway_adjusted(res, by, lang)
     if mh.reversal:
         st.warning(md(sentence), icon=":material/call_split:")

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analytics.i18n import MISSING
-from analytics.report.tables import display_table
+from analytics.report.tables import display_table, interval_cell, value_cell
 
 
 def test_counts_rates_p_values_and_missing_in_both_languages():
@@ -58,3 +58,26 @@ def test_no_none_nan_or_spreadsheet_apostrophe_ever_shows(values, lang):
     for value, cell in zip(values, out["x"], strict=True):
         missing = value is None or (isinstance(value, float) and not math.isfinite(value))
         assert (cell == MISSING) == missing
+
+
+def test_flags_read_as_words_and_user_text_stays_as_written():
+    frame = pd.DataFrame(
+        {
+            "Clear": [True, np.bool_(False)],
+            "Answer": ["None", "1.5"],  # real survey answers (PITFALLS.md), not missing values
+            "Share": [0.5, 1.25],
+        }
+    )
+    nl = display_table(frame, "nl", text_columns=("Answer",))
+    assert list(nl["Clear"]) == ["ja", "nee"]
+    assert list(nl["Answer"]) == ["None", "1.5"]
+    assert list(nl["Share"]) == ["0,50", "1,25"]
+    assert list(display_table(frame, "en")["Clear"]) == ["yes", "no"]
+
+
+def test_empty_parts_make_one_dash():
+    assert interval_cell(MISSING, MISSING) == MISSING
+    assert interval_cell("-2,2", "0,3") == "-2,2 – 0,3"
+    assert value_cell(MISSING, "n = —") == MISSING
+    assert value_cell("37,5", "n = 8") == "37,5 (n = 8)"
+    assert value_cell("0,513", MISSING) == "0,513"

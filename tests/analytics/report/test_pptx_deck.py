@@ -91,6 +91,19 @@ def test_the_survey_slide_names_its_question(decks):
             "n = 157 hires.",
         ),
         ("A finding without any break.", "A finding without any break", ""),
+        (
+            # a parenthesis without a number is part of a name, not where the numbers start
+            "Adjusted for role family, candidate withdrawal (any stage) shows a clear difference: "
+            "-6.5 points (95% CI -8.9 to -4.1 points).",
+            "Adjusted for role family, candidate withdrawal (any stage) shows a clear difference",
+            "-6.5 points (95% CI -8.9 to -4.1 points).",
+        ),
+        (
+            "No clear difference between the groups (Human-first (A) 71%, Automation-first (B) "
+            "70%, p = 0.821).",
+            "No clear difference between the groups",
+            "(Human-first (A) 71%, Automation-first (B) 70%, p = 0.821).",
+        ),
     ],
 )
 def test_split_title(sentence, title, rest):
