@@ -15,6 +15,7 @@ from analytics.report.slides import presenter_figure
 from analytics.report.tables import display_table
 from ui import cache, entry, report_data
 from ui.components import causal_choice, widgets
+from ui.components.answer_strip import show_lines
 from ui.safe import md
 
 ctx = entry.start()
@@ -118,6 +119,8 @@ nav_next.button(
 )
 
 st.title(md(slide.title), anchor=False)
+if slide.answers:  # the first slide opens with the Overview's answer strip
+    show_lines(ctx, slide.answers, key="presenter_answers")
 # The header states the finding and the caption the footnote: the chart drops its own copies.
 # Presenting, the slide's type is ~1.35x the app's (CSS above): the chart's text follows, so a
 # projector shows axis labels and legends at the size of the slide's own text.

@@ -313,7 +313,7 @@ def to_table(result: Overview, lang: str = "en") -> pd.DataFrame:
             shown = g is not None and not g.suppressed and g.value is not None
             row[name] = round(g.value * scale, 2) if shown and g.value is not None else None
             if metric.kind != "count":
-                row[f"{name} 95% CI"] = (
+                row[t("overview.col.pipe_ci", lang, pipeline=name)] = (
                     f"{g.ci.low * scale:.1f} – {g.ci.high * scale:.1f}"
                     if shown and g.ci is not None
                     else None

@@ -40,3 +40,17 @@ def test_strip_on_page_is_strip_on_first_slide(lang, by):
     assert page == [shown(line.text) for line in deck.answers()]
     adjusted = "adjusted for" if lang == "en" else "gecorrigeerd voor"
     assert any(adjusted in line for line in page) == (by is not None)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_presenter_first_slide_opens_with_the_strip(lang):
+    overview = AppTest.from_file(APP, default_timeout=90)
+    overview.query_params["lang"] = lang
+    overview.run()
+    assert not overview.exception
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["lang"] = lang
+    at.switch_page("pages/presenter.py")
+    at.run()
+    assert not at.exception
+    assert _page_lines(at) == _page_lines(overview)

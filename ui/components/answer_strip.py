@@ -8,9 +8,11 @@ bordered box, so they wrap at any width.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
-from analytics.answers import answer_lines
+from analytics.answers import AnswerLine, answer_lines
 from analytics.metrics.common import MetricResult
 from ui.context import PageContext
 
@@ -22,7 +24,12 @@ _ICONS = {
 
 
 def answer_strip(ctx: PageContext, metrics: dict[str, MetricResult], *, key: str) -> None:
-    lines = answer_lines(metrics, ctx.lang)
+    show_lines(ctx, answer_lines(metrics, ctx.lang), key=key)
+
+
+def show_lines(ctx: PageContext, lines: Sequence[AnswerLine], *, key: str) -> None:
+    """The strip for lines already made (the presenter shows its first slide's, the same lines
+    the Overview makes from the same result)."""
     if not lines:
         return
     with st.container(border=True, key=key):
