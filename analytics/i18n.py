@@ -92,15 +92,19 @@ def fmt_pct(x: float | None, lang: str = "en", digits: int = 1) -> str:
     return _number(100 * x, digits, lang) + "%"
 
 
-def fmt_points(x: float | None, lang: str = "en", digits: int = 1, signed: bool = False) -> str:
-    """A difference of two shares in percentage points: 0.091 -> "9.1 points"."""
+def fmt_points(
+    x: float | None, lang: str = "en", digits: int = 1, signed: bool = False, unit: bool = True
+) -> str:
+    """A difference of two shares in percentage points: 0.091 -> "9.1 points". ``unit=False``
+    gives the number alone, for an interval's bounds after the estimate that names the unit
+    ("-4.5 points, 95% CI -6.3 to -2.6")."""
     if x is None or not math.isfinite(x):
         return MISSING
     value = 100 * x
     text = _number(abs(value) if not signed else value, digits, lang)
     if signed and value > 0:
         text = "+" + text
-    return t("unit.points", lang, value=text)
+    return t("unit.points", lang, value=text) if unit else text
 
 
 def fmt_days(x: float | None, lang: str = "en", digits: int = 0, signed: bool = False) -> str:

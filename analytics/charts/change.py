@@ -22,13 +22,20 @@ def takeaway_change(result: ChangeResult, lang: str) -> str:
     row = result.did.set_index("metric").loc["withdrawal"]
     if not finite(row["did"]):
         return t("quality.take.few", lang)
+    role = label("role_family", result.role_family, lang)
+    # "fell by 2.5 points", not "moved -2.5 points": the direction in words, the size unsigned
+    # (the signed estimate stays in the parenthesis beside its interval).
+    size = fmt_points(abs(row["did"]), lang)
+    way = "flat" if size == fmt_points(0.0, lang) else ("down" if row["did"] < 0 else "up")
     return t(
         "quality.take.change",
         lang,
-        role=label("role_family", result.role_family, lang),
+        role=role,
+        verb=t(f"quality.take.change.verb.{way}", lang),
+        by=t(f"quality.take.change.by.{way}", lang, x=size),
         did=fmt_points(row["did"], lang, signed=True),
-        low=fmt_points(row["low"], lang, signed=True),
-        high=fmt_points(row["high"], lang, signed=True),
+        low=fmt_points(row["low"], lang, signed=True, unit=False),
+        high=fmt_points(row["high"], lang, signed=True, unit=False),
         verdict=verdict(row["low"], row["high"], lang),
     )
 
