@@ -158,8 +158,8 @@ def slide_title(effects: causal.CausalEffects, lang: str) -> str:
         lang,
         outcome=fcz.outcome_name(lead, lang).lower(),
         diff=fmt_points(row["diff"] / 100, lang, signed=True),
-        low=fmt_points(row["low"] / 100, lang, signed=True),
-        high=fmt_points(row["high"] / 100, lang, signed=True),
+        low=fmt_points(row["low"] / 100, lang, signed=True, unit=False),
+        high=fmt_points(row["high"] / 100, lang, signed=True, unit=False),
         verdict=t(f"finding.verdict.{verdict_key(row['low'], row['high'])}", lang),
     )
 

@@ -90,8 +90,8 @@ def takeaway_dropoff(result: FunnelResult, lang: str) -> str:
         v1=fmt_pct(k1 / n1, lang),
         v2=fmt_pct(k2 / n2, lang),
         diff=fmt_points(cmp.diff, lang, signed=True),
-        low=fmt_points(cmp.ci.low, lang, signed=True),
-        high=fmt_points(cmp.ci.high, lang, signed=True),
+        low=fmt_points(cmp.ci.low, lang, signed=True, unit=False),
+        high=fmt_points(cmp.ci.high, lang, signed=True, unit=False),
         n1=count_text(n1, lang),
         n2=count_text(n2, lang),
     )
