@@ -71,7 +71,9 @@ def takeaway_pass(result: FunnelResult, lang: str) -> str:
         f"{labels[str(r.stage)]} ({fmt_points(r.answer_diff, lang, signed=True)})"
         for r in clear.itertuples()
     ]
-    return t(f"funnel.take.pass.clear{adj}", lang, stages=", ".join(parts), n=n, m=m, by=by)
+    return t(
+        f"funnel.take.pass.clear{adj}", lang, stages=", ".join(parts), n=n, m=m, k=len(parts), by=by
+    )
 
 
 def overall_withdrawal(result: FunnelResult) -> dict[str, tuple[int, int]]:
