@@ -361,20 +361,39 @@ def pattern_frames(
     return {"applications": apps, "outcomes": outs}, source
 
 
+def _coded(frame: pd.DataFrame) -> pd.DataFrame:
+    """The covariates as categoricals with sorted categories, once per pattern frame: the
+    models' factorizing then reads the codes (``stats.causal._codes``) instead of sorting the
+    same text for every outcome."""
+    out = frame.copy()
+    for c in COVARIATES:
+        codes, levels = pd.factorize(frame[c], sort=True)
+        out[c] = pd.Categorical.from_codes(codes, categories=pd.Index(levels, dtype=str))
+    return out
+
+
 def _patterns_for(frame: pd.DataFrame, outcome: str) -> pd.DataFrame:
     _, n, s1, s2, _ = _SPEC[outcome]
-    out = frame[list(COVARIATES)].copy()
-    out[sc.TREATED] = (frame["pipeline"] == PIPELINES[0]).astype(int)
-    out[sc.N] = frame[n].astype(float)
-    out[sc.Y_SUM] = frame[s1].astype(float)
-    out[sc.Y_SUMSQ] = frame[s2].astype(float)
-    return out[out[sc.N] > 0]
+    keep = frame[n].to_numpy() > 0
+    # .loc keeps the categorical covariates (``_coded``) as they are: no text materialised.
+    out = frame.loc[keep, list(COVARIATES)].reset_index(drop=True)
+    out[sc.TREATED] = (frame["pipeline"].to_numpy() == PIPELINES[0])[keep].astype(int)
+    for col, name in ((sc.N, n), (sc.Y_SUM, s1), (sc.Y_SUMSQ, s2)):
+        out[col] = frame[name].to_numpy(dtype=float)[keep]
+    return out
+
+
+def _arm_sums(p: pd.DataFrame) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+    """(n, sum, sum of squares) of the first pipeline and of the second."""
+    t = p[sc.TREATED].to_numpy() == 1
+    cols = [p[c].to_numpy(dtype=float) for c in (sc.N, sc.Y_SUM, sc.Y_SUMSQ)]
+    n1, k1, q1 = (float(v[t].sum()) for v in cols)
+    n0, k0, q0 = (float(v[~t].sum()) for v in cols)
+    return (n1, k1, q1), (n0, k0, q0)
 
 
 def _crude(p: pd.DataFrame, family: str) -> Crude | None:
-    arms = p.groupby(sc.TREATED)[[sc.N, sc.Y_SUM, sc.Y_SUMSQ]].sum()
-    n1, k1, q1 = arms.loc[1]
-    n0, k0, q0 = arms.loc[0]
+    (n1, k1, q1), (n0, k0, q0) = _arm_sums(p)
     if family == "b":
         cmp = stats.compare_proportions(int(k1), int(n1), int(k0), int(n0))
         return Crude(cmp.p1, cmp.p2, cmp.diff, cmp.ci)
@@ -408,8 +427,8 @@ def effect_from_patterns(frame: pd.DataFrame, outcome: str) -> AdjustedEffect:
     family = _SPEC[outcome][4]
     kind = "rate" if family == "b" else "score"
     p = _patterns_for(frame, outcome)
-    n1 = int(p.loc[p[sc.TREATED] == 1, sc.N].sum())
-    n0 = int(p.loc[p[sc.TREATED] == 0, sc.N].sum())
+    (n1f, _, _), (n0f, _, _) = _arm_sums(p)
+    n1, n0 = int(n1f), int(n0f)
     if n1 < PRIVACY_THRESHOLD or n0 < PRIVACY_THRESHOLD:
         return AdjustedEffect(outcome, kind, n1, n0, reason="too_few")
     crude = _crude(p, family)
@@ -474,6 +493,7 @@ def adjusted_effects(
     weights = dict(DEFAULT_WEIGHTS if weights is None else weights)
     frames, _ = pattern_frames(cur, filters, as_of, ramp_target, use_derived=use_derived)
     apps = frames["applications"]
+    frames = {k: _coded(v) for k, v in frames.items()}
     wanted = [o for o in outcomes if o != "quality_composite"]
     if "quality_composite" in outcomes:
         wanted += [c for c, w in weights.items() if w > 0 and c not in wanted]

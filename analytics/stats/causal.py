@@ -65,6 +65,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import scipy.linalg
 from scipy import stats as sps
 
 from analytics.stats.base import Interval, _check_conf, _z
@@ -199,9 +200,17 @@ def e_value_smd(d: float, se: float, conf: float = 0.95) -> EValue:
 
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes and sorted level names of one covariate. Text columns (what the metric
-    passes) are factorized as they are (Arrow strings: much faster than converting every value
+    """Integer codes and sorted level names of one covariate. Categorical columns with sorted
+    categories (what the metric passes, coded once per pattern frame) give their codes as they
+    are; text columns are factorized as Arrow strings (much faster than converting every value
     to a numpy string first); anything else, or text with missing values, as its ``str``."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and not values.hasnans:
+        categories = values.cat.categories
+        if categories.is_monotonic_increasing and pd.api.types.is_string_dtype(categories):
+            return (
+                np.asarray(values.cat.codes, dtype=np.int64),
+                np.asarray(categories, dtype=object),
+            )
     if values.hasnans or not pd.api.types.is_string_dtype(values.dtype):
         values = pd.Series(np.asarray(values).astype(str))
     codes, levels = pd.factorize(values, sort=True)
@@ -384,6 +393,31 @@ def _gram(x: _Design, w: np.ndarray) -> np.ndarray:
     return m + m.T - np.diag(np.diag(m))
 
 
+PIVOT_TOLERANCE = 1e-12
+"""Cholesky pivots (squared) below this share of the largest diagonal entry count as a singular
+matrix (collinear columns, or a separated logistic fit whose weights vanish)."""
+
+
+def _solve(m: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``m^-1 b`` for a symmetric positive semi-definite ``m`` (a weighted Gram matrix): by
+    Cholesky, or by the pseudo-inverse (the minimum-norm solution) when ``m`` is singular.
+
+    Why not always the pseudo-inverse: its SVD of a 46 x 46 matrix took 15 ms CPU (40 ms wall) on
+    a loaded two-core machine, against 0.1 ms for the Cholesky solve, and a page run solves about
+    fifty of them. For a positive definite matrix both give the same solution up to rounding."""
+    try:
+        factor = scipy.linalg.cho_factor(m, check_finite=False)
+        pivots = np.diag(factor[0]) ** 2
+        if (
+            np.all(np.isfinite(pivots))
+            and pivots.min() > PIVOT_TOLERANCE * np.abs(np.diag(m)).max()
+        ):
+            return scipy.linalg.cho_solve(factor, b, check_finite=False)
+    except np.linalg.LinAlgError:
+        pass
+    return np.linalg.pinv(m) @ b
+
+
 def _glm(
     endog: np.ndarray, exog: _Design | _CellDesign, weight: np.ndarray, family: Family
 ) -> np.ndarray:
@@ -401,7 +435,7 @@ def _glm(
     is all the standardisation needs: iterations stop when the log-likelihood stops moving.
     """
     if family == "gaussian":
-        params = np.linalg.pinv(exog.gram(weight)) @ exog.tdot(weight * endog)
+        params = _solve(exog.gram(weight), exog.tdot(weight * endog))
         if not np.all(np.isfinite(params)):
             raise NotIdentifiedError("the model could not be fitted")
         return params
@@ -418,7 +452,7 @@ def _glm(
         mu = _mean(exog.dot(params), "binomial")
         score = exog.tdot(weight * (endog - mu))
         info = exog.gram(weight * mu * (1 - mu))
-        step = np.linalg.pinv(info) @ score
+        step = _solve(info, score)
         for _half in range(30):
             trial = params + step
             value = loglik(trial)
@@ -514,7 +548,8 @@ def _balance(
     (Austin 2009, Stat Med 28:3083-3107, eq. for binary covariates; Austin & Stuart 2015, Stat
     Med 34:3661-3679, recommend the same denominator before and after weighting)."""
     w1, w0 = n1 / e, n0 / (1.0 - e)
-    frames = []
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("cov", "level", "before", "after")}
+    parts |= {"k1": [], "k0": []}
     for j, cov in enumerate(covariates):
         size = len(levels[j])
         c = cell_codes[:, j]
@@ -524,19 +559,23 @@ def _balance(
         sd = np.sqrt((p1 * (1 - p1) + p0 * (1 - p0)) / 2.0)
         safe = np.where(sd > 0, sd, 1.0)
         present = (k1 + k0) > 0
-        frames.append(
-            pd.DataFrame(
-                {
-                    "covariate": cov,
-                    "level": [str(v) for v in levels[j]],
-                    "smd_before": np.where(sd > 0, (p1 - p0) / safe, 0.0),
-                    "smd_after": np.where(sd > 0, (q1 - q0) / safe, 0.0),
-                    "n_treated": k1.astype(np.int64),
-                    "n_control": k0.astype(np.int64),
-                }
-            )[present]
-        )
-    return pd.concat(frames, ignore_index=True)
+        parts["cov"].append(np.full(int(present.sum()), cov, dtype=object))
+        parts["level"].append(np.asarray([str(v) for v in levels[j]], dtype=object)[present])
+        parts["before"].append(np.where(sd > 0, (p1 - p0) / safe, 0.0)[present])
+        parts["after"].append(np.where(sd > 0, (q1 - q0) / safe, 0.0)[present])
+        parts["k1"].append(k1[present].astype(np.int64))
+        parts["k0"].append(k0[present].astype(np.int64))
+    # One frame at the end (a frame per covariate and a concat cost more than the arithmetic).
+    return pd.DataFrame(
+        {
+            "covariate": np.concatenate(parts["cov"]),
+            "level": np.concatenate(parts["level"]),
+            "smd_before": np.concatenate(parts["before"]),
+            "smd_after": np.concatenate(parts["after"]),
+            "n_treated": np.concatenate(parts["k1"]),
+            "n_control": np.concatenate(parts["k0"]),
+        }
+    )
 
 
 def adjusted_effect(
@@ -603,11 +642,10 @@ def adjusted_effect(
     g_mu1 = float(np.sum(n_cell * m1) / total)
     g_mu0 = float(np.sum(n_cell * m0) / total)
     info = x_rows.gram(n_arr * _dmean(mu_rows, family)) / total
-    info_inv = np.linalg.pinv(info)
     grad1 = x1.tdot(n_cell * _dmean(m1, family)) / total
     grad0 = x0.tdot(n_cell * _dmean(m0, family)) / total
-    h1 = x_rows.dot(info_inv @ grad1)
-    h0 = x_rows.dot(info_inv @ grad0)
+    h1 = x_rows.dot(_solve(info, grad1))
+    h0 = x_rows.dot(_solve(info, grad0))
     g_ifs = (
         (m1[cell] - g_mu1 - h1 * mu_rows, h1),
         (m0[cell] - g_mu0 - h0 * mu_rows, h0),
