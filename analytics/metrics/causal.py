@@ -425,8 +425,11 @@ def _e_value(analysis: sc.CausalAnalysis, p: pd.DataFrame, family: str) -> sc.EV
         return None
 
 
-def effect_from_patterns(frame: pd.DataFrame, outcome: str) -> AdjustedEffect:
-    """One outcome's adjusted effect from the pattern frame its ``_SPEC`` names."""
+def effect_from_patterns(
+    frame: pd.DataFrame, outcome: str, memo: dict[bytes, object] | None = None
+) -> AdjustedEffect:
+    """One outcome's adjusted effect from the pattern frame its ``_SPEC`` names (``memo``: one
+    dict per run, see ``stats.causal.adjusted_effect``)."""
     family = _SPEC[outcome][4]
     kind = "rate" if family == "b" else "score"
     p = _patterns_for(frame, outcome)
@@ -437,7 +440,7 @@ def effect_from_patterns(frame: pd.DataFrame, outcome: str) -> AdjustedEffect:
     crude = _crude(p, family)
     try:
         analysis = sc.adjusted_effect(
-            p, COVARIATES, family="binomial" if family == "b" else "gaussian"
+            p, COVARIATES, family="binomial" if family == "b" else "gaussian", memo=memo
         )
     except sc.NotIdentifiedError as e:
         return AdjustedEffect(
@@ -500,7 +503,8 @@ def adjusted_effects(
     wanted = [o for o in outcomes if o != "quality_composite"]
     if "quality_composite" in outcomes:
         wanted += [c for c, w in weights.items() if w > 0 and c not in wanted]
-    effects = {o: effect_from_patterns(frames[_SPEC[o][0]], o) for o in wanted}
+    memo: dict[bytes, object] = {}  # this run only: hire rate and withdrawal share a propensity
+    effects = {o: effect_from_patterns(frames[_SPEC[o][0]], o, memo) for o in wanted}
     comp = composite(effects, weights) if "quality_composite" in outcomes else None
     return CausalEffects(
         effects=effects,

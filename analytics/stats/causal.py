@@ -58,6 +58,7 @@ confounder would need with both the pipeline and the outcome to explain the esti
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -582,12 +583,60 @@ def _balance(
     )
 
 
+@dataclass(frozen=True)
+class _PropensitySide:
+    """What depends only on the covariate patterns and the pipelines' counts in them, not on
+    the outcome: the design, the propensity scores and the balance table."""
+
+    design: _Design
+    e: np.ndarray
+    balance: pd.DataFrame
+
+
+def _propensity_side(
+    cell_codes: np.ndarray,
+    sizes: Sequence[int],
+    n_cell1: np.ndarray,
+    n_cell0: np.ndarray,
+    levels: Sequence[np.ndarray],
+    covariates: Sequence[str],
+    memo: dict[bytes, object] | None,
+) -> _PropensitySide:
+    """The propensity model on the cells (share of the first pipeline, weighted by the cell
+    size) with its design and balance table. Outcomes with the same target population (hire
+    rate and withdrawal: the decided applications) have the same patterns and counts: with a
+    ``memo`` (one dict per page run, from the caller) the result is remembered by a digest of
+    exactly those inputs and fitted once per run instead of once per outcome. No memo across
+    runs: a new view has new counts, and the app caches whole results already."""
+    digest = hashlib.blake2b(digest_size=32)
+    for arr in (cell_codes, n_cell1, n_cell0):
+        digest.update(np.ascontiguousarray(arr).tobytes())
+        digest.update(repr((arr.shape, arr.dtype.str)).encode())
+    digest.update(repr((tuple(sizes), tuple(covariates))).encode())
+    for lv in levels:
+        digest.update("\x1f".join(str(v) for v in lv).encode() + b"\x1e")
+    key = digest.digest()
+    hit = None if memo is None else memo.get(key)
+    if isinstance(hit, _PropensitySide):
+        return hit
+    n_cell = n_cell1 + n_cell0
+    xc = _dummies(cell_codes, sizes, n_cell)
+    gamma = _glm(n_cell1 / n_cell, xc, n_cell, "binomial")
+    e = np.clip(_mean(xc.dot(gamma), "binomial"), 1e-12, 1 - 1e-12)
+    e.setflags(write=False)  # shared between results: nobody may change it
+    side = _PropensitySide(xc, e, _balance(cell_codes, levels, covariates, e, n_cell1, n_cell0))
+    if memo is not None:
+        memo[key] = side
+    return side
+
+
 def adjusted_effect(
     patterns: pd.DataFrame,
     covariates: Sequence[str],
     *,
     family: Family = "binomial",
     conf: float = 0.95,
+    memo: dict[bytes, object] | None = None,
 ) -> CausalAnalysis:
     """g-computation and AIPW estimates of the average effect of the first pipeline over the
     target population (every individual in ``patterns`` after the positivity pruning).
@@ -595,7 +644,9 @@ def adjusted_effect(
     ``patterns``: one row per covariate pattern and pipeline with the columns ``covariates``,
     ``treated`` (1 = first pipeline, 0 = second), ``n`` (individuals), ``y_sum`` and ``y_sumsq``
     (sum and sum of squares of the outcome; for a yes/no outcome both are the count of yes).
-    Raises ``NotIdentifiedError`` when the data cannot answer.
+    Raises ``NotIdentifiedError`` when the data cannot answer. ``memo``: a dict shared by the
+    calls of one page run, so outcomes with the same target population fit the propensity
+    model once (``_propensity_side``).
     """
     conf = _check_conf(conf)
     covariates = tuple(covariates)
@@ -632,7 +683,8 @@ def adjusted_effect(
     n_cell1 = np.bincount(cell, weights=n_arr * treated, minlength=n_cells)
     n_cell0 = np.bincount(cell, weights=n_arr * (1 - treated), minlength=n_cells)
     n_cell = n_cell1 + n_cell0
-    xc = _dummies(cell_codes, sizes, n_cell)
+    side = _propensity_side(cell_codes, sizes, n_cell1, n_cell0, levels, covariates, memo)
+    xc, e = side.design, side.e
 
     # Outcome model: intercept, pipeline, covariate main effects; fitted on the pattern rows.
     x_rows = _CellDesign(xc, cell, treated.astype(float))
@@ -655,11 +707,6 @@ def adjusted_effect(
         (m0[cell] - g_mu0 - h0 * mu_rows, h0),
     )
     gcomp = _estimate("gcomp", g_mu1, g_mu0, g_ifs, rows, total, conf)
-
-    # Propensity model on the cells: share of the first pipeline, weighted by the cell size.
-    gamma = _glm(n_cell1 / n_cell, xc, n_cell, "binomial")
-    e = _mean(xc.dot(gamma), "binomial")
-    e = np.clip(e, 1e-12, 1 - 1e-12)
 
     # AIPW (Glynn & Quinn 2010, eq. 5), per pattern row.
     e_r, m1_r, m0_r = e[cell], m1[cell], m0[cell]
@@ -695,7 +742,7 @@ def adjusted_effect(
         aipw=aipw,
         headline_method="aipw" if overlap.adequate else "gcomp",
         overlap=overlap,
-        balance=_balance(cell_codes, levels, covariates, e, n_cell1, n_cell0),
+        balance=side.balance.copy(),
         n_treated=int(n_cell1.sum()),
         n_control=int(n_cell0.sum()),
         excluded_n=int(round(total_in - total)),

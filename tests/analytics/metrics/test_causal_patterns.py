@@ -312,3 +312,17 @@ def test_the_order_of_the_pattern_rows_changes_no_digit(demo_cur):
         assert a.estimated or outcome in ("performance", "manager"), outcome
         assert a.crude is not None, outcome
         assert _plain(a) == _plain(b), outcome
+
+
+def test_sharing_the_propensity_model_within_a_run_changes_no_digit(demo_cur):
+    as_of = store.dataset_info(demo_cur).as_of
+    frames, _ = causal.pattern_frames(demo_cur, Filters(), as_of)
+    apps = causal._coded(frames["applications"])
+    memo: dict[bytes, object] = {}
+    shared = [causal.effect_from_patterns(apps, o, memo) for o in ("hire_rate", "withdrawal")]
+    # Hire rate and withdrawal have the same target population: one propensity fit.
+    assert len(memo) == 1
+    alone = [causal.effect_from_patterns(apps, o) for o in ("hire_rate", "withdrawal")]
+    assert _plain(shared) == _plain(alone)
+    a, b = (e.analysis for e in shared)
+    np.testing.assert_array_equal(a.overlap.propensity.e, b.overlap.propensity.e)
