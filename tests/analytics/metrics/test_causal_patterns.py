@@ -84,6 +84,7 @@ def demo_cur(demo_db):
     con.close()
 
 
+@pytest.mark.slow
 def test_the_table_gives_the_scans_results_on_the_demo(demo_cur):
     as_of = store.dataset_info(demo_cur).as_of
     families = [
@@ -194,6 +195,7 @@ def _edge_db(seed: int, n: int, pipelines: tuple[str, ...], *, as_of_meta: bool 
     return con
 
 
+@pytest.mark.slow
 def test_the_table_gives_the_scans_results_on_edge_cases():
     both = ("human_first", "automation_first")
     for seed, n, pipelines in ((1, 400, both), (2, 60, both), (3, 200, ("human_first",))):
