@@ -70,7 +70,8 @@ def page_calls(cur: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, Call
             ("headline", lambda: overview.headline(cur, f, as_of=as_of, adjust_by=None)),
         ],
         # The Overview with "Adjust for: everything measured": the headline plus the adjusted
-        # effect of every rate (issue 22).
+        # effect of every rate (issue 22), counts from the load-time ``causal_patterns`` table
+        # (the scan it replaced, and the fallback, is measured by ``task_causal``).
         "overview_adjusted": [
             ("headline", lambda: overview.headline(cur, f, as_of=as_of, adjust_by=None)),
             (
@@ -165,6 +166,86 @@ def task_analytics(db: str, runs: int) -> dict[str, Any]:
     return result
 
 
+def _timed(fn: Callable[[], Any]) -> tuple[float, float]:
+    """Wall and CPU seconds (CPU of the whole process, DuckDB's threads included)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def _causal_case(
+    db: str, as_of: Any, f: Filters, outcomes: tuple[str, ...], mode: str, runs: int
+) -> dict[str, Any]:
+    from analytics.metrics import causal
+    from analytics.metrics.quality import DEFAULT_RAMP_TARGET
+
+    con = store.connect(db, read_only=True)
+    cur = con.cursor()
+    derived = mode == "derived"
+
+    def effects() -> Any:
+        return causal.adjusted_effects(
+            cur, f, as_of, ramp_target=DEFAULT_RAMP_TARGET, outcomes=outcomes, use_derived=derived
+        )
+
+    def counts() -> Any:
+        return causal.pattern_frames(cur, f, as_of, DEFAULT_RAMP_TARGET, use_derived=derived)
+
+    try:
+        source = causal.pattern_source(cur, f, as_of, DEFAULT_RAMP_TARGET)
+        cold_wall, cold_cpu = _timed(effects)
+        warm = [_timed(effects) for _ in range(runs)]
+        counted = [_timed(counts) for _ in range(runs)]
+    finally:
+        cur.close()
+        con.close()
+    return {
+        "cold_s": cold_wall,
+        "cold_cpu_s": cold_cpu,
+        "warm_s": _median([w for w, _ in warm]),
+        "warm_cpu_s": _median([c for _, c in warm]),
+        "counts_warm_s": _median([w for w, _ in counted]),
+        "counts_warm_cpu_s": _median([c for _, c in counted]),
+        "from_table": derived and source.applications,
+        "outcomes_from_table": derived and source.outcomes,
+        "load_avg": list(os.getloadavg()),
+    }
+
+
+def task_causal(db: str, runs: int) -> dict[str, Any]:
+    """The adjusted ("everything measured") effects, issue 22: the load-time pattern table
+    (``derived``) against the scan of the applications (``scan``, the fallback and what the
+    page did before), each cold (fresh connection, first call) and warm (median of ``runs``),
+    wall and CPU, for the Overview's four rates, the Quality composite and a filtered view; the
+    load average beside them (wall time on a shared machine stretches with it)."""
+    from analytics.metrics import causal
+
+    probe = store.connect(db, read_only=True)
+    as_of = store.dataset_info(probe).as_of
+    family = probe.execute(
+        "SELECT role_family FROM applications WHERE role_family IS NOT NULL "
+        "GROUP BY ALL ORDER BY count(*) DESC LIMIT 1"
+    ).fetchall()
+    first = probe.execute("SELECT min(applied_on) FROM applications").fetchall()[0][0]
+    probe.close()
+    views = {"all": Filters()}
+    if family and first is not None:
+        start = first.replace(day=1)
+        start = start.replace(year=start.year + 1)  # a whole-months range: a year on
+        views["filtered"] = Filters(role_family=(family[0][0],), date_from=start)
+        # A mid-month start cannot be read from monthly patterns: the scan answers it.
+        views["mid_month"] = Filters(role_family=(family[0][0],), date_from=start.replace(day=15))
+    cases = {f"overview_{name}": (f, causal.RATE_OUTCOMES) for name, f in views.items()}
+    cases["quality_composite"] = (Filters(), ("quality_composite",))
+    out: dict[str, Any] = {"load_avg_start": list(os.getloadavg()), "cases": {}}
+    for case, (f, outcomes) in cases.items():
+        for mode in ("derived", "scan"):
+            out["cases"][f"{case}/{mode}"] = _causal_case(db, as_of, f, outcomes, mode, runs)
+    out["load_avg_end"] = list(os.getloadavg())
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
 def task_apptest(db: str, runs: int) -> dict[str, Any]:
     """Full page runs through AppTest: first run in a fresh process, then median of reruns.
 
@@ -255,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
         out = task_analytics(args[0], int(args[1]))
     elif task == "apptest":
         out = task_apptest(args[0], int(args[1]))
+    elif task == "causal":
+        out = task_causal(args[0], int(args[1]))
     elif task == "import":
         out = task_import(args[0], args[1])
     elif task == "baseline":

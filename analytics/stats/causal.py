@@ -19,10 +19,11 @@ Every covariate is categorical, so every individual in a covariate pattern (a ce
 covariates crossed with the pipeline) has the same predictions. The models are fitted on pattern
 counts (the pattern mean as outcome with the pattern size as prior weight, as statsmodels GLM
 with ``var_weights`` does: the same estimating equations as the per-row fit; solved by our own
-Newton iterations on a sparse design, see ``_glm``), and the influence-function variances are
-summed per pattern from the count, the sum and the sum of squares of the outcome, which equals the
-per-row sum exactly (``sum (a + b y_i)^2 = n a^2 + 2 a b sum y + b^2 sum y^2``). So a 10M
-application database is a few tens of thousands of rows here.
+Newton iterations on an indicator design, see ``_glm`` and ``_Design``), and the
+influence-function variances are summed per pattern from the count, the sum and the sum of
+squares of the outcome, which equals the per-row sum exactly
+(``sum (a + b y_i)^2 = n a^2 + 2 a b sum y + b^2 sum y^2``). So a 10M application database
+is a few tens of thousands of rows here.
 
 Standard errors:
 - g-computation: the influence function of the plug-in mean including the outcome model's own
@@ -56,6 +57,8 @@ confounder would need with both the pipeline and the outcome to explain the esti
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -63,7 +66,8 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
+import scipy.linalg
+import scipy.sparse
 from scipy import stats as sps
 
 from analytics.stats.base import Interval, _check_conf, _z
@@ -197,11 +201,22 @@ def e_value_smd(d: float, se: float, conf: float = 0.95) -> EValue:
 # --- the pattern data ---------------------------------------------------------------------
 
 
-def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes and sorted level names of one covariate (numpy is much faster than
-    grouping pandas text columns)."""
-    codes, levels = pd.factorize(np.asarray(values).astype(str), sort=True)
-    return codes.astype(np.int64), np.asarray(levels, dtype=object)
+def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes and sorted level names of one covariate. Categorical columns with sorted
+    categories (what the metric passes, coded once per pattern frame) give their codes as they
+    are; text columns are factorized as Arrow strings (much faster than converting every value
+    to a numpy string first); anything else, or text with missing values, as its ``str``."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and not values.hasnans:
+        categories = values.cat.categories
+        if categories.is_monotonic_increasing and pd.api.types.is_string_dtype(categories):
+            return (
+                np.asarray(values.cat.codes, dtype=np.int64),
+                np.asarray(categories, dtype=object),
+            )
+    if values.hasnans or not pd.api.types.is_string_dtype(values.dtype):
+        values = pd.Series(np.asarray(values).astype(str))
+    codes, levels = pd.factorize(values, sort=True)
+    return np.asarray(codes, dtype=np.int64), np.asarray(levels, dtype=object)
 
 
 def _combine(codes: np.ndarray, sizes: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -242,11 +257,118 @@ def _prune_positivity(
         keep &= ~bad
 
 
-def _dummies(cell_codes: np.ndarray, sizes: Sequence[int], weight: np.ndarray) -> sparse.csr_array:
+@dataclass(frozen=True)
+class _Design:
+    """A design matrix of indicator blocks: intercept, one block per covariate (at most one
+    non-zero per row: the row's level, none for the reference level), then the pipeline. Stored
+    as one column number and one value per row and block (column ``width`` and value 0 where a
+    row has no entry in the block), so products and the weighted Gram matrix are bincounts.
+
+    Why not ``scipy.sparse``: its general sparse product for ``X' W X`` took ~20 ms per call at
+    17,000 patterns (about 45 calls per page run, measured at 1M applications); bincounts take a
+    fraction of that, single-threaded (no BLAS thread contention on a loaded two-core machine).
+    """
+
+    cols: np.ndarray  # (rows, blocks) int64
+    vals: np.ndarray  # (rows, blocks) float
+    width: int
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.cols.shape[0], self.width)
+
+    def dot(self, b: np.ndarray) -> np.ndarray:
+        """``X @ b``."""
+        ext = np.append(np.asarray(b, dtype=float), 0.0)
+        return np.einsum("ij,ij->i", self.vals, ext[self.cols])
+
+    def tdot(self, v: np.ndarray) -> np.ndarray:
+        """``X' @ v``."""
+        w = self.vals * np.asarray(v, dtype=float)[:, None]
+        return np.bincount(self.cols.ravel(), w.ravel(), self.width + 1)[: self.width]
+
+    @functools.cached_property
+    def pairs(self) -> scipy.sparse.csr_array:
+        """For ``_gram``: a ``(width + 1)^2 x rows`` matrix whose product with the weights is the
+        flattened upper block triangle of ``X' diag(w) X``: per row and pair of blocks (a <= b),
+        the product of the two values at (column in a, column in b). Fixed per design, so each
+        Newton step is one sparse matrix-vector product (single-threaded)."""
+        ia, ib = np.triu_indices(self.cols.shape[1])
+        size = self.width + 1
+        rows = self.cols.shape[0]
+        idx = (self.cols[:, ia] * size + self.cols[:, ib]).ravel()
+        vals = (self.vals[:, ia] * self.vals[:, ib]).ravel()
+        at = np.repeat(np.arange(rows), len(ia))
+        return scipy.sparse.csr_array((vals, (idx, at)), shape=(size * size, rows))
+
+    def gram(self, w: np.ndarray) -> np.ndarray:
+        return _gram(self, w)
+
+    def toarray(self) -> np.ndarray:
+        """The dense matrix (for tests)."""
+        n = self.cols.shape[0]
+        out = np.zeros((n, self.width + 1))
+        np.add.at(
+            out, (np.repeat(np.arange(n), self.cols.shape[1]), self.cols.ravel()), self.vals.ravel()
+        )
+        return out[:, : self.width]
+
+
+@dataclass(frozen=True)
+class _CellDesign:
+    """The design ``[xc[cell], extra]``: each row is a covariate pattern's row of ``xc`` plus
+    one more column (the pipeline), never materialised. Products go through the patterns
+    (``bincount`` by ``cell`` first), so their cost is that of the patterns, not of the
+    pattern x pipeline rows (about half as many at 1M applications)."""
+
+    xc: _Design
+    cell: np.ndarray
+    extra: np.ndarray
+
+    @property
+    def width(self) -> int:
+        return self.xc.width + 1
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.cell.shape[0], self.width)
+
+    def _by_cell(self, v: np.ndarray) -> np.ndarray:
+        return np.bincount(self.cell, v, self.xc.cols.shape[0])
+
+    def dot(self, b: np.ndarray) -> np.ndarray:
+        """``X @ b``."""
+        return self.xc.dot(b[:-1])[self.cell] + self.extra * b[-1]
+
+    def tdot(self, v: np.ndarray) -> np.ndarray:
+        """``X' @ v``."""
+        v = np.asarray(v, dtype=float)
+        # np.sum, not np.dot: a BLAS dot of 17,000 values took ~9 ms on a loaded two-core
+        # machine (thread contention), the plain sum well under 1 ms.
+        return np.append(self.xc.tdot(self._by_cell(v)), float(np.sum(self.extra * v)))
+
+    def gram(self, w: np.ndarray) -> np.ndarray:
+        """``X' diag(w) X`` from the patterns' summed weights (the same sums, grouped)."""
+        w = np.asarray(w, dtype=float)
+        p = self.xc.width
+        out = np.empty((p + 1, p + 1))
+        out[:p, :p] = _gram(self.xc, self._by_cell(w))
+        cross = self.xc.tdot(self._by_cell(w * self.extra))
+        out[:p, p] = cross
+        out[p, :p] = cross
+        out[p, p] = float(np.sum(w * self.extra * self.extra))
+        return out
+
+    def toarray(self) -> np.ndarray:
+        """The dense matrix (for tests)."""
+        return np.column_stack([self.xc.toarray()[self.cell], self.extra])
+
+
+def _dummies(cell_codes: np.ndarray, sizes: Sequence[int], weight: np.ndarray) -> _Design:
     """Intercept plus one indicator per level but the reference (the largest level, so the
-    coefficients are estimated against the best-measured group), as a sparse matrix."""
+    coefficients are estimated against the best-measured group)."""
     n = cell_codes.shape[0]
-    rows, cols = [np.arange(n)], [np.zeros(n, dtype=np.int64)]
+    blocks: list[np.ndarray] = [np.zeros(n, dtype=np.int64)]
     width = 1
     for j, size in enumerate(sizes):
         codes = cell_codes[:, j]
@@ -255,26 +377,53 @@ def _dummies(cell_codes: np.ndarray, sizes: Sequence[int], weight: np.ndarray) -
         dense = np.cumsum(present) - 1
         codes = dense[codes]
         reference = int(np.argmax(np.bincount(codes, weights=weight)))
-        keep = codes != reference
-        col = np.where(codes > reference, codes - 1, codes)[keep] + width
-        rows.append(np.flatnonzero(keep))
-        cols.append(col)
+        col = np.where(codes > reference, codes - 1, codes) + width
+        blocks.append(np.where(codes == reference, -1, col))
         width += int(present.sum()) - 1
-    r, c = np.concatenate(rows), np.concatenate(cols)
-    return sparse.csr_array((np.ones(r.size), (r, c)), shape=(n, width))
+    cols = np.column_stack(blocks).astype(np.int64)
+    vals = (cols >= 0).astype(float)
+    cols[cols < 0] = width
+    return _Design(cols, vals, width)
 
 
-def _gram(x: sparse.csr_array, w: np.ndarray) -> np.ndarray:
-    """``X' diag(w) X`` with X sparse: the design is indicators, and a sparse product avoids a
-    multithreaded dense BLAS call, which on a loaded two-core machine took 10x longer from
-    thread contention (measured: 88 ms vs 7 ms for 4,232 x 40)."""
-    xw = x.copy()
-    xw.data = xw.data * np.repeat(w, np.diff(x.indptr))
-    return np.asarray((x.T @ xw).toarray())
+def _gram(x: _Design, w: np.ndarray) -> np.ndarray:
+    """``X' diag(w) X``: every pair of blocks (a <= b) adds its rows' weights at (the row's
+    column in a, its column in b), one sparse product with ``x.pairs``; the pairs across blocks
+    are mirrored. (A dense BLAS product took 88 ms for 4,232 x 40 on a loaded two-core machine
+    from thread contention; a general scipy.sparse ``X' W X`` ~20 ms at 17,000 rows.)"""
+    size = x.width + 1
+    m = (x.pairs @ np.asarray(w, dtype=float)).reshape(size, size)[:-1, :-1]
+    # Within a block a row's two columns coincide (the diagonal); across blocks they differ.
+    return m + m.T - np.diag(np.diag(m))
+
+
+PIVOT_TOLERANCE = 1e-12
+"""Cholesky pivots (squared) below this share of the largest diagonal entry count as a singular
+matrix (collinear columns, or a separated logistic fit whose weights vanish)."""
+
+
+def _solve(m: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``m^-1 b`` for a symmetric positive semi-definite ``m`` (a weighted Gram matrix): by
+    Cholesky, or by the pseudo-inverse (the minimum-norm solution) when ``m`` is singular.
+
+    Why not always the pseudo-inverse: its SVD of a 46 x 46 matrix took 15 ms CPU (40 ms wall) on
+    a loaded two-core machine, against 0.1 ms for the Cholesky solve, and a page run solves about
+    fifty of them. For a positive definite matrix both give the same solution up to rounding."""
+    try:
+        factor = scipy.linalg.cho_factor(m, check_finite=False)
+        pivots = np.diag(factor[0]) ** 2
+        if (
+            np.all(np.isfinite(pivots))
+            and pivots.min() > PIVOT_TOLERANCE * np.abs(np.diag(m)).max()
+        ):
+            return scipy.linalg.cho_solve(factor, b, check_finite=False)
+    except np.linalg.LinAlgError:
+        pass
+    return np.linalg.pinv(m) @ b
 
 
 def _glm(
-    endog: np.ndarray, exog: sparse.csr_array, weight: np.ndarray, family: Family
+    endog: np.ndarray, exog: _Design | _CellDesign, weight: np.ndarray, family: Family
 ) -> np.ndarray:
     """Coefficients of a GLM fitted to pattern means ``endog`` with prior weights ``weight`` (the
     pattern sizes): the score equations ``sum_r w_r x_r (ybar_r - mu_r) = 0`` equal the per-row
@@ -290,33 +439,34 @@ def _glm(
     is all the standardisation needs: iterations stop when the log-likelihood stops moving.
     """
     if family == "gaussian":
-        params = np.linalg.pinv(_gram(exog, weight)) @ (exog.T @ (weight * endog))
+        params = _solve(exog.gram(weight), exog.tdot(weight * endog))
         if not np.all(np.isfinite(params)):
             raise NotIdentifiedError("the model could not be fitted")
         return params
 
-    def loglik(b: np.ndarray) -> float:
-        eta = exog @ b
-        return float(np.sum(weight * (endog * eta - np.logaddexp(0.0, eta))))
+    def loglik(b: np.ndarray) -> tuple[float, np.ndarray]:
+        """The log-likelihood at ``b`` and the linear predictor (reused for the next step)."""
+        eta = exog.dot(b)
+        return float(np.sum(weight * (endog * eta - np.logaddexp(0.0, eta)))), eta
 
     mean = float(np.sum(weight * endog) / np.sum(weight))
     params = np.zeros(exog.shape[1])
     params[0] = math.log(mean / (1 - mean)) if 0 < mean < 1 else 0.0
-    current = loglik(params)
+    current, eta = loglik(params)
     for _ in range(MAX_ITERATIONS):
-        mu = _mean(exog @ params, "binomial")
-        score = exog.T @ (weight * (endog - mu))
-        info = _gram(exog, weight * mu * (1 - mu))
-        step = np.linalg.pinv(info) @ score
+        mu = _mean(eta, "binomial")
+        score = exog.tdot(weight * (endog - mu))
+        info = exog.gram(weight * mu * (1 - mu))
+        step = _solve(info, score)
         for _half in range(30):
             trial = params + step
-            value = loglik(trial)
+            value, trial_eta = loglik(trial)
             if value >= current - 1e-12:
                 break
             step = step / 2
         else:
             break
-        params, improvement = trial, value - current
+        params, improvement, eta = trial, value - current, trial_eta
         current = value
         if improvement < 1e-10 * (1 + abs(current)) and np.max(np.abs(step)) < 1e-6:
             break
@@ -403,7 +553,8 @@ def _balance(
     (Austin 2009, Stat Med 28:3083-3107, eq. for binary covariates; Austin & Stuart 2015, Stat
     Med 34:3661-3679, recommend the same denominator before and after weighting)."""
     w1, w0 = n1 / e, n0 / (1.0 - e)
-    frames = []
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("cov", "level", "before", "after")}
+    parts |= {"k1": [], "k0": []}
     for j, cov in enumerate(covariates):
         size = len(levels[j])
         c = cell_codes[:, j]
@@ -413,19 +564,70 @@ def _balance(
         sd = np.sqrt((p1 * (1 - p1) + p0 * (1 - p0)) / 2.0)
         safe = np.where(sd > 0, sd, 1.0)
         present = (k1 + k0) > 0
-        frames.append(
-            pd.DataFrame(
-                {
-                    "covariate": cov,
-                    "level": [str(v) for v in levels[j]],
-                    "smd_before": np.where(sd > 0, (p1 - p0) / safe, 0.0),
-                    "smd_after": np.where(sd > 0, (q1 - q0) / safe, 0.0),
-                    "n_treated": k1.astype(np.int64),
-                    "n_control": k0.astype(np.int64),
-                }
-            )[present]
-        )
-    return pd.concat(frames, ignore_index=True)
+        parts["cov"].append(np.full(int(present.sum()), cov, dtype=object))
+        parts["level"].append(np.asarray([str(v) for v in levels[j]], dtype=object)[present])
+        parts["before"].append(np.where(sd > 0, (p1 - p0) / safe, 0.0)[present])
+        parts["after"].append(np.where(sd > 0, (q1 - q0) / safe, 0.0)[present])
+        parts["k1"].append(k1[present].astype(np.int64))
+        parts["k0"].append(k0[present].astype(np.int64))
+    # One frame at the end (a frame per covariate and a concat cost more than the arithmetic).
+    return pd.DataFrame(
+        {
+            "covariate": np.concatenate(parts["cov"]),
+            "level": np.concatenate(parts["level"]),
+            "smd_before": np.concatenate(parts["before"]),
+            "smd_after": np.concatenate(parts["after"]),
+            "n_treated": np.concatenate(parts["k1"]),
+            "n_control": np.concatenate(parts["k0"]),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class _PropensitySide:
+    """What depends only on the covariate patterns and the pipelines' counts in them, not on
+    the outcome: the design, the propensity scores and the balance table."""
+
+    design: _Design
+    e: np.ndarray
+    balance: pd.DataFrame
+
+
+def _propensity_side(
+    cell_codes: np.ndarray,
+    sizes: Sequence[int],
+    n_cell1: np.ndarray,
+    n_cell0: np.ndarray,
+    levels: Sequence[np.ndarray],
+    covariates: Sequence[str],
+    memo: dict[bytes, object] | None,
+) -> _PropensitySide:
+    """The propensity model on the cells (share of the first pipeline, weighted by the cell
+    size) with its design and balance table. Outcomes with the same target population (hire
+    rate and withdrawal: the decided applications) have the same patterns and counts: with a
+    ``memo`` (one dict per page run, from the caller) the result is remembered by a digest of
+    exactly those inputs and fitted once per run instead of once per outcome. No memo across
+    runs: a new view has new counts, and the app caches whole results already."""
+    digest = hashlib.blake2b(digest_size=32)
+    for arr in (cell_codes, n_cell1, n_cell0):
+        digest.update(np.ascontiguousarray(arr).tobytes())
+        digest.update(repr((arr.shape, arr.dtype.str)).encode())
+    digest.update(repr((tuple(sizes), tuple(covariates))).encode())
+    for lv in levels:
+        digest.update("\x1f".join(str(v) for v in lv).encode() + b"\x1e")
+    key = digest.digest()
+    hit = None if memo is None else memo.get(key)
+    if isinstance(hit, _PropensitySide):
+        return hit
+    n_cell = n_cell1 + n_cell0
+    xc = _dummies(cell_codes, sizes, n_cell)
+    gamma = _glm(n_cell1 / n_cell, xc, n_cell, "binomial")
+    e = np.clip(_mean(xc.dot(gamma), "binomial"), 1e-12, 1 - 1e-12)
+    e.setflags(write=False)  # shared between results: nobody may change it
+    side = _PropensitySide(xc, e, _balance(cell_codes, levels, covariates, e, n_cell1, n_cell0))
+    if memo is not None:
+        memo[key] = side
+    return side
 
 
 def adjusted_effect(
@@ -434,6 +636,7 @@ def adjusted_effect(
     *,
     family: Family = "binomial",
     conf: float = 0.95,
+    memo: dict[bytes, object] | None = None,
 ) -> CausalAnalysis:
     """g-computation and AIPW estimates of the average effect of the first pipeline over the
     target population (every individual in ``patterns`` after the positivity pruning).
@@ -441,12 +644,14 @@ def adjusted_effect(
     ``patterns``: one row per covariate pattern and pipeline with the columns ``covariates``,
     ``treated`` (1 = first pipeline, 0 = second), ``n`` (individuals), ``y_sum`` and ``y_sumsq``
     (sum and sum of squares of the outcome; for a yes/no outcome both are the count of yes).
-    Raises ``NotIdentifiedError`` when the data cannot answer.
+    Raises ``NotIdentifiedError`` when the data cannot answer. ``memo``: a dict shared by the
+    calls of one page run, so outcomes with the same target population fit the propensity
+    model once (``_propensity_side``).
     """
     conf = _check_conf(conf)
     covariates = tuple(covariates)
     frame = patterns.loc[patterns[N] > 0]
-    coded = [_codes(frame[cov].to_numpy()) for cov in covariates]
+    coded = [_codes(frame[cov]) for cov in covariates]
     levels = [lv for _, lv in coded]
     sizes = [max(len(lv), 1) for lv in levels]
     raw_codes = np.column_stack([c for c, _ in coded]) if coded else np.zeros((len(frame), 0))
@@ -478,36 +683,30 @@ def adjusted_effect(
     n_cell1 = np.bincount(cell, weights=n_arr * treated, minlength=n_cells)
     n_cell0 = np.bincount(cell, weights=n_arr * (1 - treated), minlength=n_cells)
     n_cell = n_cell1 + n_cell0
-    xc = _dummies(cell_codes, sizes, n_cell)
+    side = _propensity_side(cell_codes, sizes, n_cell1, n_cell0, levels, covariates, memo)
+    xc, e = side.design, side.e
 
     # Outcome model: intercept, pipeline, covariate main effects; fitted on the pattern rows.
-    x_rows = sparse.hstack([xc[cell], treated[:, None].astype(float)], format="csr")
+    x_rows = _CellDesign(xc, cell, treated.astype(float))
     beta = _glm(ybar, x_rows, n_arr, family)
-    ones = np.ones((n_cells, 1))
-    x1 = sparse.hstack([xc, ones], format="csr")
-    x0 = sparse.hstack([xc, 0 * ones], format="csr")
-    m1, m0 = _mean(x1 @ beta, family), _mean(x0 @ beta, family)
-    mu_rows = _mean(x_rows @ beta, family)
+    x1 = _CellDesign(xc, np.arange(n_cells), np.ones(n_cells))
+    x0 = _CellDesign(xc, np.arange(n_cells), np.zeros(n_cells))
+    m1, m0 = _mean(x1.dot(beta), family), _mean(x0.dot(beta), family)
+    mu_rows = _mean(x_rows.dot(beta), family)
 
     # g-computation: standardise over everyone in the target population.
     g_mu1 = float(np.sum(n_cell * m1) / total)
     g_mu0 = float(np.sum(n_cell * m0) / total)
-    info = _gram(x_rows, n_arr * _dmean(mu_rows, family)) / total
-    info_inv = np.linalg.pinv(info)
-    grad1 = x1.T @ (n_cell * _dmean(m1, family)) / total
-    grad0 = x0.T @ (n_cell * _dmean(m0, family)) / total
-    h1 = x_rows @ (info_inv @ grad1)
-    h0 = x_rows @ (info_inv @ grad0)
+    info = x_rows.gram(n_arr * _dmean(mu_rows, family)) / total
+    grad1 = x1.tdot(n_cell * _dmean(m1, family)) / total
+    grad0 = x0.tdot(n_cell * _dmean(m0, family)) / total
+    h1 = x_rows.dot(_solve(info, grad1))
+    h0 = x_rows.dot(_solve(info, grad0))
     g_ifs = (
         (m1[cell] - g_mu1 - h1 * mu_rows, h1),
         (m0[cell] - g_mu0 - h0 * mu_rows, h0),
     )
     gcomp = _estimate("gcomp", g_mu1, g_mu0, g_ifs, rows, total, conf)
-
-    # Propensity model on the cells: share of the first pipeline, weighted by the cell size.
-    gamma = _glm(n_cell1 / n_cell, xc, n_cell, "binomial")
-    e = _mean(xc @ gamma, "binomial")
-    e = np.clip(e, 1e-12, 1 - 1e-12)
 
     # AIPW (Glynn & Quinn 2010, eq. 5), per pattern row.
     e_r, m1_r, m0_r = e[cell], m1[cell], m0[cell]
@@ -543,7 +742,7 @@ def adjusted_effect(
         aipw=aipw,
         headline_method="aipw" if overlap.adequate else "gcomp",
         overlap=overlap,
-        balance=_balance(cell_codes, levels, covariates, e, n_cell1, n_cell0),
+        balance=side.balance.copy(),
         n_treated=int(n_cell1.sum()),
         n_control=int(n_cell0.sum()),
         excluded_n=int(round(total_in - total)),

@@ -16,6 +16,7 @@ from typing import Literal
 import duckdb
 
 from analytics.store.base import current_version, engine_error, transaction
+from analytics.store.causal_patterns import CAUSAL_PATTERNS_SQL
 from analytics.store.idkey import drop_legacy_salt
 
 STATUSES = ("hired", "rejected", "withdrawn", "offer_declined", "open")
@@ -230,6 +231,7 @@ DERIVED_SQL: dict[str, str] = {
     "event_stages": """
         CREATE OR REPLACE TABLE event_stages AS
         SELECT stage, min(stage_order) AS stage_order FROM stage_events GROUP BY stage""",
+    "causal_patterns": CAUSAL_PATTERNS_SQL,  # issue 22, after app_outcomes (it reads it)
 }
 
 
