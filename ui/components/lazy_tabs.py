@@ -50,10 +50,14 @@ class LazyTabs:
     open: str
     containers: Mapping[str, object]
 
-    def draw(self, bodies: Mapping[str, Callable[[], None]]) -> None:
-        """Run only the open tab's body, inside its container."""
-        with self.containers[self.open]:  # type: ignore[attr-defined]
-            bodies[self.open]()
+    def draw(self, bodies: Mapping[str, Callable[[], None]], *, always: Sequence[str] = ()) -> None:
+        """Run the open tab's body inside its container, and the bodies named in ``always``
+        whether open or not (a tab holding an uploaded file: a file uploader's state cannot be
+        kept through a run that does not draw it, so such a tab stays eager)."""
+        for tab, body in bodies.items():
+            if tab == self.open or tab in always:
+                with self.containers[tab]:  # type: ignore[attr-defined]
+                    body()
 
 
 def _writable(key: str) -> bool:
@@ -106,7 +110,7 @@ def lazy_tabs(key: str, labels: Mapping[str, str], *, keep: Sequence[str] = ()) 
             if raw is not None and raw not in labels:
                 urlstate._note(key, raw, ids[0])
         st.session_state[key] = labels[wanted if wanted in labels else ids[0]]
-    keep_widgets(keep)
+    keep_widgets([p for p in keep if not key.startswith(p)])
     containers = st.tabs(names, key=key, on_change="rerun")
     opened = next((i for i, c in zip(ids, containers, strict=True) if c.open), ids[0])
     st.session_state[id_key] = opened
