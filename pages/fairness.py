@@ -13,9 +13,15 @@ from ui.components import widgets
 from ui.components.adverse_impact import adverse_impact_tab
 from ui.components.fairness_summary import below_four_fifths_summary
 from ui.components.fairness_tables import switcher_quality_table, switcher_table
+from ui.components.lazy_tabs import lazy_tabs
 from ui.components.two_groups import two_group_tool
 
 ctx = entry.start()
+TABS = (
+    "impact",
+    "switchers",
+    "two",
+)
 lang = ctx.lang
 footnote = widgets.chart_footnote(ctx)
 
@@ -27,13 +33,21 @@ with st.expander(ctx.t("fair.definitions.title"), icon=":material/help:"):
 # Every result below four-fifths on the first screen, before any tab (issue 17).
 below_four_fifths_summary(ctx)
 
-tabs = st.tabs([ctx.t("fair.tab.impact"), ctx.t("fair.tab.switchers"), ctx.t("fair.tab.two")])
+# Only the open tab runs and is drawn (issue 21). The adverse-impact selectors keep their values
+# through a visit to another tab (keep); the two-group tool always runs, because an uploaded
+# file cannot be kept through a run that does not draw its uploader.
+tabs = lazy_tabs(
+    "fair_tab",
+    {name: ctx.t(f"fair.tab.{name}") for name in TABS},
+    keep=("fair_column", "fair_second", "fair_comparison", "fair_step"),
+)
 
-with tabs[0]:
+
+def tab_impact() -> None:
     adverse_impact_tab(ctx, key="fair")
 
-# ---- Career switchers -------------------------------------------------------------------------
-with tabs[1]:
+
+def tab_switchers() -> None:
     st.caption(ctx.t("fair.switchers.caption"))
     st.caption(ctx.t("fair.switchers.family"))
     if "career_switcher" not in cache.fairness_columns(ctx.version):
@@ -67,5 +81,16 @@ with tabs[1]:
             switcher_quality_table(ctx, qual),
         )
 
-with tabs[2]:
+
+def tab_two() -> None:
     two_group_tool(ctx, key="fair_two")
+
+
+tabs.draw(
+    {
+        "impact": tab_impact,
+        "switchers": tab_switchers,
+        "two": tab_two,
+    },
+    always=("two",),
+)

@@ -13,11 +13,14 @@ from analytics.privacy import hide_small_groups
 from ui import cache, entry
 from ui.components import widgets
 from ui.components.funnel_breakdown import funnel_breakdown
+from ui.components.lazy_tabs import lazy_tabs
 from ui.safe import md
 
 ctx = entry.start()
 lang = ctx.lang
 footnote = widgets.footnote(ctx)
+
+TABS = ("funnel", "dropoff", "contact", "formats", "time", "breakdown")
 
 
 def block(name: str, fig: go.Figure, takeaway: str, table: pd.DataFrame) -> None:
@@ -60,18 +63,16 @@ st.info(rule_text, icon=":material/rule:")
 note = widgets.wrap(f"{footnote} {rule_text}" if include_open else footnote, 150)
 labels = fc.stage_labels(result, lang)
 
-tabs = st.tabs(
-    [
-        ctx.t("funnel.tab.funnel"),
-        ctx.t("funnel.tab.dropoff"),
-        ctx.t("funnel.tab.contact"),
-        ctx.t("funnel.tab.formats"),
-        ctx.t("funnel.tab.time"),
-        ctx.t("funnel.tab.breakdown"),
-    ]
+# Only the open tab runs and is drawn (issue 21): a click on another tab reruns the page, and
+# everything above is cached by data version and filters. The breakdown's selectors live in
+# the URL, so they survive a visit to another tab.
+tabs = lazy_tabs(
+    "funnel_tab",
+    {name: ctx.t(f"funnel.tab.{name}") for name in TABS},
 )
 
-with tabs[0]:
+
+def tab_funnel() -> None:
     take = fc.takeaway_funnel(result, lang)
     block(
         "stages",
@@ -110,7 +111,8 @@ with tabs[0]:
     if result.family_size:
         st.caption(ctx.t("funnel.family", m=result.family_size))
 
-with tabs[1]:
+
+def tab_dropoff() -> None:
     take = fc.takeaway_dropoff(result, lang)
     block(
         "dropoff",
@@ -130,7 +132,8 @@ with tabs[1]:
         hide_small_groups(reasons, "n", line="pipeline"),
     )
 
-with tabs[2]:
+
+def tab_contact() -> None:
     contact = cache.first_human_contact(ctx.version, ctx.filters, include_open=include_open)
     take = fc.takeaway_contact(contact, lang)
     block(
@@ -142,7 +145,8 @@ with tabs[2]:
         ),
     )
 
-with tabs[3]:
+
+def tab_formats() -> None:
     formats = cache.touchpoint_formats(ctx.version, ctx.filters, include_open=include_open)
     take = fc.takeaway_formats(formats, lang)
     block(
@@ -152,7 +156,8 @@ with tabs[3]:
         formats,
     )
 
-with tabs[4]:
+
+def tab_time() -> None:
     times = cache.stage_times(ctx.version, ctx.filters, include_open=include_open)
     take = fc.takeaway_time(times, labels, lang)
     block(
@@ -176,8 +181,21 @@ with tabs[4]:
     )
     st.caption(ctx.t("funnel.km.note"))
 
-with tabs[5]:
+
+def tab_breakdown() -> None:
     funnel_breakdown(ctx, include_open=include_open, note=note, key="funnel")
+
+
+tabs.draw(
+    {
+        "funnel": tab_funnel,
+        "dropoff": tab_dropoff,
+        "contact": tab_contact,
+        "formats": tab_formats,
+        "time": tab_time,
+        "breakdown": tab_breakdown,
+    }
+)
 
 st.caption(md(footnote))
 st.caption(ctx.t("funnel.tests"))

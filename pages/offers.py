@@ -12,9 +12,15 @@ from analytics.i18n import fmt_num, fmt_p, fmt_pct, label
 from analytics.metrics.offers import acceptance_table
 from ui import cache, entry
 from ui.components import causal_choice, widgets
+from ui.components.lazy_tabs import lazy_tabs
 from ui.safe import md
 
 ctx = entry.start()
+TABS = (
+    "acceptance",
+    "premium",
+    "declines",
+)
 lang = ctx.lang
 footnote = widgets.wrap(widgets.footnote(ctx), 150)
 
@@ -47,15 +53,14 @@ if acc.table.empty:
 pending = int(acc.table.pending.sum())
 st.info(ctx.t("offers.rule", n=fmt_num(pending, lang)), icon=":material/rule:")
 
-tabs = st.tabs(
-    [
-        ctx.t("offers.tab.acceptance"),
-        ctx.t("offers.tab.premium"),
-        ctx.t("offers.tab.declines"),
-    ]
+# Only the open tab runs and is drawn (issue 21); the "Adjust for" choice lives in the URL.
+tabs = lazy_tabs(
+    "offers_tab",
+    {name: ctx.t(f"offers.tab.{name}") for name in TABS},
 )
 
-with tabs[0]:
+
+def tab_acceptance() -> None:
     choice = causal_choice.adjust_selector(
         ctx,
         key="offers_adjust",
@@ -104,7 +109,8 @@ with tabs[0]:
         shown(times),
     )
 
-with tabs[1]:
+
+def tab_premium() -> None:
     premium = cache.human_premium(ctx.version, ctx.filters)
     take = oc.takeaway_premium(premium, lang)
     st.subheader(ctx.t("offers.premium.header"))
@@ -156,7 +162,8 @@ with tabs[1]:
         shown(competing),
     )
 
-with tabs[2]:
+
+def tab_declines() -> None:
     reasons = cache.decline_reasons(ctx.version, ctx.filters)
     take = oc.takeaway_reasons(reasons, lang)
     table = shown(reasons)
@@ -168,5 +175,14 @@ with tabs[2]:
         table,
     )
     st.caption(ctx.t("offers.suppressed", k=PRIVACY_THRESHOLD))
+
+
+tabs.draw(
+    {
+        "acceptance": tab_acceptance,
+        "premium": tab_premium,
+        "declines": tab_declines,
+    }
+)
 
 st.caption(ctx.t("offers.tests"))

@@ -14,10 +14,17 @@ from analytics.metrics.quality import compare_ratings, composite, rating_table
 from analytics.metrics.quality import retention_table as make_retention_table
 from ui import cache, entry
 from ui.components import causal_choice, widgets
+from ui.components.lazy_tabs import lazy_tabs
 from ui.components.quality_parts import process_change_tab, quality_weights
 from ui.safe import md
 
 ctx = entry.start()
+TABS = (
+    "composite",
+    "ratings",
+    "retention",
+    "change",
+)
 lang = ctx.lang
 footnote = widgets.chart_footnote(ctx)
 
@@ -44,16 +51,15 @@ if not result.hires:
     st.warning(ctx.t("quality.empty"), icon=":material/filter_alt:")
     st.stop()
 
-tabs = st.tabs(
-    [
-        ctx.t("quality.tab.composite"),
-        ctx.t("quality.tab.ratings"),
-        ctx.t("quality.tab.retention"),
-        ctx.t("quality.tab.change"),
-    ]
+# Only the open tab runs and is drawn (issue 21); everything above is cached by data version,
+# filters and weights. The toggle in the first tab lives in the URL, so it survives a tab visit.
+tabs = lazy_tabs(
+    "quality_tab",
+    {name: ctx.t(f"quality.tab.{name}") for name in TABS},
 )
 
-with tabs[0]:
+
+def tab_composite() -> None:
     if causal_choice.everything_toggle(ctx, key="quality_adjust"):
         causal_choice.quality_panel(ctx, weights, ramp_target)
     comp_frame = composite(result, weights)
@@ -117,7 +123,8 @@ with tabs[0]:
     if len(diffs):
         st.caption(ctx.t("footnote.family.quality", m=len(diffs)))
 
-with tabs[1]:
+
+def tab_ratings() -> None:
     counts = cache.rating_counts(ctx.version, ctx.filters, ctx.info.as_of)
     cmp = compare_ratings(counts)
     take = qc.takeaway_ratings(cmp, lang)
@@ -137,7 +144,8 @@ with tabs[1]:
     )
     st.caption(ctx.t("quality.ramp.note"))
 
-with tabs[2]:
+
+def tab_retention() -> None:
     ret = cache.retention(ctx.version, ctx.filters, ctx.info.as_of)
     take = qc.takeaway_retention(ret, lang)
     block(
@@ -175,8 +183,19 @@ with tabs[2]:
         named(early[~early.suppressed.astype(bool)].drop(columns="suppressed")),
     )
 
-with tabs[3]:
+
+def tab_change() -> None:
     process_change_tab(ctx, cache.process_change(ctx.version, ctx.filters, ctx.info.as_of))
+
+
+tabs.draw(
+    {
+        "composite": tab_composite,
+        "ratings": tab_ratings,
+        "retention": tab_retention,
+        "change": tab_change,
+    }
+)
 
 st.caption(md(widgets.footnote(ctx)))
 st.caption(ctx.t("quality.tests"))

@@ -10,12 +10,19 @@ from analytics.i18n import fmt_num
 from analytics.metrics import survey
 from ui import cache, entry
 from ui.components import survey_import
+from ui.components.lazy_tabs import lazy_tabs
 from ui.components.survey_banner import banner_tab
 from ui.components.survey_labels import SurveyLabels
 from ui.components.survey_views import free_text_tab, overview_tab
 from ui.components.survey_weighting import weighting_form
 
 ctx = entry.start()
+TABS = (
+    "banner",
+    "overview",
+    "text",
+    "manage",
+)
 
 st.title(ctx.t("survey.title"))
 st.caption(ctx.t("survey.intro"))
@@ -55,19 +62,46 @@ spec = weighting_form(
     labels, survey_id=sid, frame=frame, grouping_keys=grouping_keys, key="survey_w"
 )
 
-tabs = st.tabs(
-    [
-        ctx.t("survey.tab.banner"),
-        ctx.t("survey.tab.overview"),
-        ctx.t("survey.tab.text"),
-        ctx.t("survey.tab.manage"),
-    ]
+# Only the open tab runs and is drawn (issue 21). The question and grouping choices keep their
+# values through a visit to another tab (keep); the manage tab always runs, because an uploaded
+# file cannot be kept through a run that does not draw its uploader.
+tabs = lazy_tabs(
+    "survey_tab",
+    {name: ctx.t(f"survey.tab.{name}") for name in TABS},
+    keep=(
+        "survey_q_",
+        "survey_banner_",
+        "survey_ov_banner_",
+        "survey_tq_",
+        "survey_tb_",
+        "survey_search_",
+        "survey_tg_",
+    ),
 )
-with tabs[0]:
+
+
+def tab_banner() -> None:
     banner_tab(labels, survey_id=sid, spec=spec, grouping_keys=grouping_keys, key="survey")
-with tabs[1]:
+
+
+def tab_overview() -> None:
     overview_tab(labels, survey_id=sid, spec=spec, grouping_keys=grouping_keys, key="survey")
-with tabs[2]:
+
+
+def tab_text() -> None:
     free_text_tab(labels, survey_id=sid, grouping_keys=grouping_keys, key="survey")
-with tabs[3]:
+
+
+def tab_manage() -> None:
     survey_import.render(ctx)
+
+
+tabs.draw(
+    {
+        "banner": tab_banner,
+        "overview": tab_overview,
+        "text": tab_text,
+        "manage": tab_manage,
+    },
+    always=("manage",),
+)

@@ -21,6 +21,7 @@ from analytics.i18n import t
 from analytics.report import causal_slide as cs
 from analytics.report import slides
 from tests.pages.reading import shown, texts
+from tests.pages.tabs import every_tab
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -79,6 +80,12 @@ def test_overview_everything_measured(lang, decks):
     assert t("causal.summary.title", lang) in text
     assert t("causal.footnote.methods", lang) in text
     assert "AIPW" in text or "g-computation" in text
+    # One tab per outcome; only the open one runs (issue 21): each opens without an exception.
+    outcomes = [tab.label for tab in at.tabs]
+    assert len(outcomes) == len(cs.OVERVIEW_OUTCOMES)
+    seen = every_tab(at, "overview_causal_tab", outcomes)
+    assert not seen.exceptions
+    assert seen.text.count(t("causal.footnote.methods", lang)) >= len(outcomes)
     # The numbers on the page are the slide's and so the exports' (tables_csv_zip / Excel take
     # the slide's table as it is: tests/analytics/report/test_causal_slide.py).
     page = _table(at, t("causal.table.outcome", lang))

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.i18n import t
 from tests.pages.reading import shown, texts
+from tests.pages.tabs import every_tab, open_tab
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -88,13 +89,20 @@ def test_adverse_impact_column_comparison_intersection(lang):
     assert at.title[0].value == words["title"]
     text = _texts(at)
     assert words["missing"] in text
-    assert words["switchers"] in text
     if lang == "en":
         assert "four-fifths" in text
     else:  # issue 20: the Dutch page says it in Dutch (GLOSSARY: vier-vijfderegel)
         assert "vier-vijfderegel" in text and "four-fifths" not in text
+    # Only the open tab runs (issue 21; the two-group tool always): every tab, opened in turn.
+    tabs = [t(f"fair.tab.{n}", lang) for n in ("impact", "switchers", "two")]
+    assert [tab.label for tab in at.tabs] == tabs
+    seen = every_tab(at, "fair_tab", tabs)
+    assert not seen.exceptions
+    assert t("fair.switchers.caption", lang) in seen.text
+    assert words["switchers"] in seen.text
+    assert t("fair.quality.caption", lang) in seen.text
     # chart data downloads (impact, touchpoints, switchers, quality, two groups) + CSV + Excel
-    assert len(at.get("download_button")) >= 7
+    assert seen.downloads >= 7
 
     at.selectbox(key="fair_column").set_value("age_band").run()
     _clean(at)
@@ -108,6 +116,14 @@ def test_adverse_impact_column_comparison_intersection(lang):
     steps.set_value(steps.options[1]).run()
     _clean(at)
     assert " × " in _texts(at) or "×" in str([d.value for d in at.dataframe])
+    step = at.selectbox(key="fair_step").value
+    # the choices survive a visit to another tab (lazy_tabs keeps them)
+    open_tab(at, "fair_tab", t("fair.tab.switchers", lang))
+    _clean(at)
+    open_tab(at, "fair_tab", t("fair.tab.impact", lang))
+    _clean(at)
+    assert at.selectbox(key="fair_second").value == "age_band"
+    assert at.selectbox(key="fair_step").value == step
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.i18n import t
 from tests.pages.reading import texts
+from tests.pages.tabs import every_tab, open_tab
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -49,8 +50,14 @@ def test_offers_page_renders(lang):
     text = _texts(at)
     assert t("offers.title", lang) in text
     assert "n = " in text
-    assert t("offers.premium.method", lang) in text
-    assert len(at.get("download_button")) >= 5
+    # Only the open tab runs (issue 21): every tab, opened in turn, shows its part.
+    tabs = [t(f"offers.tab.{n}", lang) for n in ("acceptance", "premium", "declines")]
+    assert [tab.label for tab in at.tabs] == tabs
+    seen = every_tab(at, "offers_tab", tabs)
+    assert not seen.exceptions
+    assert t("offers.premium.method", lang) in seen.text
+    assert t("offers.suppressed", lang, k=10).split("10")[0] in seen.text
+    assert seen.downloads >= 5
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
@@ -60,10 +67,16 @@ def test_quality_page_renders(lang):
     text = _texts(at)
     assert t("quality.title", lang) in text
     assert t("quality.composite.no_ci", lang) in text
-    assert t("quality.km.note", lang) in text
     # The multiple-testing family is named, with the number of components compared.
     assert any(t("footnote.family.quality", lang, m=m) in text for m in (3, 4))
-    assert len(at.get("download_button")) >= 6
+    # Only the open tab runs (issue 21): every tab, opened in turn, shows its part.
+    tabs = [t(f"quality.tab.{n}", lang) for n in ("composite", "ratings", "retention", "change")]
+    assert [tab.label for tab in at.tabs] == tabs
+    seen = every_tab(at, "quality_tab", tabs)
+    assert not seen.exceptions
+    assert t("quality.km.note", lang) in seen.text
+    assert t("quality.ramp.note", lang) in seen.text
+    assert seen.downloads >= 6
 
 
 def test_quality_weights_and_ramp_target_are_editable():
@@ -72,6 +85,12 @@ def test_quality_weights_and_ramp_target_are_editable():
     _assert_clean(at, "en")
     at.number_input(key="quality_ramp_target").set_value(60).run()
     _assert_clean(at, "en")
+    assert "Ramp target reached (60 days)" in _texts(at)
+    # the weights sit above the tabs: another tab keeps them, and back on the first they hold
+    open_tab(at, "quality_tab", t("quality.tab.ratings", "en"))
+    _assert_clean(at, "en")
+    assert at.number_input(key="quality_w_manager").value == 0.5
+    open_tab(at, "quality_tab", t("quality.tab.composite", "en"))
     assert "Ramp target reached (60 days)" in _texts(at)
     for comp in ("performance", "ramp", "retention", "manager"):
         at.number_input(key=f"quality_w_{comp}").set_value(0.0)
@@ -133,3 +152,9 @@ def test_offers_adjustment_from_the_url():
     _assert_clean(at, "en")
     assert at.selectbox(key="offers_adjust").value == "seniority"
     assert "Adjusted for seniority" in _texts(at)
+    # the choice sits in a tab: a visit to another tab and back keeps it (through the URL)
+    open_tab(at, "offers_tab", t("offers.tab.declines", "en"))
+    _assert_clean(at, "en")
+    assert at.query_params["offers_adjust"] in ("seniority", ["seniority"])
+    open_tab(at, "offers_tab", t("offers.tab.acceptance", "en"))
+    assert at.selectbox(key="offers_adjust").value == "seniority"

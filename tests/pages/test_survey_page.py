@@ -22,6 +22,7 @@ from analytics import demo, store
 from analytics.i18n import t
 from analytics.ingest import survey as si
 from tests.pages.reading import texts
+from tests.pages.tabs import every_tab, open_tab
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -74,6 +75,12 @@ def test_survey_page_renders_banner_and_tests(lang):
     assert "(A)" in table.columns[2] and "(B)" in table.columns[3]
     if lang == "nl":
         assert any("%" in str(v) and "," in str(v) for v in table.iloc[0, 1:])
+    # Only the open tab runs (issue 21; the manage tab always): every tab opens cleanly.
+    tabs = [t(f"survey.tab.{n}", lang) for n in ("banner", "overview", "text", "manage")]
+    assert [tab.label for tab in at.tabs] == tabs
+    seen = every_tab(at, "survey_tab", tabs)
+    assert not seen.exceptions
+    assert seen.downloads >= 3
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
@@ -86,6 +93,11 @@ def test_switching_question_banner_and_weights(lang):
     _assert_clean(at, lang)
     table = _banner_frame(at)
     assert "Talking to a recruiter (A)" in table.columns
+    # the choices survive a visit to another tab
+    open_tab(at, "survey_tab", t("survey.tab.text", lang))
+    open_tab(at, "survey_tab", t("survey.tab.banner", lang))
+    assert at.selectbox(key=f"survey_banner_{SID}").value == "q:most_valuable"
+    assert at.selectbox(key=f"survey_q_{SID}").value == "nps"
     at.toggle(key=f"survey_w_on_{SID}").set_value(True).run()
     _assert_clean(at, lang)
     text = _texts(at)
@@ -123,6 +135,7 @@ def test_weights_from_the_applications_and_impossible_bounds():
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_free_text_search_and_download(lang):
     at = _open(lang)
+    open_tab(at, "survey_tab", t("survey.tab.text", lang))
     at.text_input(key=f"survey_search_{SID}").input("video").run()
     _assert_clean(at, lang)
     answers = [
@@ -133,7 +146,8 @@ def test_free_text_search_and_download(lang):
     ]
     assert answers and len(answers[0]) > 0
     assert all("video" in a.lower() for a in answers[0][t("survey.text.col.answer", lang)])
-    assert len(at.get("download_button")) >= 2
+    # the answers' download (the banner's is on its own tab, not run while this one is open)
+    assert [b.key for b in at.get("download_button")] == ["survey_dl_text"]
 
 
 def test_sidebar_filters_keep_linked_respondents_only():
@@ -214,12 +228,15 @@ def test_small_groups_are_suppressed_on_the_page(tmp_path, monkeypatch):
     at.selectbox(key="survey_pick").set_value(sid).run()
     at.selectbox(key=f"survey_q_{sid}").set_value(scale).run()
     at.selectbox(key=f"survey_banner_{sid}").set_value(f"q:{role}").run()
-    at.selectbox(key=f"survey_tb_{sid}").set_value(f"q:{role}").run()
     _assert_clean(at, "en")
     table = _banner_frame(at)
     assert [c for c in table.columns if "Engineer" in c]
     assert not [c for c in table.columns if "Designer" in c]
     assert any("fewer than 5 respondents" in c.value and "Designer" in c.value for c in at.caption)
+    # the free-text tab (only the open tab runs, issue 21)
+    open_tab(at, "survey_tab", t("survey.tab.text", "en"))
+    at.selectbox(key=f"survey_tb_{sid}").set_value(f"q:{role}").run()
+    _assert_clean(at, "en")
     texts = [
         df.value
         for df in at.dataframe
@@ -235,6 +252,7 @@ def test_small_groups_are_suppressed_on_the_page(tmp_path, monkeypatch):
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_all_questions_tab(lang):
     at = _open(lang)
+    open_tab(at, "survey_tab", t("survey.tab.overview", lang))
     at.selectbox(key=f"survey_ov_banner_{SID}").set_value("q:spoke_first").run()
     _assert_clean(at, lang)
     frames = [

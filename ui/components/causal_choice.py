@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -26,6 +27,7 @@ from analytics.report.export import to_csv_bytes
 from ui import urlstate
 from ui.components import widgets
 from ui.components.causal_panel import causal_effects, render_causal_panel
+from ui.components.lazy_tabs import lazy_tabs
 from ui.context import PageContext
 
 EVERYTHING = cs.EVERYTHING
@@ -115,10 +117,16 @@ def overview_panel(ctx: PageContext) -> pd.DataFrame:
         icon=":material/download:",
         key="overview_causal_dl",
     )
-    tabs = st.tabs([outcome_name(o, ctx.lang) for o in cs.OVERVIEW_OUTCOMES])
-    for tab, outcome in zip(tabs, cs.OVERVIEW_OUTCOMES, strict=True):
-        with tab:
-            render_causal_panel(ctx, outcome, key=f"overview_causal_{outcome}", effects=effects)
+    # Only the open outcome's panel runs and is drawn (issue 21): each has two charts and tables.
+    tabs = lazy_tabs(
+        "overview_causal_tab", {o: outcome_name(o, ctx.lang) for o in cs.OVERVIEW_OUTCOMES}
+    )
+    tabs.draw(
+        {
+            o: partial(render_causal_panel, ctx, o, key=f"overview_causal_{o}", effects=effects)
+            for o in cs.OVERVIEW_OUTCOMES
+        }
+    )
     st.caption(methods_footnote(effects, ctx.lang))
     return table
 

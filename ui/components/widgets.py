@@ -196,11 +196,19 @@ def chart_block(
     if not fig.layout.title.text:  # the chart's title states the takeaway: say it once
         st.markdown(f":material/insights: {md(takeaway)}")
     plotly_chart(fig, key=f"{page}_{name}")
+    is_demo, lang = ctx.info.is_demo, ctx.lang
+
+    def csv() -> bytes:
+        return to_csv_bytes(demo_marked(table, is_demo=is_demo, lang=lang))
+
     with st.expander(ctx.t(f"{page}.data"), icon=":material/table:"):
         st.dataframe(display_table(table, ctx.lang), hide_index=True)  # the reader's format
+        # The CSV is made when the button is clicked, not on every run of the page (issue 21:
+        # a page with nine charts built nine files nobody asked for); Streamlit runs the
+        # callable on its own thread, and it touches no connection.
         st.download_button(
             ctx.t(f"{page}.download"),
-            data=to_csv_bytes(demo_marked(table, is_demo=ctx.info.is_demo, lang=ctx.lang)),
+            data=csv,
             file_name=download_name(page, name, is_demo=ctx.info.is_demo),
             mime="text/csv",
             icon=":material/download:",
