@@ -160,8 +160,8 @@ def tab_retention() -> None:
             ctx.t(
                 "quality.retention6",
                 diff=fmt_points(d6.diff, lang, signed=True),
-                low=fmt_points(d6.ci.low, lang, signed=True),
-                high=fmt_points(d6.ci.high, lang, signed=True),
+                low=fmt_points(d6.ci.low, lang, signed=True, unit=False),
+                high=fmt_points(d6.ci.high, lang, signed=True, unit=False),
                 p=fmt_p(d6.p_value, lang),
             )
         )
