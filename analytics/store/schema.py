@@ -230,6 +230,42 @@ DERIVED_SQL: dict[str, str] = {
     "event_stages": """
         CREATE OR REPLACE TABLE event_stages AS
         SELECT stage, min(stage_order) AS stage_order FROM stage_events GROUP BY stage""",
+    # Count cubes for the funnel page (issue 21): the rows above grouped by application month and
+    # the filter dimensions, so a page run sums a table whose size is bounded by the dimensions'
+    # values, not by the number of applications. ``applied_on`` holds the month's first day:
+    # readers use them only for filters in whole months (what the sidebar sets), where
+    # "applied_on between the bounds" selects the same applications as on the day-level rows.
+    "funnel_ends": """
+        CREATE OR REPLACE TABLE funnel_ends AS
+        SELECT CAST(date_trunc('month', a.applied_on) AS DATE) AS applied_on, a.pipeline,
+               a.status, a.role_family, a.seniority, a.region, a.source,
+               s.max_order, s.last_result, count(*) AS n
+        FROM applications AS a
+        LEFT JOIN app_summary AS s USING (application_id)
+        GROUP BY ALL""",
+    "funnel_contact": """
+        CREATE OR REPLACE TABLE funnel_contact AS
+        SELECT CAST(date_trunc('month', a.applied_on) AS DATE) AS applied_on, a.status,
+               a.role_family, a.seniority, a.region, a.source, a.first_human_step,
+               count(*) AS applications,
+               count(o.accepted) AS offers_decided,
+               count(*) FILTER (WHERE o.accepted) AS accepted
+        FROM applications AS a
+        LEFT JOIN offers AS o ON o.application_id = a.application_id
+        GROUP BY ALL""",
+    # One row per application and withdrawal reason (an application counts once per reason).
+    "funnel_withdrawals": """
+        CREATE OR REPLACE TABLE funnel_withdrawals AS
+        SELECT CAST(date_trunc('month', applied_on) AS DATE) AS applied_on, pipeline, status,
+               role_family, seniority, region, source, reason, count(*) AS n
+        FROM (
+            SELECT DISTINCT application_id, pipeline, applied_on, status,
+                   role_family, seniority, region, source,
+                   coalesce(withdrawal_reason, '(missing)') AS reason
+            FROM app_stage
+            WHERE result = 'withdrawn'
+        )
+        GROUP BY ALL""",
 }
 
 
