@@ -155,11 +155,12 @@ def _sources(cur: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[bool, bo
     """(derived, cubes): whether the load-time tables are current, and whether the count cubes
     can answer ``filters`` exactly (current, and the dates in whole months)."""
     try:
-        if store.derived_fresh(cur, *FUNNEL_DERIVED, *FUNNEL_CUBES):
-            return True, whole_months(filters)
+        current = store.derived_tables(cur)  # one catalogue query for both answers
     except duckdb.Error:
         return False, False
-    return _derived(cur), False
+    if current is None or not set(FUNNEL_DERIVED) <= current:
+        return False, False
+    return True, set(FUNNEL_CUBES) <= current and whole_months(filters)
 
 
 def stage_catalogue(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
