@@ -582,7 +582,9 @@ def _hashed(values: pd.Series, key: store.IdKey, *, lower: bool) -> np.ndarray:
     rows hold hundreds of thousands of distinct candidates, and a Python call per value was
     most of the import's time (docs/performance.md)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    texts = (str(v).strip() for v in uniques)
+    # ``tolist`` converts an Arrow-backed array in one call; iterating it yields one value per
+    # Python call (issue 21: most of this function's time at 1M rows).
+    texts = (str(v).strip() for v in uniques.tolist())
     hashed = key.hash_many(t.lower() for t in texts) if lower else key.hash_many(texts)
     return np.array([*hashed, None], dtype=object)[codes]
 
