@@ -563,11 +563,9 @@ def _hash_candidates(
         job.report.add(Problem("id_key", job.name, detail=str(e)))
         return
     if "candidate_id" in table:
-        table["candidate_id"] = convert(table["candidate_id"], lambda v: key.hash(v.strip()))[0]
+        table["candidate_id"] = _hashed(table["candidate_id"], key, lower=False)
     else:
-        table["candidate_id"] = convert(
-            job.out["candidate_email"], lambda v: key.hash(v.strip().lower())
-        )[0]
+        table["candidate_id"] = _hashed(job.out["candidate_email"], key, lower=True)
     job.report.candidate_hashed = True
     meta[store.KEY_CHECK_META] = key.check
     stored_check = existing_meta.get(store.KEY_CHECK_META)
@@ -576,6 +574,19 @@ def _hash_candidates(
             job.report.add(Problem("id_key_changed", job.name))
         elif stored_check is None and _has_candidate_ids(job.con):
             job.report.warn(Problem("old_salt", job.name))
+
+
+def _hashed(values: pd.Series, key: store.IdKey, *, lower: bool) -> np.ndarray:
+    """The keyed hash of every value (stripped; lower-cased for e-mail addresses), None where
+    missing. Each distinct value is hashed once, in one batch (``IdKey.hash_many``): a million
+    rows hold hundreds of thousands of distinct candidates, and a Python call per value was
+    most of the import's time (docs/performance.md)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    # ``tolist`` converts an Arrow-backed array in one call; iterating it yields one value per
+    # Python call (issue 21: most of this function's time at 1M rows).
+    texts = (str(v).strip() for v in uniques.tolist())
+    hashed = key.hash_many(t.lower() for t in texts) if lower else key.hash_many(texts)
+    return np.array([*hashed, None], dtype=object)[codes]
 
 
 def _has_candidate_ids(con: duckdb.DuckDBPyConnection | None) -> bool:

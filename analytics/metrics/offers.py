@@ -44,26 +44,28 @@ COMPETING_CAP = 3
 
 
 def _offers_sql(cur: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[str, dict]:
-    """``FROM ... WHERE`` with the offers as ``o`` and their applications as ``a``. When the
-    load-time summary ``app_outcomes`` is current, it is read instead of joining every
-    application (it holds each offer with its application's columns; about 3x faster at 1M)."""
+    """``FROM ... WHERE`` over the offers, one row each as ``a`` with the offer's and its
+    application's columns. When the load-time summary ``app_outcomes`` is current, it is read
+    instead of joining every application (it holds each offer with its application's columns;
+    about 3x faster at 1M). One alias, no LATERAL: DuckDB runs the lateral form as a join per row
+    (issue 21)."""
     where, params = filters.where("a")
     if common.outcomes_fresh(cur):
         return (
             f"""
-            FROM app_outcomes AS a,
-            LATERAL (
-                SELECT a.application_id, a.offered_on, a.decided_on, a.accepted, a.base_salary,
-                       a.comp_ratio, a.competing_offers, a.decline_reason
-            ) AS o
+            FROM app_outcomes AS a
             WHERE a.has_offer AND {where}
             """,
             params,
         )
     return (
         f"""
-        FROM offers AS o
-        JOIN applications AS a ON a.application_id = o.application_id
+        FROM (
+            SELECT a.*, o.offered_on, o.decided_on, o.accepted, o.base_salary, o.comp_ratio,
+                   o.competing_offers, o.decline_reason
+            FROM offers AS o
+            JOIN applications AS a ON a.application_id = o.application_id
+        ) AS a
         WHERE {where}
         """,
         params,
@@ -96,9 +98,9 @@ def acceptance(cur: duckdb.DuckDBPyConnection, filters: Filters) -> Acceptance:
         f"""
         SELECT a.pipeline,
                count(*) AS offers,
-               count(*) FILTER (WHERE o.accepted IS NULL) AS pending,
-               count(o.accepted) AS decided,
-               count(*) FILTER (WHERE o.accepted) AS accepted
+               count(*) FILTER (WHERE a.accepted IS NULL) AS pending,
+               count(a.accepted) AS decided,
+               count(*) FILTER (WHERE a.accepted) AS accepted
         {body}
         GROUP BY ALL
         """,
@@ -136,9 +138,9 @@ def acceptance_adjusted(
         f"""
         SELECT a.pipeline,
                coalesce(CAST(a.{by} AS VARCHAR), '(missing)') AS stratum,
-               count(o.accepted) AS decided,
-               count(*) FILTER (WHERE o.accepted) AS accepted
-        {body} AND o.accepted IS NOT NULL AND a.pipeline = ANY($pipes)
+               count(a.accepted) AS decided,
+               count(*) FILTER (WHERE a.accepted) AS accepted
+        {body} AND a.accepted IS NOT NULL AND a.pipeline = ANY($pipes)
         GROUP BY ALL
         """,
         {**params, "pipes": list(PIPELINES)},
@@ -156,8 +158,8 @@ def decline_reasons(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Data
     body, params = _offers_sql(cur, filters)
     frame = cur.execute(
         f"""
-        SELECT a.pipeline, coalesce(o.decline_reason, '(missing)') AS reason, count(*) AS n
-        {body} AND o.accepted = FALSE
+        SELECT a.pipeline, coalesce(a.decline_reason, '(missing)') AS reason, count(*) AS n
+        {body} AND a.accepted = FALSE
         GROUP BY ALL
         ORDER BY a.pipeline, n DESC, reason
         """,
@@ -180,8 +182,8 @@ def decision_times(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
     body, params = _offers_sql(cur, filters)
     counts = cur.execute(
         f"""
-        SELECT a.pipeline, date_diff('day', o.offered_on, o.decided_on) AS days, count(*) AS n
-        {body} AND o.accepted IS NOT NULL AND o.decided_on IS NOT NULL
+        SELECT a.pipeline, date_diff('day', a.offered_on, a.decided_on) AS days, count(*) AS n
+        {body} AND a.accepted IS NOT NULL AND a.decided_on IS NOT NULL
         GROUP BY ALL
         """,
         params,
@@ -229,10 +231,10 @@ def acceptance_by_comp_ratio(cur: duckdb.DuckDBPyConnection, filters: Filters) -
     frame = cur.execute(
         f"""
         SELECT a.pipeline,
-               round(least(greatest(floor(o.comp_ratio / $w) * $w, $lo), $hi), 2) AS bin,
-               count(*) FILTER (WHERE o.accepted) AS accepted,
+               round(least(greatest(floor(a.comp_ratio / $w) * $w, $lo), $hi), 2) AS bin,
+               count(*) FILTER (WHERE a.accepted) AS accepted,
                count(*) AS decided
-        {body} AND o.accepted IS NOT NULL AND o.comp_ratio IS NOT NULL
+        {body} AND a.accepted IS NOT NULL AND a.comp_ratio IS NOT NULL
         GROUP BY ALL
         ORDER BY a.pipeline, bin
         """,
@@ -249,10 +251,10 @@ def acceptance_by_competing(cur: duckdb.DuckDBPyConnection, filters: Filters) ->
     frame = cur.execute(
         f"""
         SELECT a.pipeline,
-               least(o.competing_offers, $cap) AS competing,
-               count(*) FILTER (WHERE o.accepted) AS accepted,
+               least(a.competing_offers, $cap) AS competing,
+               count(*) FILTER (WHERE a.accepted) AS accepted,
                count(*) AS decided
-        {body} AND o.accepted IS NOT NULL AND o.competing_offers IS NOT NULL
+        {body} AND a.accepted IS NOT NULL AND a.competing_offers IS NOT NULL
         GROUP BY ALL
         ORDER BY a.pipeline, competing
         """,
@@ -297,14 +299,14 @@ def premium_rows(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
     body, params = _offers_sql(cur, filters)
     return cur.execute(
         f"""
-        SELECT CAST(o.accepted AS INTEGER) AS accepted,
+        SELECT CAST(a.accepted AS INTEGER) AS accepted,
                CAST(a.pipeline = $first AS INTEGER) AS human_first,
-               o.comp_ratio,
-               o.competing_offers,
+               a.comp_ratio,
+               a.competing_offers,
                coalesce(a.role_family, '(missing)') AS role_family,
                coalesce(a.seniority, '(missing)') AS seniority
-        {body} AND o.accepted IS NOT NULL AND o.comp_ratio IS NOT NULL
-               AND o.competing_offers IS NOT NULL AND a.pipeline = ANY($pipes)
+        {body} AND a.accepted IS NOT NULL AND a.comp_ratio IS NOT NULL
+               AND a.competing_offers IS NOT NULL AND a.pipeline = ANY($pipes)
         """,
         {**params, "first": PIPELINES[0], "pipes": list(PIPELINES)},
     ).df()

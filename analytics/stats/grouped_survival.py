@@ -51,3 +51,35 @@ def logrank_counts(groups: dict[str, pd.DataFrame]) -> tuple[float, float]:
         return math.nan, math.nan
     chi2 = float(diff @ np.linalg.pinv(sub) @ diff)
     return chi2, float(sps.chi2.sf(chi2, k - 1))
+
+
+def logrank_result(groups: dict[str, pd.DataFrame]):  # -> stats.survival.LogrankResult
+    """:func:`logrank_counts` as the ``LogrankResult`` that ``stats.logrank`` gives on the expanded
+    durations (statistic, dof = k - 1, p, observed and expected events per group), for callers
+    that hold grouped counts (the Quality page's retention, issue 21: ~0.4 s per call at 1M
+    applications through ``stats.logrank``). Expected events per group: sum over event times of
+    n_gj d_j / n_j (Mantel 1966). Checked against ``stats.logrank`` (scipy for two groups) in
+    tests/analytics/stats/test_grouped_logrank.py."""
+    from analytics.stats.survival import LogrankResult
+
+    names = list(groups)
+    times = np.unique(np.concatenate([g.days.to_numpy(float) for g in groups.values()]))
+    deaths = np.zeros((len(names), times.size))
+    leaving = np.zeros((len(names), times.size))
+    for i, name in enumerate(names):
+        g = groups[name]
+        idx = np.searchsorted(times, g.days.to_numpy(float))
+        np.add.at(deaths[i], idx, g.events.to_numpy(float))
+        np.add.at(leaving[i], idx, (g.events + g.censored).to_numpy(float))
+    at_risk = np.cumsum(leaving[:, ::-1], axis=1)[:, ::-1]
+    n_j, d_j = at_risk.sum(axis=0), deaths.sum(axis=0)
+    use = d_j > 0
+    expected = (at_risk[:, use] * (d_j[use] / n_j[use])).sum(axis=1)
+    observed = deaths.sum(axis=1)
+    obs = dict(zip(names, observed.tolist(), strict=True))
+    exp = dict(zip(names, expected.tolist(), strict=True))
+    dof = len(names) - 1
+    if observed.sum() == 0:
+        return LogrankResult(math.nan, dof, math.nan, obs, exp)
+    chi2, p_value = logrank_counts(groups)
+    return LogrankResult(chi2, dof, p_value, obs, exp)

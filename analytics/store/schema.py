@@ -232,6 +232,42 @@ DERIVED_SQL: dict[str, str] = {
         CREATE OR REPLACE TABLE event_stages AS
         SELECT stage, min(stage_order) AS stage_order FROM stage_events GROUP BY stage""",
     "causal_patterns": CAUSAL_PATTERNS_SQL,  # issue 22, after app_outcomes (it reads it)
+    # Count cubes for the funnel page (issue 21): the rows above grouped by application month and
+    # the filter dimensions, so a page run sums a table whose size is bounded by the dimensions'
+    # values, not by the number of applications. ``applied_on`` holds the month's first day:
+    # readers use them only for filters in whole months (what the sidebar sets), where
+    # "applied_on between the bounds" selects the same applications as on the day-level rows.
+    "funnel_ends": """
+        CREATE OR REPLACE TABLE funnel_ends AS
+        SELECT CAST(date_trunc('month', a.applied_on) AS DATE) AS applied_on, a.pipeline,
+               a.status, a.role_family, a.seniority, a.region, a.source,
+               s.max_order, s.last_result, count(*) AS n
+        FROM applications AS a
+        LEFT JOIN app_summary AS s USING (application_id)
+        GROUP BY ALL""",
+    "funnel_contact": """
+        CREATE OR REPLACE TABLE funnel_contact AS
+        SELECT CAST(date_trunc('month', a.applied_on) AS DATE) AS applied_on, a.status,
+               a.role_family, a.seniority, a.region, a.source, a.first_human_step,
+               count(*) AS applications,
+               count(o.accepted) AS offers_decided,
+               count(*) FILTER (WHERE o.accepted) AS accepted
+        FROM applications AS a
+        LEFT JOIN offers AS o ON o.application_id = a.application_id
+        GROUP BY ALL""",
+    # One row per application and withdrawal reason (an application counts once per reason).
+    "funnel_withdrawals": """
+        CREATE OR REPLACE TABLE funnel_withdrawals AS
+        SELECT CAST(date_trunc('month', applied_on) AS DATE) AS applied_on, pipeline, status,
+               role_family, seniority, region, source, reason, count(*) AS n
+        FROM (
+            SELECT DISTINCT application_id, pipeline, applied_on, status,
+                   role_family, seniority, region, source,
+                   coalesce(withdrawal_reason, '(missing)') AS reason
+            FROM app_stage
+            WHERE result = 'withdrawn'
+        )
+        GROUP BY ALL""",
 }
 
 
@@ -285,30 +321,46 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection) -> None:
 
 def mark_derived(cur: duckdb.DuckDBPyConnection, version: int) -> None:
     # A table of its own, not a ``meta`` key: meta is data (copied and restored by undo, shown
-    # in exports), this is bookkeeping of the derived tables.
+    # in exports), this is bookkeeping of the derived tables. The version is also the table's
+    # comment, so ``derived_tables`` reads it from the catalogue in the same query as the table
+    # names (one query per check instead of two; issue 21). CREATE OR REPLACE drops the comment,
+    # so a table without one (or copied elsewhere) is read the old way.
+    version = int(version)
     cur.execute(
-        f"CREATE OR REPLACE TABLE {DERIVED_INFO_TABLE} AS SELECT {int(version)}::BIGINT AS version"
+        f"CREATE OR REPLACE TABLE {DERIVED_INFO_TABLE} AS SELECT {version}::BIGINT AS version"
     )
+    cur.execute(f"COMMENT ON TABLE {DERIVED_INFO_TABLE} IS '{version}'")
+
+
+def derived_tables(cur: duckdb.DuckDBPyConnection, *extra: str) -> frozenset[str] | None:
+    """The derived tables present (of ``DERIVED_SQL`` and ``extra``) when they describe the current
+    data version, None when they are stale or were never built; one catalogue query, so a caller
+    that needs several of them asks once."""
+    row = cur.execute(
+        f"""
+        SELECT (SELECT value FROM meta WHERE key = 'data_version'),
+               list(table_name),
+               max(comment) FILTER (WHERE table_name = '{DERIVED_INFO_TABLE}')
+        FROM duckdb_tables()
+        WHERE schema_name = 'main' AND table_name = ANY(?)
+        """,
+        [sorted({DERIVED_INFO_TABLE, *DERIVED_SQL, *extra})],
+    ).fetchall()[0]
+    data_version, names, marked = row[0], set(row[1] or ()), row[2]
+    if data_version is None or DERIVED_INFO_TABLE not in names:
+        return None
+    if marked is None:  # built before the comment, or copied: read the table itself
+        marked = cur.execute(f"SELECT max(version) FROM {DERIVED_INFO_TABLE}").fetchall()[0][0]
+    if marked is None or str(marked) != str(data_version):
+        return None
+    return frozenset(names - {DERIVED_INFO_TABLE})
 
 
 def derived_fresh(cur: duckdb.DuckDBPyConnection, *needed: str) -> bool:
     """True when the derived tables describe the current data version (and, when named, the
     ``needed`` ones exist: a database built by an older version may lack a newer one)."""
-    wanted = {DERIVED_INFO_TABLE, *needed}
-    present = cur.execute(
-        "SELECT count(DISTINCT table_name) FROM duckdb_tables() "
-        "WHERE schema_name = 'main' AND table_name = ANY(?)",
-        [sorted(wanted)],
-    ).fetchall()[0][0]
-    if present != len(wanted):
-        return False
-    row = cur.execute(
-        f"""
-        SELECT (SELECT value FROM meta WHERE key = 'data_version'),
-               (SELECT max(version) FROM {DERIVED_INFO_TABLE})
-        """
-    ).fetchall()[0]
-    return row[0] is not None and row[1] is not None and str(row[1]) == str(row[0])
+    current = derived_tables(cur, *needed)
+    return current is not None and set(needed) <= current
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:

@@ -8,6 +8,7 @@ its load-time tables and they are current, the per-run window and join are read 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -128,6 +129,8 @@ def _cohort_sql(
 
 
 FUNNEL_DERIVED = ("app_stage", "app_summary", "pipeline_stages", "event_stages")
+FUNNEL_CUBES = ("funnel_ends", "funnel_contact", "funnel_withdrawals")
+"""Count tables by application month and filter dimension (``store.DERIVED_SQL``, issue 21)."""
 
 
 def _derived(cur: duckdb.DuckDBPyConnection) -> bool:
@@ -136,6 +139,28 @@ def _derived(cur: duckdb.DuckDBPyConnection) -> bool:
         return store.derived_fresh(cur, *FUNNEL_DERIVED)
     except duckdb.Error:
         return False
+
+
+def whole_months(filters: Filters) -> bool:
+    """True when the date filter starts on a month's first day and ends on a month's last day
+    (either side may be open): the count cubes hold the month's first day as ``applied_on``, and
+    for such bounds "the month's first day lies between them" selects exactly the applications
+    whose own date does. The sidebar always sets whole months (the differencing rule)."""
+    start_ok = filters.date_from is None or filters.date_from.day == 1
+    end_ok = filters.date_to is None or (filters.date_to + dt.timedelta(days=1)).day == 1
+    return start_ok and end_ok
+
+
+def _sources(cur: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[bool, bool]:
+    """(derived, cubes): whether the load-time tables are current, and whether the count cubes
+    can answer ``filters`` exactly (current, and the dates in whole months)."""
+    try:
+        current = store.derived_tables(cur)  # one catalogue query for both answers
+    except duckdb.Error:
+        return False, False
+    if current is None or not set(FUNNEL_DERIVED) <= current:
+        return False, False
+    return True, set(FUNNEL_CUBES) <= current and whole_months(filters)
 
 
 def stage_catalogue(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -161,7 +186,23 @@ def stage_counts(
     present (zeros where nobody of that stratum reached it); a stage the pipeline never uses is left
     out, so it neither counts as passed nor breaks the pass-through between its neighbours.
     """
-    sql, params = _cohort_sql(filters, include_open, stratum, derived=_derived(cur))
+    derived, cubes = _sources(cur, filters)
+    sql, params = _cohort_sql(filters, include_open, stratum, derived=derived)
+    if cubes:  # the same (furthest stage, result) counts, summed from the month cube
+        where, _ = filters.where("a")
+        open_sql = "" if include_open else "AND a.status <> 'open'"
+        stratum_sql = f"coalesce(CAST(a.{stratum} AS VARCHAR), '(missing)')" if stratum else "'all'"
+        ends = f"""
+            SELECT a.pipeline, {stratum_sql} AS stratum, a.max_order, a.last_result,
+                   CAST(sum(a.n) AS BIGINT) AS n
+            FROM funnel_ends AS a
+            WHERE {where} {open_sql} AND a.max_order IS NOT NULL
+            GROUP BY ALL"""
+    else:
+        ends = """
+            SELECT pipeline, stratum, max_order, last_result, count(*) AS n
+            FROM last_event
+            GROUP BY ALL"""
     return cur.execute(
         f"""
         WITH {sql},
@@ -172,10 +213,7 @@ def stage_counts(
         -- nobody at a stage shows it with zero, it does not remove it.
         -- Applications are first counted per (furthest stage, result there), so the join to the
         -- stages runs over a few hundred rows, not one per application.
-        ends AS (
-            SELECT pipeline, stratum, max_order, last_result, count(*) AS n
-            FROM last_event
-            GROUP BY ALL
+        ends AS ({ends}
         ),
         grid AS (
             SELECT DISTINCT l.pipeline, l.stratum, ps.stage, ps.stage_order
@@ -209,6 +247,11 @@ def stage_counts(
 def open_count(cur: duckdb.DuckDBPyConnection, filters: Filters) -> int:
     """Open applications in the filtered cohort (what the default rule leaves out)."""
     where, params = filters.where("a")
+    if _sources(cur, filters)[1]:
+        rows = cur.execute(
+            f"SELECT sum(a.n) FROM funnel_ends AS a WHERE {where} AND a.status = 'open'", params
+        ).fetchall()
+        return int(rows[0][0] or 0)
     rows = cur.execute(
         f"SELECT count(*) FROM applications AS a WHERE {where} AND a.status = 'open'", params
     ).fetchall()

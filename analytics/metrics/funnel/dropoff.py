@@ -7,7 +7,7 @@ import duckdb
 import pandas as pd
 
 from analytics.domain import PRIVACY_THRESHOLD, Filters
-from analytics.metrics.funnel.cohort import _add_rate, _cohort_sql, _derived
+from analytics.metrics.funnel.cohort import _add_rate, _cohort_sql, _derived, _sources
 
 
 def withdrawal_reasons(
@@ -15,19 +15,29 @@ def withdrawal_reasons(
 ) -> pd.DataFrame:
     """Withdrawals per reason per pipeline: pipeline, reason, n, withdrawals (all reasons of that
     pipeline), share with Wilson low/high. Counted on each application's withdrawal event."""
-    sql, params = _cohort_sql(filters, include_open, derived=_derived(cur))
-    frame = cur.execute(
-        f"""
-        WITH {sql}
-        SELECT pipeline, coalesce(withdrawal_reason, '(missing)') AS reason,
-               count(DISTINCT application_id) AS n
-        FROM ev
-        WHERE result = 'withdrawn'
-        GROUP BY ALL
-        ORDER BY pipeline, n DESC, reason
-        """,
-        params,
-    ).df()
+    derived, cubes = _sources(cur, filters)
+    if cubes:  # one row per application and reason, counted by month at load time
+        where, params = filters.where("a")
+        open_sql = "" if include_open else "AND a.status <> 'open'"
+        query = f"""
+            SELECT a.pipeline, a.reason, CAST(sum(a.n) AS BIGINT) AS n
+            FROM funnel_withdrawals AS a
+            WHERE {where} {open_sql}
+            GROUP BY ALL
+            ORDER BY pipeline, n DESC, reason
+            """
+    else:
+        sql, params = _cohort_sql(filters, include_open, derived=derived)
+        query = f"""
+            WITH {sql}
+            SELECT pipeline, coalesce(withdrawal_reason, '(missing)') AS reason,
+                   count(DISTINCT application_id) AS n
+            FROM ev
+            WHERE result = 'withdrawn'
+            GROUP BY ALL
+            ORDER BY pipeline, n DESC, reason
+            """
+    frame = cur.execute(query, params).df()
     frame["withdrawals"] = frame.groupby("pipeline").n.transform("sum")
     _add_rate(frame, "share", "n", "withdrawals")
     return frame
@@ -47,22 +57,37 @@ def first_human_contact(
     Columns: step (nullable Int64), applications, withdrawn, withdrawal(+_low/_high),
     offers_decided, accepted, acceptance(+_low/_high). The NULL row comes last.
     """
-    sql, params = _cohort_sql(filters, include_open, derived=_derived(cur))
-    frame = cur.execute(
-        f"""
-        WITH {sql}
-        SELECT c.first_human_step AS step,
-               count(*) AS applications,
-               count(*) FILTER (WHERE c.status = 'withdrawn') AS withdrawn,
-               count(o.accepted) AS offers_decided,
-               count(*) FILTER (WHERE o.accepted) AS accepted
-        FROM cohort AS c
-        LEFT JOIN offers AS o ON o.application_id = c.application_id
-        GROUP BY ALL
-        ORDER BY step NULLS LAST
-        """,
-        params,
-    ).df()
+    derived, cubes = _sources(cur, filters)
+    if cubes:  # the same counts, summed from the month cube built at load time
+        where, params = filters.where("a")
+        open_sql = "" if include_open else "AND a.status <> 'open'"
+        query = f"""
+            SELECT a.first_human_step AS step,
+                   CAST(sum(a.applications) AS BIGINT) AS applications,
+                   CAST(coalesce(sum(a.applications) FILTER (WHERE a.status = 'withdrawn'), 0)
+                        AS BIGINT) AS withdrawn,
+                   CAST(sum(a.offers_decided) AS BIGINT) AS offers_decided,
+                   CAST(sum(a.accepted) AS BIGINT) AS accepted
+            FROM funnel_contact AS a
+            WHERE {where} {open_sql}
+            GROUP BY ALL
+            ORDER BY step NULLS LAST
+            """
+    else:
+        sql, params = _cohort_sql(filters, include_open, derived=derived)
+        query = f"""
+            WITH {sql}
+            SELECT c.first_human_step AS step,
+                   count(*) AS applications,
+                   count(*) FILTER (WHERE c.status = 'withdrawn') AS withdrawn,
+                   count(o.accepted) AS offers_decided,
+                   count(*) FILTER (WHERE o.accepted) AS accepted
+            FROM cohort AS c
+            LEFT JOIN offers AS o ON o.application_id = c.application_id
+            GROUP BY ALL
+            ORDER BY step NULLS LAST
+            """
+    frame = cur.execute(query, params).df()
     frame["step"] = frame.step.astype("Int64")
     _add_rate(frame, "withdrawal", "withdrawn", "applications")
     _add_rate(frame, "acceptance", "accepted", "offers_decided")

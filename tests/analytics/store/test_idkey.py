@@ -11,6 +11,8 @@ import stat
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analytics import ingest, store
 from analytics.store import idkey
@@ -191,3 +193,34 @@ def test_published_copy_has_only_what_readers_need(tmp_path):
     reader.close()
     raw = published.read_bytes()
     assert key.secret not in raw
+
+
+# --- the batch hash the import uses (issue 21) -----------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    secret=st.binary(min_size=16, max_size=200),
+    values=st.lists(st.text(max_size=40), max_size=20),
+)
+def test_batch_hash_is_rfc2104_hmac_sha256(secret: bytes, values: list[str]) -> None:
+    """``IdKey.hash_many`` builds HMAC from prepared SHA-256 states (RFC 2104 by hand, keys longer
+    than the 64-byte block hashed first): it must equal the standard library's ``hmac.new`` for
+    every key length and value, and ``hash`` must equal it one value at a time."""
+    from analytics.store.idkey import HASH_CHARS, IdKey
+
+    key = IdKey(secret=secret, source="test")
+    expected = [
+        hmac.new(secret, v.encode("utf-8"), hashlib.sha256).hexdigest()[:HASH_CHARS] for v in values
+    ]
+    assert key.hash_many(values) == expected
+    assert [key.hash(v) for v in values] == expected
+
+
+def test_rfc4231_test_case_2() -> None:
+    """RFC 4231 section 4.3 (HMAC-SHA-256, key "Jefe"): the published digest, truncated."""
+    from analytics.store.idkey import HASH_CHARS, IdKey
+
+    key = IdKey(secret=b"Jefe", source="test")
+    published = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+    assert key.hash("what do ya want for nothing?") == published[:HASH_CHARS]
