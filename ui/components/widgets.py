@@ -198,7 +198,7 @@ def chart_block(
     plotly_chart(fig, key=f"{page}_{name}")
     is_demo, lang = ctx.info.is_demo, ctx.lang
 
-    def csv() -> bytes:
+    def csv_export() -> bytes:
         return to_csv_bytes(demo_marked(table, is_demo=is_demo, lang=lang))
 
     with st.expander(ctx.t(f"{page}.data"), icon=":material/table:"):
@@ -208,7 +208,7 @@ def chart_block(
         # callable on its own thread, and it touches no connection.
         st.download_button(
             ctx.t(f"{page}.download"),
-            data=csv,
+            data=csv_export,
             file_name=download_name(page, name, is_demo=ctx.info.is_demo),
             mime="text/csv",
             icon=":material/download:",
