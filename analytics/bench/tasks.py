@@ -105,7 +105,22 @@ def page_calls(cur: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, Call
             ("retention", lambda: quality.retention(cur, f, as_of)),
             ("process_change", lambda: change.process_change(cur, f, as_of, setting)),
         ],
+        # issue 21: the Fairness page's first screen (every group column, career switchers)
+        "fairness": _fairness_calls(cur, f, as_of),
     }
+
+
+def _fairness_calls(cur: duckdb.DuckDBPyConnection, f: Filters, as_of: Any) -> list:
+    from analytics.metrics import fairness
+
+    def impact(col: str) -> Any:
+        return fairness.adverse_impact(fairness.step_counts(cur, f, (col,)))
+
+    calls: list = [("available_columns", lambda: fairness.available_columns(cur))]
+    calls += [(f"impact_{c}", lambda c=c: impact(c)) for c in fairness.available_columns(cur)]
+    quality = fairness.switcher_quality_counts
+    calls.append(("switcher_quality", lambda: fairness.switcher_quality(quality(cur, f, as_of))))
+    return calls
 
 
 def missing_pages() -> list[str]:

@@ -44,10 +44,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics import stats
+from analytics import stats, store
 from analytics.domain import PIPELINES, PRIVACY_THRESHOLD, Filters
-from analytics.metrics.common import Overview
+from analytics.metrics.common import Overview, outcomes_fresh
 from analytics.stats import Interval
+from analytics.store.fairness_events import TABLE as EVENTS_TABLE
 
 DEFAULT_MINUTES: dict[str, float] = {
     "recruiter_call": 20.0,
@@ -112,24 +113,40 @@ class Assumptions:
 # ---------------------------------------------------------------------------------------------
 
 
-def touchpoint_counts(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+def touchpoint_counts(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, *, use_derived: bool = True
+) -> pd.DataFrame:
     """Touchpoints per pipeline and format (every stage event of the filtered applications):
-    pipeline, format, touchpoints."""
+    pipeline, format, touchpoints.
+
+    Reads the events pre-joined at load (``store.fairness_events``, every event with its
+    application's columns) when current, else joins; ``use_derived=False`` forces the join (for
+    the test that compares both paths)."""
     where, params = filters.where("a")
+    if use_derived and _events_fresh(cur):
+        source, e = f"{EVENTS_TABLE} AS a", "a"
+    else:
+        source = "stage_events AS e JOIN applications AS a ON a.application_id = e.application_id"
+        e = "e"
     return cur.execute(
         f"""
         SELECT a.pipeline,
-               coalesce(e.format, '(missing)') AS format,
+               coalesce({e}.format, '(missing)') AS format,
                count(*) AS touchpoints
-        FROM stage_events AS e
-        JOIN applications AS a
-            ON a.application_id = e.application_id
+        FROM {source}
         WHERE {where}
         GROUP BY ALL
         ORDER BY ALL
         """,
         params,
     ).df()
+
+
+def _events_fresh(cur: duckdb.DuckDBPyConnection) -> bool:
+    try:
+        return store.derived_fresh(cur, EVENTS_TABLE)
+    except duckdb.Error:
+        return False
 
 
 def hires_per_pipeline(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, int]:
@@ -407,6 +424,15 @@ def monthly_volume(cur: duckdb.DuckDBPyConnection, filters: Filters, unit: str) 
             SELECT count(*), min(a.applied_on), max(a.applied_on)
             FROM applications AS a
             WHERE {where}
+            """
+    elif outcomes_fresh(cur):
+        # One row per offer in the load-time ``app_outcomes`` (offers are keyed by application),
+        # so no join with every application.
+        sql = f"""
+            SELECT count(*), min(a.offered_on), max(a.offered_on)
+            FROM app_outcomes AS a
+            WHERE {where}
+                AND a.has_offer
             """
     else:
         sql = f"""

@@ -17,6 +17,7 @@ import duckdb
 
 from analytics.store.base import current_version, engine_error, transaction
 from analytics.store.causal_patterns import CAUSAL_PATTERNS_SQL
+from analytics.store.fairness_events import FAIRNESS_EVENTS_SQL
 from analytics.store.idkey import drop_legacy_salt
 
 STATUSES = ("hired", "rejected", "withdrawn", "offer_declined", "open")
@@ -268,6 +269,7 @@ DERIVED_SQL: dict[str, str] = {
             WHERE result = 'withdrawn'
         )
         GROUP BY ALL""",
+    "fairness_events": FAIRNESS_EVENTS_SQL,  # issue 21: fairness and business-case counts
 }
 
 

@@ -11,8 +11,9 @@ from typing import Literal
 import duckdb
 import pandas as pd
 
-from analytics import stats
+from analytics import stats, store
 from analytics.domain import AivshiError, Filters
+from analytics.store.fairness_events import TABLE as EVENTS_TABLE
 
 # Categorical columns of ``applications`` a fairness view may group by (a fixed list: column
 # names go into SQL as identifiers, so they only ever come from here).
@@ -92,15 +93,28 @@ def _check_columns(columns: Sequence[str]) -> tuple[str, ...]:
     return cols
 
 
+def events_fresh(cur: duckdb.DuckDBPyConnection) -> bool:
+    """Whether ``fairness_events`` (built at load time, ``store.DERIVED_SQL``) is current."""
+    try:
+        return store.derived_fresh(cur, EVENTS_TABLE)
+    except duckdb.Error:
+        return False
+
+
 def step_counts(
-    cur: duckdb.DuckDBPyConnection, filters: Filters, columns: Sequence[str]
+    cur: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    columns: Sequence[str],
+    *,
+    use_derived: bool = True,
 ) -> pd.DataFrame:
     """Applicants and selected per step (stage x touchpoint) and group, counted in SQL.
 
     Columns: stage, stage_order, touchpoint, label_en, label_nl, group (text; None when a group
     column is missing for the application), applicants, selected. With two columns the group is
     ``"value1 × value2"`` and is missing when either value is. Steps nobody was rejected at are
-    dropped (not selection steps).
+    dropped (not selection steps). ``use_derived=False`` forces the join (for the tests that
+    compare both paths).
     """
     cols = _check_columns(columns)
     where, params = filters.where("a")
@@ -112,37 +126,48 @@ def step_counts(
             f"CASE WHEN {parts[0]} IS NULL OR {parts[1]} IS NULL THEN NULL "
             f"ELSE {parts[0]} || '{SEPARATOR}' || {parts[1]} END"
         )
+    # The events with their application's columns: pre-joined at load (``store.fairness_events``)
+    # when current, else the join itself (same rows; a test compares both paths).
+    if use_derived and events_fresh(cur):
+        source = f"{EVENTS_TABLE} AS a"
+        e = "a"
+    else:
+        source = "stage_events AS e JOIN applications AS a ON a.application_id = e.application_id"
+        e = "e"
     frame = cur.execute(
         f"""
-        WITH decided AS (
-            SELECT e.stage,
-                   e.stage_order,
-                   coalesce(e.touchpoint, 'unknown') AS touchpoint,
+        WITH counted AS (
+            -- Counted per step and group first (a few hundred rows), so the steps test below
+            -- reads the small result, not 1.5M events twice (issue 21).
+            SELECT {e}.stage,
+                   min({e}.stage_order) AS stage_order,
+                   coalesce({e}.touchpoint, 'unknown') AS touchpoint,
                    {group_sql} AS grp,
-                   e.result
-            FROM stage_events AS e
-            JOIN applications AS a ON a.application_id = e.application_id
+                   count(*) AS applicants,
+                   count(*) FILTER (WHERE {e}.result = 'advanced') AS selected,
+                   count(*) FILTER (WHERE {e}.result = 'rejected') AS rejected
+            FROM {source}
             WHERE {where}
-              AND e.result IN ('advanced', 'rejected')
+              AND {e}.result IN ('advanced', 'rejected')
+            GROUP BY ALL
         ),
         steps AS (
             SELECT stage, touchpoint
-            FROM decided
+            FROM counted
             GROUP BY ALL
-            HAVING count(*) FILTER (WHERE result = 'rejected') > 0
+            HAVING sum(rejected) > 0
         )
         SELECT d.stage,
-               min(d.stage_order) AS stage_order,
+               d.stage_order,
                d.touchpoint,
-               coalesce(any_value(s.label_en), d.stage) AS label_en,
-               coalesce(any_value(s.label_nl), d.stage) AS label_nl,
+               coalesce(s.label_en, d.stage) AS label_en,
+               coalesce(s.label_nl, d.stage) AS label_nl,
                d.grp AS "group",
-               count(*) AS applicants,
-               count(*) FILTER (WHERE d.result = 'advanced') AS selected
-        FROM decided AS d
+               d.applicants,
+               d.selected
+        FROM counted AS d
         JOIN steps USING (stage, touchpoint)
         LEFT JOIN stages AS s ON s.stage = d.stage
-        GROUP BY d.stage, d.touchpoint, d.grp
         ORDER BY stage_order, d.touchpoint, d.grp NULLS LAST
         """,
         params,
