@@ -44,7 +44,7 @@ def below_four_fifths_lines(ctx: PageContext) -> list[tuple[bool, str]]:
     for column in cache.fairness_columns(ctx.version):
         if column == "career_switcher":  # its own comparison below (switchers vs others)
             continue
-        table = cache.impact(ctx.version, ctx.filters, (column,), "best").table
+        table = cache.impact_table(ctx.version, ctx.filters, (column,), "best")
         if table.empty or "four_fifths_finding" not in table:
             continue
         rows = table[~table.suppressed & table.four_fifths_finding.isin(BELOW)]
