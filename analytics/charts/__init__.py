@@ -14,6 +14,7 @@ labels with units, intervals as error bars, and the n in the hover text and the 
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 
 import numpy as np
@@ -321,6 +322,102 @@ def screen_parts(fig: go.Figure) -> tuple[go.Figure, str, str]:
         margin={"t": margin_t, "b": 60},
     )
     return shown, title, footnote
+
+
+# ---- the same screen figure, built once from a plain dict (issue 21) -------------------------
+# Every ``go.Figure(...)`` copy validates the whole figure, plotly's default template included
+# (a few hundred keys: ~40 ms a copy on this machine), and every ``update_layout`` on a figure
+# runs plotly's relayout machinery (~10 ms for a title). ``screen_parts`` + ``localize`` +
+# ``safe_figure`` made three copies and several updates per chart, on every page run: with nine
+# charts that was most of a warm page's Python time. ``screen_figure`` does the same edits on
+# ``fig.to_dict()`` (already validated: it comes from a figure) and builds the figure once
+# without validating it again. ``screen_parts``, ``localize`` and ``safe_figure`` stay the
+# specification: tests/analytics/charts/test_screen_figure.py checks that both give the same
+# JSON, the JSON Streamlit sends to the browser, for every chart the pages draw.
+
+_AXIS_KEY = re.compile(r"^[xy]axis\d*$")
+
+
+def _dict_is_footnote(annotation: dict) -> bool:
+    # same rule as _is_footnote, on an annotation's dict
+    return annotation.get("name") == FOOTNOTE or (
+        annotation.get("xref") == "paper"
+        and annotation.get("yref") == "paper"
+        and annotation.get("yshift") == -85
+    )
+
+
+def _dict_fold_long_text(spec: dict) -> None:
+    """``_fold_long_text`` on a figure's dict."""
+    layout = spec.get("layout", {})
+    for key, axis in layout.items():
+        if _AXIS_KEY.match(key) and isinstance(axis, dict):
+            title = axis.get("title")
+            if isinstance(title, dict) and title.get("text"):
+                title["text"] = _fold(title["text"], _AXIS_CHARS)
+    for annotation in layout.get("annotations", ()):
+        if annotation.get("text") is not None:
+            annotation["text"] = _fold(annotation["text"], _LABEL_CHARS)
+    for trace in spec.get("data", ()):
+        if trace.get("name") and trace.get("showlegend") is not False:
+            trace["name"] = _fold(trace["name"], _LEGEND_CHARS)
+        for attr in ("x", "y"):
+            values = trace.get(attr)
+            if (
+                isinstance(values, list | tuple | np.ndarray)
+                and len(values)
+                and all(isinstance(v, str) for v in values)
+            ):
+                trace[attr] = [_fold(v, _TICK_CHARS) for v in values]
+
+
+def _dict_dodge_horizontal(spec: dict) -> None:
+    """``dodge_horizontal`` on a figure's dict."""
+    if spec.get("layout", {}).get("scattermode") != "group":
+        return
+    for trace in spec.get("data", ()):
+        if (
+            trace.get("type") == "scatter"
+            and trace.get("offsetgroup") is not None
+            and trace.get("orientation") is None
+            and _categorical(trace.get("y"))
+            and not _categorical(trace.get("x"))
+        ):
+            trace["orientation"] = "h"
+
+
+def _unvalidated(spec: dict) -> go.Figure:
+    # ``_validate=False``: the dict came from a validated figure and only its strings, a height,
+    # a margin and the separators changed; validating again would re-check the template.
+    return go.Figure(spec, _validate=False)
+
+
+def screen_figure(fig: go.Figure, lang: str) -> tuple[go.Figure, str, str]:
+    """``screen_parts`` then ``localize`` then ``safe_figure``, in one pass over a dict: the
+    figure a page draws (escaped, in the reader's number format), its title and its footnote."""
+    spec = fig.to_dict()
+    layout = spec.setdefault("layout", {})
+    title_text = (layout.get("title") or {}).get("text")
+    title = _plain(title_text)
+    annotations = layout.get("annotations", [])
+    notes = [a for a in annotations if _dict_is_footnote(a)]
+    footnote = _plain(notes[0].get("text")) if notes else ""
+    kept = [a for a in annotations if not _dict_is_footnote(a)]
+    if kept:
+        layout["annotations"] = kept
+    else:
+        layout.pop("annotations", None)
+    _dict_fold_long_text(spec)
+    _dict_dodge_horizontal(spec)
+    lines = (title_text or "").count("<br>") + 1 if title else 0
+    height = layout.get("height") or 420
+    height = height - 34 * lines - (70 if footnote else 0)
+    margin_t = 40 if not kept else 60  # subplot titles need a little room
+    layout.setdefault("title", {})["text"] = ""
+    layout["height"] = max(260, height, needed_height(_unvalidated(spec)))
+    layout.setdefault("margin", {}).update({"t": margin_t, "b": 60})
+    layout["separators"] = SEPARATORS.get(lang, SEPARATORS["en"])
+    return _unvalidated(_escape_value(spec, template=False)), title, footnote
 
 
 # Presenter and projector: chart text grows with the slide's type (the page's CSS sets the
