@@ -108,3 +108,85 @@ def test_screen_figure_of_a_pickled_figure():
 
     fig = pickle.loads(pickle.dumps(_bars()))
     _same(fig, "nl")
+
+
+# ---- base_layout, set leaf by leaf (issue 21) ----------------------------------------------------
+
+
+def _base_layout_reference(fig: go.Figure, *, title: str, footnote: str = "", height: int = 420):
+    # base_layout as it was before issue 21 (commit b658baf), verbatim but for its comments
+    lines = title.count("<br>") + 1
+    fig.update_layout(
+        title={
+            "text": title,
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "pad": {"t": charts.TITLE_PAD},
+        },
+        font={"family": charts.FONT, "size": 14},
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        height=height + 34 * (lines - 1),
+        margin={"l": 10, "r": 10, "t": 40 + 34 * lines, "b": 150 if footnote else 60},
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "x": 0,
+            "xanchor": "left",
+            "title": {"text": ""},
+        },
+    )
+    if footnote:
+        fig.add_annotation(
+            name=charts.FOOTNOTE,
+            text=footnote,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            yshift=-85,
+            yanchor="top",
+            showarrow=False,
+            xanchor="left",
+            align="left",
+            font={"size": 11, "color": "#888"},
+        )
+    fig.update_xaxes(gridcolor="rgba(128,128,128,0.2)", zeroline=False, automargin=True)
+    fig.update_yaxes(gridcolor="rgba(128,128,128,0.2)", zeroline=False, automargin=True)
+    return charts.dodge_horizontal(fig)
+
+
+def _unstyled() -> list[go.Figure]:
+    """Figures as chart builders hand them to base_layout: plain, with their own title font,
+    legend and margin settings, subplots with their titles, grouped scatter, an annotation."""
+    plain = go.Figure(go.Bar(x=["a", "b"], y=[1, 2], name="one"))
+    styled = go.Figure(go.Scatter(x=[1, 2], y=[3, 4], name="s"))
+    styled.update_layout(
+        title={"font": {"size": 20}}, legend={"traceorder": "reversed"}, margin={"pad": 4}
+    )
+    styled.update_xaxes(title_text="Days", gridcolor="red", rangemode="tozero")
+    styled.add_annotation(text="a label", x=1, y=3, showarrow=False)
+    panels = make_subplots(rows=2, cols=2, subplot_titles=("A", "B", "C", "D"))
+    for i in range(4):
+        panels.add_trace(go.Bar(x=["x"], y=[i]), row=i // 2 + 1, col=i % 2 + 1)
+    grouped = go.Figure(
+        [go.Scatter(x=[1.0], y=["Hire rate"], offsetgroup=g, mode="markers") for g in "ab"]
+    )
+    grouped.update_layout(scattermode="group")
+    return [plain, styled, panels, grouped]
+
+
+@pytest.mark.parametrize("case", range(4))
+@pytest.mark.parametrize(
+    ("title", "footnote", "height"),
+    [("One line", "", 420), (charts.wrap("A long finding " * 12, 40), "Cohort: all.", 300)],
+)
+def test_base_layout_equals_its_update_layout_version(case, title, footnote, height):
+    fast = charts.base_layout(_unstyled()[case], title=title, footnote=footnote, height=height)
+    old = _base_layout_reference(_unstyled()[case], title=title, footnote=footnote, height=height)
+    assert json.loads(fast.to_json()) == json.loads(old.to_json())
