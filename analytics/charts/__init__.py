@@ -121,6 +121,21 @@ def dodge_horizontal(fig: go.Figure) -> go.Figure:
 TITLE_PAD = 28
 
 
+def _merged(part: object, new: dict) -> dict:
+    """A layout part's properties with ``new`` merged in, nested dicts key by key (as
+    ``update_layout`` merges them)."""
+
+    def merge(into: dict, update: dict) -> dict:
+        for key, value in update.items():
+            if isinstance(value, dict) and isinstance(into.get(key), dict):
+                merge(into[key], value)
+            else:
+                into[key] = value
+        return into
+
+    return merge(part.to_plotly_json(), new)  # type: ignore[attr-defined]
+
+
 def base_layout(fig: go.Figure, *, title: str, footnote: str = "", height: int = 420) -> go.Figure:
     """Shared look: transparent background (works in light and dark themes), title, footnote.
 
@@ -131,27 +146,48 @@ def base_layout(fig: go.Figure, *, title: str, footnote: str = "", height: int =
     presenter view take title and footnote out and print them as text that wraps
     (``screen_parts``), because plotly never wraps text and clips it at the figure's edge."""
     lines = title.count("<br>") + 1
-    # Set leaf by leaf, not with update_layout/update_xaxes: each of those runs plotly's batch
+    # Set part by part, not with update_layout/update_xaxes: each of those runs plotly's batch
     # relayout machinery (~10 ms a call on this machine, ~50 ms a chart on every page run,
-    # issue 21); a leaf assignment merges exactly as update_layout's nested dicts did (tests:
-    # test_screen_figure.py compares both).
+    # issue 21), and every assignment to a figure dispatches a relayout (~0.5 ms): one
+    # assignment per part, merged as update_layout merges nested dicts (test_screen_figure.py
+    # compares both).
     layout = fig.layout
     # Pinned to the top of the figure, not centred in the top margin: centred, a three-line
     # title came down to the subplot titles and the top of a y-axis title (exports keep the
     # title in the figure). Its last line ends ~TITLE_PAD + 22 * (lines - 1) + 8 px from the
     # top, 35-75 px above the plot for one to four lines.
-    head = layout.title
-    head.text, head.x, head.xanchor, head.yref = title, 0, "left", "container"
-    head.y, head.yanchor, head.pad.t = 1, "top", TITLE_PAD
-    layout.font.family, layout.font.size = FONT, 14
-    layout.paper_bgcolor = layout.plot_bgcolor = "rgba(0,0,0,0)"
+    layout.title = _merged(
+        layout.title,
+        {
+            "text": title,
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "pad": {"t": TITLE_PAD},
+        },
+    )
+    layout.font = _merged(layout.font, {"family": FONT, "size": 14})
+    layout.paper_bgcolor = "rgba(0,0,0,0)"
+    layout.plot_bgcolor = "rgba(0,0,0,0)"
     layout.height = height + 34 * (lines - 1)
     # plotly centres the title in the top margin: room for every line of a wrapped title.
-    margin = layout.margin
-    margin.l, margin.r, margin.t, margin.b = 10, 10, 40 + 34 * lines, 150 if footnote else 60
-    legend = layout.legend
-    legend.orientation, legend.yref, legend.y, legend.yanchor = "h", "container", 0, "bottom"
-    legend.x, legend.xanchor, legend.title.text = 0, "left", ""
+    layout.margin = _merged(
+        layout.margin, {"l": 10, "r": 10, "t": 40 + 34 * lines, "b": 150 if footnote else 60}
+    )
+    layout.legend = _merged(
+        layout.legend,
+        {
+            "orientation": "h",
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "x": 0,
+            "xanchor": "left",
+            "title": {"text": ""},
+        },
+    )
     if footnote:
         fig.add_annotation(
             name=FOOTNOTE,
