@@ -14,6 +14,7 @@ labels with units, intervals as error bars, and the n in the hover text and the 
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 
 import numpy as np
@@ -120,6 +121,21 @@ def dodge_horizontal(fig: go.Figure) -> go.Figure:
 TITLE_PAD = 28
 
 
+def _merged(part: object, new: dict) -> dict:
+    """A layout part's properties with ``new`` merged in, nested dicts key by key (as
+    ``update_layout`` merges them)."""
+
+    def merge(into: dict, update: dict) -> dict:
+        for key, value in update.items():
+            if isinstance(value, dict) and isinstance(into.get(key), dict):
+                merge(into[key], value)
+            else:
+                into[key] = value
+        return into
+
+    return merge(part.to_plotly_json(), new)  # type: ignore[attr-defined]
+
+
 def base_layout(fig: go.Figure, *, title: str, footnote: str = "", height: int = 420) -> go.Figure:
     """Shared look: transparent background (works in light and dark themes), title, footnote.
 
@@ -130,12 +146,19 @@ def base_layout(fig: go.Figure, *, title: str, footnote: str = "", height: int =
     presenter view take title and footnote out and print them as text that wraps
     (``screen_parts``), because plotly never wraps text and clips it at the figure's edge."""
     lines = title.count("<br>") + 1
-    fig.update_layout(
-        # Pinned to the top of the figure, not centred in the top margin: centred, a three-line
-        # title came down to the subplot titles and the top of a y-axis title (exports keep the
-        # title in the figure). Its last line ends ~TITLE_PAD + 22 * (lines - 1) + 8 px from the
-        # top, 35-75 px above the plot for one to four lines.
-        title={
+    # Set part by part, not with update_layout/update_xaxes: each of those runs plotly's batch
+    # relayout machinery (~10 ms a call on this machine, ~50 ms a chart on every page run,
+    # issue 21), and every assignment to a figure dispatches a relayout (~0.5 ms): one
+    # assignment per part, merged as update_layout merges nested dicts (test_screen_figure.py
+    # compares both).
+    layout = fig.layout
+    # Pinned to the top of the figure, not centred in the top margin: centred, a three-line
+    # title came down to the subplot titles and the top of a y-axis title (exports keep the
+    # title in the figure). Its last line ends ~TITLE_PAD + 22 * (lines - 1) + 8 px from the
+    # top, 35-75 px above the plot for one to four lines.
+    layout.title = _merged(
+        layout.title,
+        {
             "text": title,
             "x": 0,
             "xanchor": "left",
@@ -144,13 +167,18 @@ def base_layout(fig: go.Figure, *, title: str, footnote: str = "", height: int =
             "yanchor": "top",
             "pad": {"t": TITLE_PAD},
         },
-        font={"family": FONT, "size": 14},
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        height=height + 34 * (lines - 1),
-        # plotly centres the title in the top margin: room for every line of a wrapped title.
-        margin={"l": 10, "r": 10, "t": 40 + 34 * lines, "b": 150 if footnote else 60},
-        legend={
+    )
+    layout.font = _merged(layout.font, {"family": FONT, "size": 14})
+    layout.paper_bgcolor = "rgba(0,0,0,0)"
+    layout.plot_bgcolor = "rgba(0,0,0,0)"
+    layout.height = height + 34 * (lines - 1)
+    # plotly centres the title in the top margin: room for every line of a wrapped title.
+    layout.margin = _merged(
+        layout.margin, {"l": 10, "r": 10, "t": 40 + 34 * lines, "b": 150 if footnote else 60}
+    )
+    layout.legend = _merged(
+        layout.legend,
+        {
             "orientation": "h",
             "yref": "container",
             "y": 0,
@@ -175,8 +203,8 @@ def base_layout(fig: go.Figure, *, title: str, footnote: str = "", height: int =
             align="left",
             font={"size": 11, "color": "#888"},
         )
-    fig.update_xaxes(gridcolor="rgba(128,128,128,0.2)", zeroline=False, automargin=True)
-    fig.update_yaxes(gridcolor="rgba(128,128,128,0.2)", zeroline=False, automargin=True)
+    for axis in (*fig.select_xaxes(), *fig.select_yaxes()):
+        axis.gridcolor, axis.zeroline, axis.automargin = "rgba(128,128,128,0.2)", False, True
     return dodge_horizontal(fig)
 
 
@@ -321,6 +349,102 @@ def screen_parts(fig: go.Figure) -> tuple[go.Figure, str, str]:
         margin={"t": margin_t, "b": 60},
     )
     return shown, title, footnote
+
+
+# ---- the same screen figure, built once from a plain dict (issue 21) -------------------------
+# Every ``go.Figure(...)`` copy validates the whole figure, plotly's default template included
+# (a few hundred keys: ~40 ms a copy on this machine), and every ``update_layout`` on a figure
+# runs plotly's relayout machinery (~10 ms for a title). ``screen_parts`` + ``localize`` +
+# ``safe_figure`` made three copies and several updates per chart, on every page run: with nine
+# charts that was most of a warm page's Python time. ``screen_figure`` does the same edits on
+# ``fig.to_dict()`` (already validated: it comes from a figure) and builds the figure once
+# without validating it again. ``screen_parts``, ``localize`` and ``safe_figure`` stay the
+# specification: tests/analytics/charts/test_screen_figure.py checks that both give the same
+# JSON, the JSON Streamlit sends to the browser, for every chart the pages draw.
+
+_AXIS_KEY = re.compile(r"^[xy]axis\d*$")
+
+
+def _dict_is_footnote(annotation: dict) -> bool:
+    # same rule as _is_footnote, on an annotation's dict
+    return annotation.get("name") == FOOTNOTE or (
+        annotation.get("xref") == "paper"
+        and annotation.get("yref") == "paper"
+        and annotation.get("yshift") == -85
+    )
+
+
+def _dict_fold_long_text(spec: dict) -> None:
+    """``_fold_long_text`` on a figure's dict."""
+    layout = spec.get("layout", {})
+    for key, axis in layout.items():
+        if _AXIS_KEY.match(key) and isinstance(axis, dict):
+            title = axis.get("title")
+            if isinstance(title, dict) and title.get("text"):
+                title["text"] = _fold(title["text"], _AXIS_CHARS)
+    for annotation in layout.get("annotations", ()):
+        if annotation.get("text") is not None:
+            annotation["text"] = _fold(annotation["text"], _LABEL_CHARS)
+    for trace in spec.get("data", ()):
+        if trace.get("name") and trace.get("showlegend") is not False:
+            trace["name"] = _fold(trace["name"], _LEGEND_CHARS)
+        for attr in ("x", "y"):
+            values = trace.get(attr)
+            if (
+                isinstance(values, list | tuple | np.ndarray)
+                and len(values)
+                and all(isinstance(v, str) for v in values)
+            ):
+                trace[attr] = [_fold(v, _TICK_CHARS) for v in values]
+
+
+def _dict_dodge_horizontal(spec: dict) -> None:
+    """``dodge_horizontal`` on a figure's dict."""
+    if spec.get("layout", {}).get("scattermode") != "group":
+        return
+    for trace in spec.get("data", ()):
+        if (
+            trace.get("type") == "scatter"
+            and trace.get("offsetgroup") is not None
+            and trace.get("orientation") is None
+            and _categorical(trace.get("y"))
+            and not _categorical(trace.get("x"))
+        ):
+            trace["orientation"] = "h"
+
+
+def _unvalidated(spec: dict) -> go.Figure:
+    # ``_validate=False``: the dict came from a validated figure and only its strings, a height,
+    # a margin and the separators changed; validating again would re-check the template.
+    return go.Figure(spec, _validate=False)
+
+
+def screen_figure(fig: go.Figure, lang: str) -> tuple[go.Figure, str, str]:
+    """``screen_parts`` then ``localize`` then ``safe_figure``, in one pass over a dict: the
+    figure a page draws (escaped, in the reader's number format), its title and its footnote."""
+    spec = fig.to_dict()
+    layout = spec.setdefault("layout", {})
+    title_text = (layout.get("title") or {}).get("text")
+    title = _plain(title_text)
+    annotations = layout.get("annotations", [])
+    notes = [a for a in annotations if _dict_is_footnote(a)]
+    footnote = _plain(notes[0].get("text")) if notes else ""
+    kept = [a for a in annotations if not _dict_is_footnote(a)]
+    if kept:
+        layout["annotations"] = kept
+    else:
+        layout.pop("annotations", None)
+    _dict_fold_long_text(spec)
+    _dict_dodge_horizontal(spec)
+    lines = (title_text or "").count("<br>") + 1 if title else 0
+    height = layout.get("height") or 420
+    height = height - 34 * lines - (70 if footnote else 0)
+    margin_t = 40 if not kept else 60  # subplot titles need a little room
+    layout.setdefault("title", {})["text"] = ""
+    layout["height"] = max(260, height, needed_height(_unvalidated(spec)))
+    layout.setdefault("margin", {}).update({"t": margin_t, "b": 60})
+    layout["separators"] = SEPARATORS.get(lang, SEPARATORS["en"])
+    return _unvalidated(_escape_value(spec, template=False)), title, footnote
 
 
 # Presenter and projector: chart text grows with the slide's type (the page's CSS sets the

@@ -97,17 +97,49 @@ def display_table(
 
     ``text_columns`` hold user text (survey answers and labels): kept exactly as written, since
     "None" or "1.5" can be a real answer (PITFALLS.md); only a missing cell becomes a dash."""
-    out = pd.DataFrame(index=frame.index)
-    for column in frame.columns:
-        values = frame[column]
-        numeric = pd.to_numeric(values, errors="coerce")
-        finite = numeric[numeric.notna()].abs()
-        # ratios (all below 10) keep two decimals, percentages and scores one
-        digits = 2 if len(finite) and float(finite.max()) < 10 else 1
+    # Built column by column into plain lists and made a frame once (issue 21): inserting
+    # columns one at a time and coercing every column with pd.to_numeric cost ~10-20 ms a table
+    # in pandas 3, on every page run, for tables of a few dozen cells.
+    columns = []
+    for position in range(frame.shape[1]):
+        column = frame.columns[position]
+        values = frame.iloc[:, position]
         p_column = bool(_P_COLUMN.search(str(column)))
+        if isinstance(values.dtype, np.dtype) and values.dtype.kind == "f":
+            columns.append(_float_cells(values.to_numpy(), lang, p_column=p_column))
+            continue
         text = column in text_columns
-        out[column] = [_cell(v, lang, p_column=p_column, digits=digits, text=text) for v in values]
+        digits = _digits(values)
+        columns.append(
+            [_cell(v, lang, p_column=p_column, digits=digits, text=text) for v in values]
+        )
+    out = pd.DataFrame(dict(enumerate(columns)), index=frame.index)
+    out.columns = frame.columns
     return out
+
+
+def _digits(values: pd.Series) -> int:
+    """Ratios (all below 10) keep two decimals, percentages and scores one."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return 1  # no cell of a text column is a number (a missing one is a dash)
+    numeric = pd.to_numeric(values, errors="coerce")
+    finite = numeric[numeric.notna()].abs()
+    return 2 if len(finite) and float(finite.max()) < 10 else 1
+
+
+def _float_cells(values: np.ndarray, lang: str, *, p_column: bool) -> list[str]:
+    """``_cell`` for every value of a float column, with its digits found once."""
+    present = np.abs(values[~np.isnan(values)])
+    digits = 2 if len(present) and float(present.max()) < 10 else 1
+    cells = []
+    for x in values.tolist():
+        if not math.isfinite(x):
+            cells.append(MISSING)
+        elif p_column:
+            cells.append(fmt_p(x, lang))
+        else:
+            cells.append(fmt_num(x, lang, 0 if x.is_integer() else digits))
+    return cells
 
 
 def interval_cell(low: str, high: str) -> str:
