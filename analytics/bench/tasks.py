@@ -29,6 +29,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 APP = REPO_ROOT / "app.py"
 PAGES_FOR_APPTEST = (
     "overview",
+    "overview_adjusted",  # the Overview with "Adjust for: everything measured" (?adjust=all)
     "funnel",
     "offers",
     "quality",
@@ -276,12 +277,14 @@ def task_apptest(db: str, runs: int) -> dict[str, Any]:
         st.cache_data.clear()
         st.cache_resource.clear()
         at = AppTest.from_file(str(APP), default_timeout=300)
+        if page == "overview_adjusted":  # issue 22's page budget: the adjusted answer, from the URL
+            at.query_params["adjust"] = "all"
         # The first run opens the connection and draws the default page (the overview); other
         # pages are timed from the switch, after that first run.
         started = time.perf_counter()
         at.run()
         first = time.perf_counter() - started
-        if page != PAGES_FOR_APPTEST[0]:
+        if not page.startswith("overview"):
             started = time.perf_counter()
             at.switch_page(str(REPO_ROOT / "pages" / f"{page}.py")).run()
             first = time.perf_counter() - started
