@@ -36,8 +36,10 @@ FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
 
 
 def wrap(text: str, width: int) -> str:
-    """Break a long title or footnote into lines for plotly (which does not wrap)."""
-    return "<br>".join(textwrap.wrap(text, width=width))
+    """Break a long title or footnote into lines for plotly (which does not wrap). Never inside a
+    hyphenated word: "automatisering-eerst" broken after its hyphen read "automatisering- eerst"
+    once the screen joined the lines back into wrapping text."""
+    return "<br>".join(textwrap.wrap(text, width=width, break_on_hyphens=False))
 
 
 # Keys whose strings are plotly templates: ``%{x}`` placeholders and ``<extra></extra>`` stay.

@@ -249,3 +249,13 @@ def test_a_cached_figure_still_has_its_points_and_numbers(cur):
     assert isinstance(shown.data[0].x, dict) and list(shown.data[0].y) == list(fig.data[0].y)
     empty = go.Figure(go.Bar(x=np.array([np.nan, np.nan]), y=["a", "b"], orientation="h"))
     assert not has_points(pickle.loads(pickle.dumps(empty)))
+
+
+def test_wrap_never_breaks_a_hyphenated_word():
+    from analytics.charts import wrap
+
+    text = "3,1% van de mens-eerst tegenover 3,9% van de automatisering-eerst sollicitaties"
+    for width in range(21, 90):  # wider than the longest word (20 characters)
+        lines = wrap(text, width).split("<br>")
+        assert " ".join(lines) == text
+        assert not any(line.endswith("-") for line in lines)
