@@ -13,6 +13,7 @@ from analytics.domain import PRIVACY_THRESHOLD
 from analytics.i18n import fmt_num
 from analytics.report.slides import presenter_figure
 from analytics.report.tables import display_table
+from analytics.report.titles import split_title
 from ui import cache, entry, report_data
 from ui.components import causal_choice, widgets
 from ui.components.answer_strip import show_lines
@@ -118,7 +119,11 @@ nav_next.button(
     width="stretch",
 )
 
-st.title(md(slide.title), anchor=False)
+# Like the deck and the HTML report: the finding as a short title, the numbers beneath it.
+short, numbers = split_title(slide.title)
+st.title(md(short), anchor=False)
+if numbers:
+    st.markdown(f"#### {md(numbers)}")
 if slide.answers:  # the first slide opens with the Overview's answer strip
     show_lines(ctx, slide.answers, key="presenter_answers")
 # The header states the finding and the caption the footnote: the chart drops its own copies.

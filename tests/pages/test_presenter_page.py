@@ -12,6 +12,7 @@ from analytics import store
 from analytics.domain import Filters
 from analytics.i18n import t
 from analytics.report import slides
+from analytics.report.titles import split_title
 from tests.pages.reading import shown
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +28,11 @@ def titles(db_file):
     con = store.connect(db_file, read_only=True)
     try:
         return {
-            lang: [s.title for s in slides.build_deck(con.cursor(), Filters(), lang).slides]
+            # the screen shows the short title (the finding), the numbers beneath it, as the deck
+            lang: [
+                split_title(s.title)[0]
+                for s in slides.build_deck(con.cursor(), Filters(), lang).slides
+            ]
             for lang in ("en", "nl")
         }
     finally:
