@@ -138,6 +138,12 @@ def _signed_points(x: float, lang: str) -> str:
     return _signed(_bare_points(x, lang), x)
 
 
+def format_bound(metric: MetricResult, x: float, lang: str) -> str:
+    """An interval bound after the difference that names the unit: signed, without the unit
+    ("+5.4" after "+10.1 points"; whole days for a median)."""
+    return _signed_bare(metric, x, lang)
+
+
 def _signed_bare(metric: MetricResult, x: float, lang: str) -> str:
     """:func:`_signed_points`, or whole days for a median."""
     return _signed(_bare_days(x, lang), x) if metric.kind == "median" else _signed_points(x, lang)
@@ -224,9 +230,9 @@ def difference_phrase(
     """ "performance: +4.1 (95% CI +1.2 to +7.0), a clear difference" — human-first minus
     automation-first. ``unit`` "points" (shares, 0..1) or "score" (already on a 0-100 scale)."""
 
-    def fmt(x: float) -> str:
+    def fmt(x: float, *, named: bool = True) -> str:
         if unit == "points":
-            return fmt_points(x, lang, signed=True)
+            return fmt_points(x, lang, signed=True, unit=named)
         text = fmt_num(x, lang, digits=1)
         return "+" + text if x > 0 else text
 
@@ -235,9 +241,9 @@ def difference_phrase(
         "finding.phrase",
         lang,
         name=name,
-        diff=fmt(diff),
-        low=fmt(low),
-        high=fmt(high),
+        diff=fmt(diff),  # the unit once, with the estimate; the bounds follow it bare
+        low=fmt(low, named=False),
+        high=fmt(high, named=False),
         verdict=t(f"finding.verdict.{key}", lang),
     )
 

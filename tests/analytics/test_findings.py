@@ -244,7 +244,7 @@ def test_difference_phrase_numbers():
     text = findings.difference_phrase("Performance", 4.1, 1.2, 7.0, "nl", unit="score")
     assert text == "Performance +4,1 (95%-BI +1,2 tot +7,0), een duidelijk verschil"
     text = findings.difference_phrase("Hire rate", -0.031, -0.05, -0.012, "en")
-    assert text == "Hire rate -3.1 points (95% CI -5.0 points to -1.2 points), a clear difference"
+    assert text == "Hire rate -3.1 points (95% CI -5.0 to -1.2), a clear difference"
 
 
 @pytest.mark.parametrize(("lang", "demo_word"), [("en", "Demo data"), ("nl", "Demogegevens")])

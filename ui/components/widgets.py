@@ -63,8 +63,8 @@ def metric_card(metric: MetricResult, pipelines: tuple[str, ...], lang: str) -> 
         ci = t(
             "overview.ci_label",
             lang,
-            low=findings.format_diff(metric, metric.diff_ci.low, lang, signed=True),
-            high=findings.format_diff(metric, metric.diff_ci.high, lang, signed=True),
+            low=findings.format_bound(metric, metric.diff_ci.low, lang),
+            high=findings.format_bound(metric, metric.diff_ci.high, lang),
         )
         test = t(f"test.{metric.test}", lang) if metric.test else ""
         st.caption(
