@@ -15,6 +15,20 @@ import pandas as pd
 from scipy import stats as sps
 
 
+def _risk_table(groups: dict[str, pd.DataFrame]) -> tuple[np.ndarray, np.ndarray]:
+    """(at risk, events) per group (rows, in ``groups``' order) and distinct day (columns):
+    censored at t are at risk at t."""
+    times = np.unique(np.concatenate([g.days.to_numpy(float) for g in groups.values()]))
+    deaths = np.zeros((len(groups), times.size))
+    leaving = np.zeros((len(groups), times.size))
+    for i, g in enumerate(groups.values()):
+        idx = np.searchsorted(times, g.days.to_numpy(float))
+        np.add.at(deaths[i], idx, g.events.to_numpy(float))
+        np.add.at(leaving[i], idx, (g.events + g.censored).to_numpy(float))
+    # At risk at t: everyone whose time is >= t (reverse cumulative sum of those leaving).
+    return np.cumsum(leaving[:, ::-1], axis=1)[:, ::-1], deaths
+
+
 def logrank_counts(groups: dict[str, pd.DataFrame]) -> tuple[float, float]:
     """k-sample log-rank chi-square and p-value from grouped counts {group: (days, events,
     censored)}: the formula of ``stats._logrank_k_sample`` (Mantel 1966; Kalbfleisch & Prentice
@@ -22,18 +36,8 @@ def logrank_counts(groups: dict[str, pd.DataFrame]) -> tuple[float, float]:
     application (which took ~0.1 s per million applications). Censored at t are at risk at t.
     Checked against ``stats.logrank`` (scipy for two groups) in tests/analytics/test_bench.py.
     """
-    names = list(groups)
-    times = np.unique(np.concatenate([g.days.to_numpy(float) for g in groups.values()]))
-    k, m = len(names), times.size
-    deaths = np.zeros((k, m))
-    leaving = np.zeros((k, m))
-    for i, name in enumerate(names):
-        g = groups[name]
-        idx = np.searchsorted(times, g.days.to_numpy(float))
-        np.add.at(deaths[i], idx, g.events.to_numpy(float))
-        np.add.at(leaving[i], idx, (g.events + g.censored).to_numpy(float))
-    # At risk at t: everyone whose time is >= t (reverse cumulative sum of those leaving).
-    at_risk = np.cumsum(leaving[:, ::-1], axis=1)[:, ::-1]
+    k = len(groups)
+    at_risk, deaths = _risk_table(groups)
     n_j = at_risk.sum(axis=0)
     d_j = deaths.sum(axis=0)
     use = d_j > 0
@@ -63,15 +67,7 @@ def logrank_result(groups: dict[str, pd.DataFrame]):  # -> stats.survival.Logran
     from analytics.stats.survival import LogrankResult
 
     names = list(groups)
-    times = np.unique(np.concatenate([g.days.to_numpy(float) for g in groups.values()]))
-    deaths = np.zeros((len(names), times.size))
-    leaving = np.zeros((len(names), times.size))
-    for i, name in enumerate(names):
-        g = groups[name]
-        idx = np.searchsorted(times, g.days.to_numpy(float))
-        np.add.at(deaths[i], idx, g.events.to_numpy(float))
-        np.add.at(leaving[i], idx, (g.events + g.censored).to_numpy(float))
-    at_risk = np.cumsum(leaving[:, ::-1], axis=1)[:, ::-1]
+    at_risk, deaths = _risk_table(groups)
     n_j, d_j = at_risk.sum(axis=0), deaths.sum(axis=0)
     use = d_j > 0
     expected = (at_risk[:, use] * (d_j[use] / n_j[use])).sum(axis=1)

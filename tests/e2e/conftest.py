@@ -104,6 +104,16 @@ def browser() -> Iterator[object]:
         b.close()
 
 
+@pytest.fixture
+def page(browser):
+    """A fresh desktop-sized tab (1400 x 1000) that accepts downloads; closed after the test."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    p = context.new_page()
+    p.set_default_timeout(60_000)
+    yield p
+    context.close()
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[Server]:
     s = start_server(tmp_path_factory.mktemp("e2e"))

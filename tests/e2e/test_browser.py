@@ -30,15 +30,6 @@ PAGES = {  # url path -> English title (h1)
 }
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    p = context.new_page()
-    p.set_default_timeout(60_000)
-    yield p
-    context.close()
-
-
 def _no_exception(page) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0
     text = page.locator('[data-testid="stMain"]').inner_text()
