@@ -20,6 +20,7 @@ from analytics.domain import Filters
 from analytics.i18n import t
 from analytics.report import causal_slide as cs
 from analytics.report import slides
+from analytics.report.titles import split_title
 from tests.pages.reading import shown, texts
 from tests.pages.tabs import every_tab
 
@@ -163,4 +164,7 @@ def test_presenter_everything_measured_adds_the_slide(lang, decks):
     _assert_clean(at, lang)
     deck = decks[lang]
     assert [s.key for s in deck.slides][:2] == ["headline", "causal"]
-    assert shown(at.title[0]) == deck.slides[1].title
+    # Like the deck: the short title, the numbers beneath it (the whole sentence, read together).
+    short, numbers = split_title(deck.slides[1].title)
+    assert shown(at.title[0]) == short
+    assert numbers and f"#### {numbers}" in [shown(m) for m in at.markdown]
