@@ -85,7 +85,8 @@ def tab_composite() -> None:
             take,
             named(comp_frame),
         )
-        st.caption(ctx.t("quality.composite.no_ci"))
+        # The "no interval" note is the chart's footnote, which plotly_chart prints as the
+        # caption under the chart: not a second caption here (it read twice).
     comps = result.components
     table = comps[~comps.suppressed.astype(bool)].drop(columns="suppressed")
     table = named(table).assign(

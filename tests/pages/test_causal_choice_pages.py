@@ -168,3 +168,12 @@ def test_presenter_everything_measured_adds_the_slide(lang, decks):
     short, numbers = split_title(deck.slides[1].title)
     assert shown(at.title[0]) == short
     assert numbers and f"#### {numbers}" in [shown(m) for m in at.markdown]
+
+
+@pytest.mark.parametrize(("lang", "adjust"), [("en", True), ("nl", True), ("en", False)])
+def test_quality_says_no_interval_once(lang, adjust):
+    # The composite chart's "no interval" note was printed twice: as the chart's footnote (which
+    # plotly_chart shows as the caption under the chart) and again as a caption of its own.
+    at = _open("quality.py", lang, {"quality_adjust": cs.EVERYTHING} if adjust else None)
+    text = _assert_clean(at, lang)
+    assert text.count(t("quality.composite.no_ci", lang)) == 1
