@@ -30,8 +30,9 @@ Where the counts come from: the load-time table ``causal_patterns``
 (``analytics.store.causal_patterns``) when it describes the current data version, the view's
 dates cover whole months and (for the outcomes after the offer) the as-of date and ramp-up
 target are the ones it was counted for; otherwise the same counts are computed by scanning the
-applications (``application_patterns`` / ``outcome_patterns``). Both paths give the same rows,
-so the same estimates (tested to the last digit).
+applications (``application_patterns`` / ``outcome_patterns``). Both paths count with the same
+SQL expressions (``store.causal_patterns.application_counts_sql`` / ``outcome_counts_sql``),
+so they give the same rows and the same estimates (tested to the last digit).
 """
 
 from __future__ import annotations
@@ -168,9 +169,7 @@ def application_patterns(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd
         f"""
         SELECT
             {_keys("a")},
-            count(*) FILTER (WHERE a.status <> 'open') AS decided,
-            count(*) FILTER (WHERE a.status = 'hired') AS hired,
-            count(*) FILTER (WHERE a.status = 'withdrawn') AS withdrawn
+            {cp.application_counts_sql("a")}
         FROM applications AS a
         WHERE {where}
             AND a.pipeline = ANY($pipelines)
@@ -199,35 +198,15 @@ def outcome_patterns(
             LEFT JOIN hires AS h ON h.application_id = a.application_id
             WHERE o.application_id IS NOT NULL OR h.application_id IS NOT NULL
         ) AS a"""
-    hire = "a.has_hire AND a.start_on <= $as_of"
-    followed = f"{hire} AND date_diff('day', a.start_on, $as_of) >= $ret_days"
-    perf = "(a.perf_12m - 1) / 4.0 * 100"
-    mgr = "(a.manager_satisfaction - 1) / 4.0 * 100"
+    counts = cp.outcome_counts_sql(
+        as_of="$as_of", ret_days="$ret_days", ramp_target="$target", alias="a"
+    )
     frame = _frame(
         cur,
         f"""
         SELECT
             {_keys("a")},
-            count(a.accepted) AS offers_decided,
-            count(*) FILTER (WHERE a.accepted) AS offers_accepted,
-            count(*) FILTER (WHERE {followed}) AS ret_n,
-            count(*) FILTER (
-                WHERE {followed}
-                  AND (a.left_on IS NULL OR date_diff('day', a.start_on, a.left_on) > $ret_days)
-            ) AS ret_k,
-            count(*) FILTER (WHERE {hire} AND a.perf_12m IS NOT NULL) AS perf_n,
-            coalesce(sum({perf}) FILTER (WHERE {hire}), 0) AS perf_sum,
-            coalesce(sum({perf} * {perf}) FILTER (WHERE {hire}), 0) AS perf_sumsq,
-            count(*) FILTER (WHERE {hire} AND a.manager_satisfaction IS NOT NULL) AS mgr_n,
-            coalesce(sum({mgr}) FILTER (WHERE {hire}), 0) AS mgr_sum,
-            coalesce(sum({mgr} * {mgr}) FILTER (WHERE {hire}), 0) AS mgr_sumsq,
-            count(*) FILTER (
-                WHERE {hire} AND date_diff('day', a.start_on, $as_of) >= $target
-            ) AS ramp_n,
-            count(*) FILTER (
-                WHERE {hire} AND date_diff('day', a.start_on, $as_of) >= $target
-                  AND a.ramp_days <= $target
-            ) AS ramp_k
+            {counts}
         FROM {source}
         WHERE {where}
             AND a.pipeline = ANY($pipelines)
@@ -246,22 +225,9 @@ def outcome_patterns(
 
 # --- the load-time pattern table -------------------------------------------------------------
 
-_APP_COLUMNS = ("decided", "hired", "withdrawn")
-_OUTCOME_COLUMNS = (
-    "offers_decided",
-    "offers_accepted",
-    "ret_n",
-    "ret_k",
-    "perf_n",
-    "perf_sum",
-    "perf_sumsq",
-    "mgr_n",
-    "mgr_sum",
-    "mgr_sumsq",
-    "ramp_n",
-    "ramp_k",
-)
-_SUMS = ("perf_sum", "perf_sumsq", "mgr_sum", "mgr_sumsq")
+_APP_COLUMNS = cp.APPLICATION_COUNTS
+_OUTCOME_COLUMNS = cp.OUTCOME_COUNTS
+_SUMS = cp.SUMS
 
 
 def whole_months(filters: Filters) -> bool:

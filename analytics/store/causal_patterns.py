@@ -20,8 +20,11 @@ data) and the default ramp-up target; the row carries ``as_of``, ``ret_days`` an
 ``ramp_target`` so a reader asking for anything else falls back to the scan. "Decided" (not
 open) is the application status as loaded, which does not depend on the as-of date.
 
-The counting expressions are those of ``analytics.metrics.causal.outcome_patterns``; a test
-compares the two paths to the last digit (``tests/analytics/metrics/test_causal_patterns.py``).
+The counting expressions are written once, here (``application_counts_sql`` and
+``outcome_counts_sql``), and used both by this table and by the metric's scan
+(``analytics.metrics.causal.application_patterns`` / ``outcome_patterns``), so the two paths
+cannot drift apart; a test still compares them to the last digit
+(``tests/analytics/metrics/test_causal_patterns.py``).
 """
 
 from __future__ import annotations
@@ -43,10 +46,85 @@ _AS_OF = """coalesce(
     current_date
 )"""
 
-_HIRE = "a.has_hire AND a.start_on <= p.as_of"
-_FOLLOWED = f"{_HIRE} AND date_diff('day', a.start_on, p.as_of) >= {RETENTION_DAYS}"
-_PERF = "(a.perf_12m - 1) / 4.0 * 100"
-_MGR = "(a.manager_satisfaction - 1) / 4.0 * 100"
+_ITEM_SEPARATOR = ",\n        "
+
+APPLICATION_COUNTS = ("decided", "hired", "withdrawn")
+"""The counts every application contributes to (the hire rate's and withdrawal's patterns)."""
+OUTCOME_COUNTS = (
+    "offers_decided",
+    "offers_accepted",
+    "ret_n",
+    "ret_k",
+    "perf_n",
+    "perf_sum",
+    "perf_sumsq",
+    "mgr_n",
+    "mgr_sum",
+    "mgr_sumsq",
+    "ramp_n",
+    "ramp_k",
+)
+"""The counts and sums after the offer (acceptance, retention, ratings, ramp-up)."""
+SUMS = ("perf_sum", "perf_sumsq", "mgr_sum", "mgr_sumsq")
+"""The ``OUTCOME_COUNTS`` that are sums of scores (DOUBLE), not counts (BIGINT)."""
+
+
+def application_counts_sql(alias: str = "a") -> str:
+    """The SELECT items of ``APPLICATION_COUNTS``, for the rows ``alias`` (with ``status``).
+
+    One definition for the load-time table and the metric's scan
+    (``analytics.metrics.causal.application_patterns``), so the two cannot drift apart."""
+    a = alias
+    items = (
+        f"count(*) FILTER (WHERE {a}.status <> 'open') AS decided",
+        f"count(*) FILTER (WHERE {a}.status = 'hired') AS hired",
+        f"count(*) FILTER (WHERE {a}.status = 'withdrawn') AS withdrawn",
+    )
+    return _ITEM_SEPARATOR.join(items)
+
+
+def outcome_counts_sql(*, as_of: str, ret_days: str, ramp_target: str, alias: str = "a") -> str:
+    """The SELECT items of ``OUTCOME_COUNTS``, in that order, for rows ``alias`` carrying the
+    offer and hire columns of ``app_outcomes`` (``accepted``, ``has_hire``, ``start_on``,
+    ``left_on``, ``perf_12m``, ``manager_satisfaction``, ``ramp_days``).
+
+    ``as_of``, ``ret_days`` and ``ramp_target`` are SQL expressions: the load-time table passes
+    its computed as-of date and the default constants, the metric's scan passes query
+    parameters (``$as_of``...). One definition for both paths, so they cannot drift apart.
+
+    Ratings (1-5) are scaled to 0-100 as on the Quality page: ``(r - 1) / 4 * 100``."""
+    a = alias
+    hire = f"{a}.has_hire AND {a}.start_on <= {as_of}"
+    followed = f"{hire} AND date_diff('day', {a}.start_on, {as_of}) >= {ret_days}"
+    ramp_followed = f"{hire} AND date_diff('day', {a}.start_on, {as_of}) >= {ramp_target}"
+    # Unparenthesised, so ``{perf} * {perf}`` is evaluated left to right exactly as in the
+    # tables built before this function existed (a database loaded then stays equal, to the
+    # last digit, to the scan): ((r - 1) / 4 * 100 * (r - 1)) / 4 * 100, the square.
+    perf = f"({a}.perf_12m - 1) / 4.0 * 100"
+    mgr = f"({a}.manager_satisfaction - 1) / 4.0 * 100"
+    stayed = f"({a}.left_on IS NULL OR date_diff('day', {a}.start_on, {a}.left_on) > {ret_days})"
+    items = (
+        f"count({a}.accepted) AS offers_decided",
+        f"count(*) FILTER (WHERE {a}.accepted) AS offers_accepted",
+        f"count(*) FILTER (WHERE {followed}) AS ret_n",
+        f"count(*) FILTER (WHERE {followed} AND {stayed}) AS ret_k",
+        f"count(*) FILTER (WHERE {hire} AND {a}.perf_12m IS NOT NULL) AS perf_n",
+        f"coalesce(sum({perf}) FILTER (WHERE {hire}), 0) AS perf_sum",
+        f"coalesce(sum({perf} * {perf}) FILTER (WHERE {hire}), 0) AS perf_sumsq",
+        f"count(*) FILTER (WHERE {hire} AND {a}.manager_satisfaction IS NOT NULL) AS mgr_n",
+        f"coalesce(sum({mgr}) FILTER (WHERE {hire}), 0) AS mgr_sum",
+        f"coalesce(sum({mgr} * {mgr}) FILTER (WHERE {hire}), 0) AS mgr_sumsq",
+        f"count(*) FILTER (WHERE {ramp_followed}) AS ramp_n",
+        f"count(*) FILTER (WHERE {ramp_followed} AND {a}.ramp_days <= {ramp_target}) AS ramp_k",
+    )
+    return _ITEM_SEPARATOR.join(items)
+
+
+# Counted for the dataset's as-of date (the CTE ``p``) and the default follow-up and target.
+_APPLICATION_ITEMS = application_counts_sql("a")
+_OUTCOME_ITEMS = outcome_counts_sql(
+    as_of="p.as_of", ret_days=str(RETENTION_DAYS), ramp_target=str(RAMP_TARGET), alias="a"
+)
 
 CAUSAL_PATTERNS_SQL = f"""
     CREATE OR REPLACE TABLE {TABLE} AS
@@ -65,31 +143,9 @@ CAUSAL_PATTERNS_SQL = f"""
         CAST(date_trunc('month', a.applied_on) AS DATE) AS month,
         strftime(date_trunc('month', a.applied_on), '%Y-%m') AS month_text,
         a.pipeline,
-        count(*) FILTER (WHERE a.status <> 'open') AS decided,
-        count(*) FILTER (WHERE a.status = 'hired') AS hired,
-        count(*) FILTER (WHERE a.status = 'withdrawn') AS withdrawn,
+        {_APPLICATION_ITEMS},
         count(*) FILTER (WHERE a.has_outcome) AS outcome_rows,
-        count(a.accepted) AS offers_decided,
-        count(*) FILTER (WHERE a.accepted) AS offers_accepted,
-        count(*) FILTER (WHERE {_FOLLOWED}) AS ret_n,
-        count(*) FILTER (
-            WHERE {_FOLLOWED}
-              AND (a.left_on IS NULL
-                   OR date_diff('day', a.start_on, a.left_on) > {RETENTION_DAYS})
-        ) AS ret_k,
-        count(*) FILTER (WHERE {_HIRE} AND a.perf_12m IS NOT NULL) AS perf_n,
-        coalesce(sum({_PERF}) FILTER (WHERE {_HIRE}), 0) AS perf_sum,
-        coalesce(sum({_PERF} * {_PERF}) FILTER (WHERE {_HIRE}), 0) AS perf_sumsq,
-        count(*) FILTER (WHERE {_HIRE} AND a.manager_satisfaction IS NOT NULL) AS mgr_n,
-        coalesce(sum({_MGR}) FILTER (WHERE {_HIRE}), 0) AS mgr_sum,
-        coalesce(sum({_MGR} * {_MGR}) FILTER (WHERE {_HIRE}), 0) AS mgr_sumsq,
-        count(*) FILTER (
-            WHERE {_HIRE} AND date_diff('day', a.start_on, p.as_of) >= {RAMP_TARGET}
-        ) AS ramp_n,
-        count(*) FILTER (
-            WHERE {_HIRE} AND date_diff('day', a.start_on, p.as_of) >= {RAMP_TARGET}
-              AND a.ramp_days <= {RAMP_TARGET}
-        ) AS ramp_k,
+        {_OUTCOME_ITEMS},
         any_value(p.as_of) AS as_of,
         {RETENTION_DAYS} AS ret_days,
         {RAMP_TARGET} AS ramp_target

@@ -328,3 +328,28 @@ def test_sharing_the_propensity_model_within_a_run_changes_no_digit(demo_cur):
     assert _plain(shared) == _plain(alone)
     a, b = (e.analysis for e in shared)
     np.testing.assert_array_equal(a.overlap.propensity.e, b.overlap.propensity.e)
+
+
+def test_both_paths_count_with_one_set_of_expressions():
+    # The load-time table and the scan take their counting expressions from one function each
+    # (issue 22: the SQL was written twice and could drift); the items are named in the order of
+    # the column tuples both readers use.
+    def names(items: str) -> list[str]:
+        return [item.rsplit(" AS ", 1)[1].strip() for item in items.split(",\n")]
+
+    scan = cp.outcome_counts_sql(as_of="$as_of", ret_days="$ret_days", ramp_target="$target")
+    assert names(scan) == list(cp.OUTCOME_COUNTS)
+    assert names(cp.application_counts_sql()) == list(cp.APPLICATION_COUNTS)
+    assert set(cp.SUMS) <= set(cp.OUTCOME_COUNTS)
+    table = cp.outcome_counts_sql(
+        as_of="p.as_of", ret_days=str(cp.RETENTION_DAYS), ramp_target=str(cp.RAMP_TARGET)
+    )
+    assert table in cp.CAUSAL_PATTERNS_SQL
+    assert cp.application_counts_sql("a") in cp.CAUSAL_PATTERNS_SQL
+    # Only the as-of date and the two constants differ between the paths.
+    assert (
+        table.replace("p.as_of", "$as_of")
+        .replace(str(cp.RETENTION_DAYS), "$ret_days")
+        .replace(str(cp.RAMP_TARGET), "$target")
+        == scan
+    )
