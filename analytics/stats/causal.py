@@ -188,14 +188,41 @@ def e_value(rr: float, ci: Interval) -> EValue:
     return EValue(point=point, ci_limit=limit, risk_ratio=rr)
 
 
+SMD_TO_LOG_RR = 0.91
+"""``log RR ~ 0.91 d`` for a standardised mean difference ``d`` (VanderWeele & Ding 2017, Table
+2, after Hasselblad & Hedges 1995 and Chinn 2000: ``log OR ~ pi / sqrt(3) d = 1.81 d``, and the
+square root of an odds ratio for a common outcome, VanderWeele 2017, Epidemiology 28:e58)."""
+
+
 def e_value_smd(d: float, se: float, conf: float = 0.95) -> EValue:
-    """E-value of a standardised mean difference ``d`` (difference / outcome SD) through the
-    approximation ``RR ~ exp(0.91 d)`` and its interval ``exp(0.91 d +- z 0.91 se)``
-    (VanderWeele & Ding 2017, Table 2, continuous outcomes, after Chinn 2000)."""
-    z = _z(_check_conf(conf))
-    rr = math.exp(0.91 * d)
-    ci = Interval(math.exp(0.91 * (d - z * se)), math.exp(0.91 * (d + z * se)))
+    """E-value of a standardised mean difference ``d`` (difference / the outcome's SD) with
+    standard error ``se`` (on the same scale), for a continuous outcome.
+
+    VanderWeele & Ding (2017, Ann Intern Med 167:268-274, Table 2) and the EValue R package
+    (``evalues.MD(est, se)``): ``RR ~ exp(0.91 d)`` with the interval
+    ``exp(0.91 d - 1.78 se)`` to ``exp(0.91 d + 1.78 se)``, then the risk-ratio E-value
+    (``e_value``). The published 1.78 is ``0.91 x 1.96`` rounded to two decimals; at another
+    confidence level the multiplier is ``0.91 z`` rounded the same way, so the 95% values are
+    those of the paper and the package to the last digit."""
+    if not (math.isfinite(d) and math.isfinite(se)) or se < 0:
+        raise ValueError(f"a finite difference and a non-negative standard error, got {d}, {se}")
+    half = round(SMD_TO_LOG_RR * _z(_check_conf(conf)), 2)
+    rr = math.exp(SMD_TO_LOG_RR * d)
+    ci = Interval(math.exp(SMD_TO_LOG_RR * d - half * se), math.exp(SMD_TO_LOG_RR * d + half * se))
     return e_value(rr, ci)
+
+
+def pooled_sd(n1: float, s1: float, q1: float, n0: float, s0: float, q0: float) -> float:
+    """The pooled within-group standard deviation of two groups from each group's count ``n``,
+    sum ``s`` and sum of squares ``q`` of the outcome:
+    ``sqrt(((n1 - 1) v1 + (n0 - 1) v0) / (n1 + n0 - 2))`` with ``(n - 1) v = q - s^2 / n``
+    (the denominator of Cohen's d; Cohen 1988, ch. 2; Hedges & Olkin 1985, ch. 5). NaN when a
+    group has fewer than two observations."""
+    if n1 < 2 or n0 < 2:
+        return math.nan
+    ss1 = max(q1 - s1 * s1 / n1, 0.0)
+    ss0 = max(q0 - s0 * s0 / n0, 0.0)
+    return math.sqrt((ss1 + ss0) / (n1 + n0 - 2))
 
 
 # --- the pattern data ---------------------------------------------------------------------

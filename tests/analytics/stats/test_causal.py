@@ -60,13 +60,69 @@ def test_e_value_is_one_when_the_interval_contains_the_null():
     assert sc.e_value_rr(1.0) == 1.0
 
 
-def test_e_value_of_a_standardised_difference_uses_exp_091_d():
+def test_e_value_of_a_standardised_difference_matches_the_evalue_package():
+    # EValue::evalues.MD(0.5, se = 0.2): E-values 2.52914198186127 (estimate) and
+    # 1.44302956344269 (lower limit), as an independent R test of the package records them
+    # (RR = exp(0.91 x 0.5) = 1.576; lower RR = exp(0.455 - 1.78 x 0.2) = 1.104).
     ev = sc.e_value_smd(0.5, 0.2)
-    rr = math.exp(0.91 * 0.5)
-    assert ev.risk_ratio == pytest.approx(rr)
-    assert ev.point == pytest.approx(rr + math.sqrt(rr * (rr - 1)))
-    low = math.exp(0.91 * (0.5 - 1.959964 * 0.2))
-    assert ev.ci_limit == pytest.approx(low + math.sqrt(low * (low - 1)), rel=1e-5)
+    assert ev.risk_ratio == pytest.approx(math.exp(0.455), rel=1e-12)
+    assert ev.point == pytest.approx(2.52914198186127, rel=1e-12)
+    assert ev.ci_limit == pytest.approx(1.44302956344269, rel=1e-12)
+
+
+def test_e_value_of_the_packages_documented_smd_example():
+    # The EValue documentation's example, evalues.MD(0.5, 0.25) ("Cohen's d = 0.5 with SE =
+    # 0.25"): RR 1.576, lower limit exp(0.455 - 0.445) = exp(0.01); E-values 2.53 and 1.11.
+    ev = sc.e_value_smd(0.5, 0.25)
+    assert ev.point == pytest.approx(2.529, abs=0.0005)
+    assert ev.ci_limit == pytest.approx(1.111, abs=0.0005)
+    low = math.exp(0.01)
+    assert ev.ci_limit == pytest.approx(low + math.sqrt(low * (low - 1)), rel=1e-12)
+
+
+def test_e_value_of_a_harmful_smd_uses_the_upper_limit():
+    # d = -0.5, se 0.1: RR = exp(-0.455) -> its inverse; the limit closer to the null is the
+    # upper one, exp(-0.455 + 0.178) = exp(-0.277) -> 1/that = exp(0.277).
+    ev = sc.e_value_smd(-0.5, 0.1)
+    assert ev.point == pytest.approx(sc.e_value_smd(0.5, 0.1).point, rel=1e-12)
+    up = math.exp(0.277)
+    assert ev.ci_limit == pytest.approx(up + math.sqrt(up * (up - 1)), rel=1e-12)
+
+
+def test_e_value_smd_rejects_a_negative_or_missing_standard_error():
+    with pytest.raises(ValueError):
+        sc.e_value_smd(0.5, -0.1)
+    with pytest.raises(ValueError):
+        sc.e_value_smd(math.nan, 0.1)
+
+
+@given(
+    st.floats(min_value=-5, max_value=5, allow_nan=False),
+    st.floats(min_value=0, max_value=5, allow_nan=False),
+)
+def test_e_value_smd_invariants(d, se):
+    ev = sc.e_value_smd(d, se)
+    assert ev.point >= 1.0
+    assert 1.0 <= ev.ci_limit <= ev.point * (1 + 1e-12)
+    # 1 exactly when the interval (on the log-RR scale) crosses 0
+    if 0.91 * d - 1.78 * se <= 0 <= 0.91 * d + 1.78 * se:
+        assert ev.ci_limit == 1.0
+    else:
+        assert ev.ci_limit > 1.0 or abs(0.91 * abs(d) - 1.78 * se) < 1e-12
+    # symmetric in the sign of d
+    assert sc.e_value_smd(-d, se).point == pytest.approx(ev.point, rel=1e-12)
+    assert sc.e_value_smd(-d, se).ci_limit == pytest.approx(ev.ci_limit, rel=1e-12)
+
+
+def test_pooled_sd_from_sums_matches_numpy():
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(50, 10, 40), rng.normal(55, 14, 25)
+    expected = math.sqrt(
+        ((len(a) - 1) * a.var(ddof=1) + (len(b) - 1) * b.var(ddof=1)) / (len(a) + len(b) - 2)
+    )
+    got = sc.pooled_sd(len(a), a.sum(), (a * a).sum(), len(b), b.sum(), (b * b).sum())
+    assert got == pytest.approx(expected, rel=1e-10)
+    assert math.isnan(sc.pooled_sd(1, 3.0, 9.0, 10, 5.0, 5.0))
 
 
 @given(st.floats(min_value=1e-3, max_value=1e3))
