@@ -100,6 +100,9 @@ class AdjustedEffect:
     e_value: sc.EValue | None = None
     reason: str | None = None
     detail: str | None = None
+    sd: float | None = None
+    """The outcome's pooled within-pipeline SD, on the outcome's scale (rates 0-1, scores
+    0-100): what a score's E-value standardises by, and the composite's SD is built from."""
 
     @property
     def estimated(self) -> bool:
@@ -121,6 +124,12 @@ class CompositeEffect:
     diff: float | None
     ci: Interval | None
     reason: str | None = None
+    se: float | None = None
+    """The standard error behind ``ci`` (the weighted sum of the components', conservative)."""
+    sd: float | None = None
+    """The composite's SD used to standardise its difference (``composite_sd``), 0-100."""
+    e_value: sc.EValue | None = None
+    """VanderWeele & Ding (2017) for the standardised difference ``diff / sd``."""
 
     @property
     def clear(self) -> bool:
@@ -375,16 +384,24 @@ def _crude(p: pd.DataFrame, family: str) -> Crude | None:
     return Crude(m1, m0, diff, ci)
 
 
-def _e_value(analysis: sc.CausalAnalysis, p: pd.DataFrame, family: str) -> sc.EValue | None:
+def _pooled_sd(p: pd.DataFrame) -> float | None:
+    """The outcome's pooled within-pipeline SD from the pattern sums (``stats.causal.pooled_sd``;
+    for a yes/no outcome the sum of squares is the count, so this is the binary SD)."""
+    (n1, k1, q1), (n0, k0, q0) = _arm_sums(p)
+    sd = sc.pooled_sd(n1, k1, q1, n0, k0, q0)
+    return sd if math.isfinite(sd) and sd > 0 else None
+
+
+def _e_value(analysis: sc.CausalAnalysis, sd: float | None, family: str) -> sc.EValue | None:
+    """The headline's E-value: from the risk ratio for a yes/no outcome; for a score from the
+    standardised difference (difference and its SE over the pooled SD, ``e_value_smd``)."""
     est = analysis.headline
     try:
         if family == "b":
             if not (math.isfinite(est.ratio) and est.ratio > 0):
                 return None
             return sc.e_value(est.ratio, est.ratio_ci)
-        n, s1, s2 = (math.fsum(p[c].to_numpy(dtype=float)) for c in (sc.N, sc.Y_SUM, sc.Y_SUMSQ))
-        sd = math.sqrt(max(s2 - s1 * s1 / n, 0.0) / (n - 1))
-        if sd <= 0:
+        if sd is None:
             return None
         return sc.e_value_smd(est.diff / sd, est.diff_se / sd)
     except ValueError:
@@ -414,6 +431,7 @@ def effect_from_patterns(
         )
     if analysis.n_treated < PRIVACY_THRESHOLD or analysis.n_control < PRIVACY_THRESHOLD:
         return AdjustedEffect(outcome, kind, n1, n0, reason="too_few")
+    sd = _pooled_sd(p)
     return AdjustedEffect(
         outcome,
         kind,
@@ -421,15 +439,34 @@ def effect_from_patterns(
         n0,
         analysis=analysis,
         crude=crude,
-        e_value=_e_value(analysis, p, family),
+        e_value=_e_value(analysis, sd, family),
+        sd=sd,
     )
+
+
+def composite_sd(components: Mapping[str, AdjustedEffect], weights: Mapping[str, float]) -> float:
+    """The composite's SD for its E-value: the weighted sum of the components' pooled SDs (rates
+    in points, scores as they are). The components are measured on different sets of hires, so
+    the SD of one hire's composite cannot be computed from the pattern sums; this sum is its
+    upper bound (``sd(sum w_c Y_c) <= sum w_c sd(Y_c)``, equal when the components move
+    together), so the standardised difference and its E-value are never overstated. NaN when a
+    component has no SD."""
+    total = sum(weights.values())
+    sd = 0.0
+    for c, w in weights.items():
+        comp_sd = components[c].sd
+        if comp_sd is None:
+            return math.nan
+        sd += w * (100.0 if components[c].kind == "rate" else 1.0) * comp_sd / total
+    return sd
 
 
 def composite(
     components: Mapping[str, AdjustedEffect], weights: Mapping[str, float]
 ) -> CompositeEffect:
     """Weighted mean of the components' adjusted means (rates in per cent, scores as they are);
-    the interval adds the weighted standard errors (conservative, see the module docstring)."""
+    the interval adds the weighted standard errors (conservative, see the module docstring);
+    the E-value standardises the difference and that SE by ``composite_sd``."""
     used = {c: float(w) for c, w in weights.items() if w > 0}
     comps = {c: components[c] for c in used}
     total = sum(used.values())
@@ -446,7 +483,24 @@ def composite(
         se += w * scale * est.diff_se / total
     z = 1.959963984540054
     diff = mt - mc
-    return CompositeEffect(comps, used, mt, mc, diff, Interval(diff - z * se, diff + z * se))
+    sd = composite_sd(comps, used)
+    ev = None
+    if math.isfinite(sd) and sd > 0:
+        try:
+            ev = sc.e_value_smd(diff / sd, se / sd)
+        except ValueError:
+            ev = None
+    return CompositeEffect(
+        comps,
+        used,
+        mt,
+        mc,
+        diff,
+        Interval(diff - z * se, diff + z * se),
+        se=se,
+        sd=sd if math.isfinite(sd) else None,
+        e_value=ev,
+    )
 
 
 def adjusted_effects(

@@ -145,3 +145,62 @@ def test_overlap_histogram_and_balance_table_hide_small_groups(demo_con):
     table = causal.balance_table(analysis)
     assert set(table.covariate) <= set(causal.COVARIATES)
     assert not table.empty
+
+
+def _pooled(values: pd.Series, groups: pd.Series) -> float:
+    """numpy's pooled within-group SD (the peer of ``stats.causal.pooled_sd``)."""
+    parts = [values[groups == g].to_numpy(float) for g in (0, 1)]
+    ss = sum((len(v) - 1) * v.var(ddof=1) for v in parts)
+    return math.sqrt(ss / (sum(len(v) for v in parts) - 2))
+
+
+def test_the_composite_has_an_e_value_from_its_pooled_sd(demo_con):
+    # Issue 22: the composite (0-100) gets the E-value of a standardised mean difference
+    # (VanderWeele & Ding 2017; EValue evalues.MD): d = difference / the composite's SD, taken as
+    # the weighted sum of the components' pooled within-pipeline SDs.
+    info = store.dataset_info(demo_con)
+    effects = causal.adjusted_effects(demo_con.cursor(), Filters(), info.as_of)
+    rows = demo_con.execute(
+        """
+        SELECT (a.pipeline = 'human_first')::INT AS A, (h.perf_12m - 1) / 4.0 * 100 AS perf,
+               CASE WHEN date_diff('day', h.start_on, $as_of) >= 365
+                    THEN (h.left_on IS NULL
+                          OR date_diff('day', h.start_on, h.left_on) > 365)::INT END AS kept
+        FROM hires AS h JOIN applications AS a USING (application_id)
+        WHERE h.start_on <= $as_of
+        """,
+        {"as_of": info.as_of},
+    ).df()
+    perf = rows.dropna(subset=["perf"])
+    kept = rows.dropna(subset=["kept"])
+    assert effects.effects["performance"].sd == pytest.approx(_pooled(perf.perf, perf.A), rel=1e-9)
+    assert effects.effects["retention_12m"].sd == pytest.approx(
+        _pooled(kept.kept, kept.A), rel=1e-9
+    )
+    comp = effects.composite
+    weights = {c: w for c, w in causal.DEFAULT_WEIGHTS.items() if w > 0}
+    expected_sd = sum(
+        w * (100 if effects.effects[c].kind == "rate" else 1) * effects.effects[c].sd
+        for c, w in weights.items()
+    ) / sum(weights.values())
+    assert comp.sd == pytest.approx(expected_sd, rel=1e-12)
+    # The published formula, written out: RR = exp(0.91 d), limit exp(0.91 d -+ 1.78 se_d).
+    d, se_d = comp.diff / comp.sd, comp.se / comp.sd
+    rr = math.exp(0.91 * abs(d))
+    assert comp.e_value.point == pytest.approx(rr + math.sqrt(rr * (rr - 1)), rel=1e-12)
+    limit = math.exp(max(0.91 * abs(d) - 1.78 * se_d, 0.0))
+    assert comp.e_value.ci_limit == pytest.approx(limit + math.sqrt(limit * (limit - 1)), rel=1e-12)
+    assert 1.0 <= comp.e_value.ci_limit <= comp.e_value.point
+    # The interval is the composite's: its SE is the one behind the printed interval.
+    assert comp.ci.high - comp.ci.low == pytest.approx(2 * 1.959963984540054 * comp.se)
+
+
+def test_a_composite_without_an_answer_has_no_e_value(demo_con):
+    info = store.dataset_info(demo_con)
+    first = demo_con.execute(
+        "SELECT min(applied_on) FROM applications WHERE pipeline = 'human_first'"
+    ).fetchall()[0][0]
+    tiny = Filters(date_from=first, date_to=first)
+    comp = causal.adjusted_effects(demo_con.cursor(), tiny, info.as_of).composite
+    if comp.diff is None:
+        assert comp.e_value is None and comp.sd is None
