@@ -88,6 +88,24 @@ def e_value_sentence(effect: AdjustedEffect, lang: str = "en") -> str | None:
     )
 
 
+def composite_e_value_sentence(comp: CompositeEffect, lang: str = "en") -> str | None:
+    """The composite's E-value in words (the same sentences as an outcome's), from its
+    standardised difference (``metrics.causal.composite``); None without an answer."""
+    ev = comp.e_value
+    if ev is None or comp.diff is None:
+        return None
+    name = outcome_name("quality_composite", lang).lower()
+    if not comp.clear:
+        return t("causal.evalue.not_clear", lang, e=fmt_num(ev.point, lang, 2), outcome=name)
+    return t(
+        "causal.evalue.clear",
+        lang,
+        e=fmt_num(ev.point, lang, 2),
+        e_ci=fmt_num(ev.ci_limit, lang, 2),
+        outcome=name,
+    )
+
+
 def method_note(effect: AdjustedEffect, lang: str = "en") -> str | None:
     """Which estimator is shown and why; a warning when overlap is limited."""
     a = effect.analysis
@@ -134,6 +152,10 @@ def methods_footnote(effects: CausalEffects, lang: str = "en", outcome: str | No
             text += " " + t("causal.footnote.excluded", lang, n=count_text(a.excluded_n, lang))
     if outcome == "retention_12m" or outcome is None:
         text += " " + t("causal.footnote.retention", lang)
-    if outcome == "quality_composite":
+    # The composite's notes where it is shown: its own panel, or a summary (slide) that has it.
+    if outcome == "quality_composite" or (outcome is None and effects.composite.diff is not None):
         text += " " + t("causal.footnote.composite", lang)
+        sd = effects.composite.sd
+        if sd is not None and effects.composite.e_value is not None:
+            text += " " + t("causal.footnote.composite_sd", lang, sd=fmt_num(sd, lang, 1))
     return text

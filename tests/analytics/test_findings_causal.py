@@ -8,7 +8,7 @@ import pytest
 from analytics import findings_causal as fc
 from analytics import store
 from analytics.domain import Filters
-from analytics.i18n import fmt_num, fmt_points
+from analytics.i18n import fmt_num, fmt_points, t
 from analytics.metrics import causal
 
 
@@ -41,3 +41,23 @@ def test_a_missing_estimate_says_why():
     assert "5" in fc.effect_sentence(eff, "en")
     assert fc.e_value_sentence(eff, "en") is None
     assert fc.count_text(3, "en") == "fewer than 5"
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_composite_e_value_sentence_carries_its_numbers(effects, lang):
+    comp = effects.composite
+    assert comp.e_value is not None and comp.sd is not None
+    text = fc.composite_e_value_sentence(comp, lang)
+    assert fmt_num(comp.e_value.point, lang, 2) in text
+    if comp.clear:
+        assert fmt_num(comp.e_value.ci_limit, lang, 2) in text
+    # The footnote names the SD the difference was standardised by.
+    foot = fc.methods_footnote(effects, lang, "quality_composite")
+    assert t("causal.footnote.composite_sd", lang, sd=fmt_num(comp.sd, lang, 1)) in foot
+    if lang == "nl":
+        assert " u " not in f" {text} {foot} "
+
+
+def test_no_composite_answer_no_e_value_sentence():
+    comp = causal.CompositeEffect({}, {}, None, None, None, None, reason="components_missing")
+    assert fc.composite_e_value_sentence(comp, "en") is None

@@ -22,6 +22,7 @@ from analytics.charts import causal as cc
 from analytics.i18n import fmt_num, fmt_pct, fmt_points, t
 from analytics.metrics import causal
 from analytics.metrics.common import DEFAULT_RAMP_TARGET
+from analytics.report import causal_slide as cs
 from analytics.report.export import to_csv_bytes
 from analytics.report.tables import display_table, interval_cell
 from ui.cache import cached
@@ -150,6 +151,31 @@ def _diagnostics(ctx: PageContext, effect: causal.AdjustedEffect, *, key: str) -
         )
 
 
+def _composite(ctx: PageContext, effects: causal.CausalEffects, *, key: str) -> None:
+    """The composite's answer: its sentence and E-value, each component's sentence, then one
+    table (composite and components: differences, intervals, E-values; the numbers the export
+    carries) with its download, and the methods footnote."""
+    comp = effects.composite
+    st.markdown(fc.composite_sentence(comp, ctx.lang))
+    e_text = fc.composite_e_value_sentence(comp, ctx.lang)
+    if e_text:
+        st.markdown(f":material/help: {e_text}")
+    for eff in comp.components.values():
+        st.markdown(f"- {fc.effect_sentence(eff, ctx.lang)}")
+    if comp.diff is not None:
+        table = cs.summary_table(effects, ctx.lang, ("quality_composite", *comp.components))
+        st.dataframe(cs.displayed(table, ctx.lang), hide_index=True, key=f"{key}_table")
+        st.download_button(
+            ctx.t("causal.summary.download"),
+            data=to_csv_bytes(widgets.demo_marked(table, is_demo=ctx.info.is_demo, lang=ctx.lang)),
+            file_name=widgets.download_name("quality", "adjusted", is_demo=ctx.info.is_demo),
+            mime="text/csv",
+            icon=":material/download:",
+            key=f"{key}_dl",
+        )
+    st.caption(fc.methods_footnote(effects, ctx.lang, "quality_composite"))
+
+
 def render_causal_panel(
     ctx: PageContext,
     outcome: str,
@@ -163,10 +189,7 @@ def render_causal_panel(
         effects = causal_effects(ctx, (outcome,))
     st.markdown(f"**{ctx.t('causal.title')}**")
     if outcome == "quality_composite":
-        st.markdown(fc.composite_sentence(effects.composite, ctx.lang))
-        for comp in effects.composite.components.values():
-            st.markdown(f"- {fc.effect_sentence(comp, ctx.lang)}")
-        st.caption(fc.methods_footnote(effects, ctx.lang, outcome))
+        _composite(ctx, effects, key=key)
         return None
     effect = effects.effects[outcome]
     st.markdown(fc.effect_sentence(effect, ctx.lang))

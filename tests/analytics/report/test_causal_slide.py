@@ -66,7 +66,11 @@ def test_deck_gets_the_slide_after_the_headline_only_when_chosen(cur, effects, l
     # The headline slide is then the crude one (the adjusted answer has its own slide).
     assert deck.slides[0].title == plain.slides[0].title
     slide = deck.slides[1]
-    pd.testing.assert_frame_equal(slide.table, cs.summary_table(effects, lang))
+    # The four rates as on the Overview, then the quality composite with its E-value.
+    rates = slide.table.iloc[: len(cs.OVERVIEW_OUTCOMES)]
+    pd.testing.assert_frame_equal(rates, cs.summary_table(effects, lang))
+    assert len(slide.table) == len(cs.SLIDE_OUTCOMES)
+    assert slide.table.iloc[-1, 0] == t("causal.outcome.quality_composite", lang)
     assert t("causal.footnote.methods", lang) in slide.footnote
     # The native chart's numbers are the table's.
     adjusted = slide.chart.series[1].values
@@ -152,3 +156,36 @@ def test_dutch_causal_texts_say_je_never_u():
     for key, text in texts.items():
         words = text.replace(",", " ").replace(".", " ").split()
         assert not {"u", "uw", "U", "Uw"} & set(words), key
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_slide_carries_the_composite_and_its_e_value(demo_con, lang):
+    # The default demo (the 4,000-application one is too small for every component).
+    cur = demo_con.cursor()
+    info = store.dataset_info(cur)
+    effects = causal.adjusted_effects(cur, Filters(), info.as_of, outcomes=cs.SLIDE_OUTCOMES)
+    comp = effects.composite
+    assert comp.diff is not None and comp.e_value is not None
+    frame = cs.summary_frame(effects, cs.SLIDE_OUTCOMES)
+    row = frame.set_index("outcome").loc["quality_composite"]
+    assert row["diff"] == round(comp.diff, 2)
+    assert (row["low"], row["high"]) == (round(comp.ci.low, 2), round(comp.ci.high, 2))
+    assert row["e_value"] == round(comp.e_value.point, 2)
+    assert row["e_value_ci"] == round(comp.e_value.ci_limit, 2)
+    assert pd.isna(row["ratio"]) and pd.isna(row["crude_diff"]) and pd.isna(row["n"])
+    slide = cs.slide_from_effects(effects, Filters(), info, lang)
+    assert slide is not None
+    pd.testing.assert_frame_equal(slide.table, cs.summary_table(effects, lang, cs.SLIDE_OUTCOMES))
+    from analytics import findings_causal as fcz
+
+    assert fcz.composite_e_value_sentence(comp, lang) in slide.finding
+    assert t("causal.footnote.composite", lang) in slide.footnote
+    # The export (CSV of the deck's tables) carries the composite's E-value.
+    deck = slides.build_deck(cur, Filters(), lang, kinds=("causal",), adjust_by=cs.EVERYTHING)
+    with zipfile.ZipFile(io.BytesIO(report.tables_csv_zip(deck))) as z:
+        csvs = [pd.read_csv(z.open(n)) for n in z.namelist() if n.endswith(".csv")]
+    got = next(c for c in csvs if t("causal.table.outcome", lang) in c.columns)
+    name = t("causal.outcome.quality_composite", lang)
+    e_col = t("causal.export.evalue", lang)
+    values = got.loc[got[t("causal.table.outcome", lang)] == name, e_col]
+    assert values.astype(float).tolist() == [round(comp.e_value.point, 2)]
