@@ -53,6 +53,8 @@ only are kept (the models bridge them) and counted as ``single_arm_cells`` / ``s
 Sensitivity to unmeasured confounding: the E-value (VanderWeele & Ding 2017, Ann Intern Med
 167:268-274): the minimum strength of association, on the risk-ratio scale, that an unmeasured
 confounder would need with both the pipeline and the outcome to explain the estimate away.
+For a score (and the quality composite) through the standardised mean difference
+(``e_value_smd``, the paper's Table 2 and the EValue package's ``evalues.MD``).
 """
 
 from __future__ import annotations
