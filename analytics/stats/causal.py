@@ -85,6 +85,9 @@ SMD_THRESHOLD = 0.1
 
 TREATED = "treated"
 N, Y_SUM, Y_SUMSQ = "n", "y_sum", "y_sumsq"
+CLUSTER = "cluster"
+"""Optional column of ``adjusted_effect``'s patterns: the cluster (e.g. the requisition) of the
+row's individuals, for cluster-robust standard errors (``_Clusters``)."""
 
 
 class NotIdentifiedError(ValueError):
@@ -532,6 +535,27 @@ def _sum_sq(
     return max(total, 0.0)
 
 
+@dataclass(frozen=True)
+class _Clusters:
+    """Which cluster each input row belongs to, for cluster-robust variances: per input row
+    (patterns split further by cluster) its pattern row ``row``, cluster code ``code``, count
+    ``n`` and outcome sum ``s``."""
+
+    row: np.ndarray
+    code: np.ndarray
+    n: np.ndarray
+    s: np.ndarray
+
+    def sum_sq(self, alpha: np.ndarray, beta: np.ndarray) -> float:
+        """``sum_g (sum_{i in g} (alpha + beta y_i))^2``: the influence functions added up
+        within each cluster, then squared (the cluster-robust "meat"; Liang & Zeger 1986,
+        Biometrika 73:13-22; Cameron & Miller 2015, J Hum Resour 50:317-372, eq. 12, without
+        the small-sample factor). A cluster's sum needs only its count and outcome sum per
+        pattern: ``n alpha + beta sum y``."""
+        contrib = self.n * alpha[self.row] + beta[self.row] * self.s
+        return float(np.sum(np.bincount(self.code, contrib) ** 2))
+
+
 def _estimate(
     method: str,
     mu1: float,
@@ -540,18 +564,24 @@ def _estimate(
     rows: tuple[np.ndarray, np.ndarray, np.ndarray],
     total: float,
     conf: float,
+    clusters: _Clusters | None = None,
 ) -> CausalEstimate:
     """Difference and ratio with Wald intervals from the influence-function coefficients
-    ``(alpha, beta)`` of each standardised mean (per pattern row)."""
+    ``(alpha, beta)`` of each standardised mean (per pattern row); cluster-robust when
+    ``clusters`` is given."""
     (a1, b1), (a0, b0) = ifs
     z = _z(conf)
     diff = mu1 - mu0
-    se = math.sqrt(_sum_sq(a1 - a0, b1 - b0, rows)) / total
+
+    def sum_sq(alpha: np.ndarray, beta: np.ndarray) -> float:
+        return _sum_sq(alpha, beta, rows) if clusters is None else clusters.sum_sq(alpha, beta)
+
+    se = math.sqrt(sum_sq(a1 - a0, b1 - b0)) / total
     diff_ci = Interval(diff - z * se, diff + z * se)
     p = float(2.0 * sps.norm.sf(abs(diff) / se)) if se > 0 else (0.0 if diff else 1.0)
     if mu1 > 0 and mu0 > 0:
         ratio = mu1 / mu0
-        se_log = math.sqrt(_sum_sq(a1 / mu1 - a0 / mu0, b1 / mu1 - b0 / mu0, rows)) / total
+        se_log = math.sqrt(sum_sq(a1 / mu1 - a0 / mu0, b1 / mu1 - b0 / mu0)) / total
         ratio_ci = Interval(ratio * math.exp(-z * se_log), ratio * math.exp(z * se_log))
     else:
         ratio, ratio_ci = math.nan, Interval(math.nan, math.nan)
@@ -659,6 +689,23 @@ def _propensity_side(
     return side
 
 
+def _clusters(frame: pd.DataFrame, group: np.ndarray, keep: np.ndarray) -> _Clusters:
+    """The input rows' clusters, mapped to the pattern rows left after the positivity pruning
+    (rows of dropped patterns leave out). A missing cluster is one cluster of its own."""
+    position = np.full(len(keep), -1, dtype=np.int64)
+    position[np.flatnonzero(keep)] = np.arange(int(keep.sum()))
+    row = position[group]
+    kept = row >= 0
+    labels = frame[CLUSTER].astype(object).where(frame[CLUSTER].notna(), "\x00missing")
+    code, _ = pd.factorize(labels.to_numpy()[kept])
+    return _Clusters(
+        row=row[kept],
+        code=np.asarray(code, dtype=np.int64),
+        n=frame[N].to_numpy(float)[kept],
+        s=frame[Y_SUM].to_numpy(float)[kept],
+    )
+
+
 def adjusted_effect(
     patterns: pd.DataFrame,
     covariates: Sequence[str],
@@ -673,6 +720,11 @@ def adjusted_effect(
     ``patterns``: one row per covariate pattern and pipeline with the columns ``covariates``,
     ``treated`` (1 = first pipeline, 0 = second), ``n`` (individuals), ``y_sum`` and ``y_sumsq``
     (sum and sum of squares of the outcome; for a yes/no outcome both are the count of yes).
+    With a ``cluster`` column (``CLUSTER``; rows then split the patterns further by cluster,
+    summed into the patterns for the fits) the standard errors are cluster-robust: the
+    influence functions are added up within each cluster before squaring, as the sandwich
+    estimator does (tested equal to statsmodels' cluster-robust OLS coefficient variance, which
+    the g-computation difference of a main-effects linear model is).
     Raises ``NotIdentifiedError`` when the data cannot answer. ``memo``: a dict shared by the
     calls of one page run, so outcomes with the same target population fit the propensity
     model once (``_propensity_side``).
@@ -697,6 +749,7 @@ def adjusted_effect(
     keep, dropped = _prune_positivity(codes, treated, levels, covariates)
     if not keep.any() or len(np.unique(treated[keep])) < 2:
         raise NotIdentifiedError("the pipelines share no covariate level")
+    clusters = _clusters(frame, group, keep) if CLUSTER in frame.columns else None
     codes, treated = codes[keep], treated[keep]
     n_arr, s1, s2 = n_arr[keep], s1[keep], s2[keep]
     rows = (n_arr, s1, s2)
@@ -735,7 +788,7 @@ def adjusted_effect(
         (m1[cell] - g_mu1 - h1 * mu_rows, h1),
         (m0[cell] - g_mu0 - h0 * mu_rows, h0),
     )
-    gcomp = _estimate("gcomp", g_mu1, g_mu0, g_ifs, rows, total, conf)
+    gcomp = _estimate("gcomp", g_mu1, g_mu0, g_ifs, rows, total, conf, clusters)
 
     # AIPW (Glynn & Quinn 2010, eq. 5), per pattern row.
     e_r, m1_r, m0_r = e[cell], m1[cell], m0[cell]
@@ -747,7 +800,7 @@ def adjusted_effect(
         (m1_r - a_mu1 - treated * m1_r / e_r, treated / e_r),
         (m0_r - a_mu0 - (1 - treated) * m0_r / (1 - e_r), (1 - treated) / (1 - e_r)),
     )
-    aipw = _estimate("aipw", a_mu1, a_mu0, a_ifs, rows, total, conf)
+    aipw = _estimate("aipw", a_mu1, a_mu0, a_ifs, rows, total, conf, clusters)
 
     low, high = OVERLAP_BOUNDS
     outside = (e < low) | (e > high)
@@ -780,14 +833,23 @@ def adjusted_effect(
 
 
 def patterns_from_rows(
-    rows: pd.DataFrame, covariates: Sequence[str], treated: str, outcome: str
+    rows: pd.DataFrame,
+    covariates: Sequence[str],
+    treated: str,
+    outcome: str,
+    cluster: str | None = None,
 ) -> pd.DataFrame:
     """Per-individual rows to the pattern counts ``adjusted_effect`` takes (for tests and
-    notebooks; the app builds the counts in SQL)."""
+    notebooks; the app builds the counts in SQL); with ``cluster``, split by that column too
+    (as ``CLUSTER``)."""
     y = rows[outcome].astype(float)
     frame = pd.DataFrame({c: rows[c].astype(str) for c in covariates})
     frame[TREATED] = rows[treated].astype(int)
+    keys = [*covariates, TREATED]
+    if cluster is not None:
+        frame[CLUSTER] = rows[cluster].astype(str)
+        keys.append(CLUSTER)
     frame[N] = 1
     frame[Y_SUM] = y
     frame[Y_SUMSQ] = y * y
-    return frame.groupby([*covariates, TREATED], as_index=False).sum()
+    return frame.groupby(keys, as_index=False).sum()
