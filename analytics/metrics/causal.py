@@ -146,6 +146,8 @@ class CausalEffects:
     applications: int
     as_of: dt.date
     covariates: tuple[str, ...] = COVARIATES
+    clustered: bool = False
+    """Standard errors clustered by requisition (``adjusted_effects(cluster=True)``)."""
 
 
 def _frame(cur: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> pd.DataFrame:
@@ -154,13 +156,21 @@ def _frame(cur: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) 
     return cur.sql(sql, params=params).to_arrow_table().to_pandas()
 
 
-def _keys(alias: str) -> str:
+def _keys(alias: str, cluster: bool = False) -> str:
     # date_trunc, not strftime: formatting every row cost 0.4 s more at 1M applications; the
     # month is written as text on the few thousand pattern rows instead (``_with_month_text``).
     dims = ", ".join(
         f"coalesce(CAST({alias}.{c} AS VARCHAR), '(missing)') AS {c}" for c in COVARIATES[:-1]
     )
-    return f"{dims}, date_trunc('month', {alias}.applied_on) AS month, {alias}.pipeline"
+    keys = f"{dims}, date_trunc('month', {alias}.applied_on) AS month, {alias}.pipeline"
+    if cluster:
+        # The requisition as the cluster; an application without one is a cluster of its own
+        # (nothing says it shares anything with another).
+        keys += (
+            f", coalesce('r:' || CAST({alias}.requisition_id AS VARCHAR),"
+            f" 'a:' || CAST({alias}.application_id AS VARCHAR)) AS {sc.CLUSTER}"
+        )
+    return keys
 
 
 def _with_month_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -170,14 +180,17 @@ def _with_month_text(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def application_patterns(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Per covariate pattern and pipeline: decided, hired and withdrawn applications."""
+def application_patterns(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, *, cluster: bool = False
+) -> pd.DataFrame:
+    """Per covariate pattern and pipeline (and requisition, with ``cluster``): decided, hired
+    and withdrawn applications."""
     where, params = filters.where("a")
     frame = _frame(
         cur,
         f"""
         SELECT
-            {_keys("a")},
+            {_keys("a", cluster)},
             {cp.application_counts_sql("a")}
         FROM applications AS a
         WHERE {where}
@@ -190,13 +203,19 @@ def application_patterns(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd
 
 
 def outcome_patterns(
-    cur: duckdb.DuckDBPyConnection, filters: Filters, as_of: dt.date, ramp_target: int
+    cur: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    as_of: dt.date,
+    ramp_target: int,
+    *,
+    cluster: bool = False,
 ) -> pd.DataFrame:
     """Per covariate pattern and pipeline: decided and accepted offers; hires followed 12
     months and retained; rated hires with the sum and sum of squares of the 0-100 rating (and of
     manager satisfaction); hires followed for the ramp target and ramped up within it."""
     where, params = filters.where("a")
-    if outcomes_fresh(cur):
+    # ``app_outcomes`` has no requisition: the clustered counts join the tables themselves.
+    if outcomes_fresh(cur) and not cluster:
         source = "app_outcomes AS a"
     else:
         source = """(
@@ -214,7 +233,7 @@ def outcome_patterns(
         cur,
         f"""
         SELECT
-            {_keys("a")},
+            {_keys("a", cluster)},
             {counts}
         FROM {source}
         WHERE {where}
@@ -307,9 +326,16 @@ def pattern_frames(
     ramp_target: int = DEFAULT_RAMP_TARGET,
     *,
     use_derived: bool = True,
+    cluster: bool = False,
 ) -> tuple[dict[str, pd.DataFrame], PatternSource]:
     """The "applications" and "outcomes" pattern frames for a view, from the load-time table
-    when it answers exactly, else by scanning (``use_derived=False`` forces the scan)."""
+    when it answers exactly, else by scanning (``use_derived=False`` forces the scan).
+    ``cluster``: split by requisition too (column ``stats.causal.CLUSTER``), always by the scan
+    (the load-time table has no requisition)."""
+    if cluster:
+        apps = application_patterns(cur, filters, cluster=True)
+        outs = outcome_patterns(cur, filters, as_of, ramp_target, cluster=True)
+        return {"applications": apps, "outcomes": outs}, PatternSource(False, False)
     source = (
         pattern_source(cur, filters, as_of, ramp_target)
         if use_derived
@@ -357,6 +383,8 @@ def _patterns_for(frame: pd.DataFrame, outcome: str) -> pd.DataFrame:
     out[sc.TREATED] = (frame["pipeline"].to_numpy() == PIPELINES[0])[keep].astype(int)
     for col, name in ((sc.N, n), (sc.Y_SUM, s1), (sc.Y_SUMSQ, s2)):
         out[col] = frame[name].to_numpy(dtype=float)[keep]
+    if sc.CLUSTER in frame.columns:  # clustered standard errors (by requisition)
+        out[sc.CLUSTER] = frame[sc.CLUSTER].to_numpy()[keep]
     return pd.DataFrame(out)
 
 
@@ -512,12 +540,18 @@ def adjusted_effects(
     weights: Mapping[str, float] | None = None,
     outcomes: tuple[str, ...] = OUTCOMES,
     use_derived: bool = True,
+    cluster: bool = False,
 ) -> CausalEffects:
     """Every requested outcome's adjusted effect for the filtered view: the pattern counts from
     the load-time table (or the scan, ``pattern_frames``), then the models. ``use_derived=False``
-    forces the scan (tests and the benchmark compare the two)."""
+    forces the scan (tests and the benchmark compare the two). ``cluster=True``: standard errors
+    clustered by requisition (pipelines are usually chosen per requisition, so its applications
+    are not independent); the same estimates, from a scan split by requisition. Not used by the
+    pages yet (they say their intervals treat applications as independent)."""
     weights = dict(DEFAULT_WEIGHTS if weights is None else weights)
-    frames, _ = pattern_frames(cur, filters, as_of, ramp_target, use_derived=use_derived)
+    frames, _ = pattern_frames(
+        cur, filters, as_of, ramp_target, use_derived=use_derived, cluster=cluster
+    )
     apps = frames["applications"]
     frames = {k: _coded(v) for k, v in frames.items()}
     wanted = [o for o in outcomes if o != "quality_composite"]
@@ -532,6 +566,7 @@ def adjusted_effects(
         patterns=len(apps),
         applications=int(apps.decided.sum()) if len(apps) else 0,
         as_of=as_of,
+        clustered=cluster,
     )
 
 

@@ -204,3 +204,49 @@ def test_a_composite_without_an_answer_has_no_e_value(demo_con):
     comp = causal.adjusted_effects(demo_con.cursor(), tiny, info.as_of).composite
     if comp.diff is None:
         assert comp.e_value is None and comp.sd is None
+
+
+def test_requisition_clustered_se_equals_statsmodels_cluster_robust_ols(demo_con):
+    # Pipelines are chosen per requisition in the demo: with ``cluster=True`` the influence
+    # functions are summed per requisition. For the linear performance model the g-computation
+    # difference is the OLS pipeline coefficient, so its clustered SE must be statsmodels'
+    # cluster-robust one (without the small-sample factor) on the per-hire rows.
+    info = store.dataset_info(demo_con)
+    cur = demo_con.cursor()
+    clustered = causal.adjusted_effects(
+        cur, Filters(), info.as_of, outcomes=("performance", "hire_rate"), cluster=True
+    )
+    plain = causal.adjusted_effects(
+        cur, Filters(), info.as_of, outcomes=("performance", "hire_rate")
+    )
+    assert clustered.clustered and not plain.clustered
+    for outcome in ("performance", "hire_rate"):
+        c, p = clustered.effects[outcome].analysis, plain.effects[outcome].analysis
+        for method in ("gcomp", "aipw"):
+            assert getattr(c, method).diff == pytest.approx(getattr(p, method).diff, rel=1e-9)
+        assert c.n == p.n and c.excluded_levels == p.excluded_levels
+    rows = demo_con.execute(
+        """
+        SELECT coalesce(a.role_family, '(missing)') AS role_family,
+               coalesce(a.seniority, '(missing)') AS seniority,
+               coalesce(a.region, '(missing)') AS region,
+               coalesce(a.source, '(missing)') AS source,
+               strftime(a.applied_on, '%Y-%m') AS month,
+               (a.pipeline = 'human_first')::INT AS A, a.requisition_id AS g,
+               (h.perf_12m - 1) / 4.0 * 100 AS y
+        FROM hires AS h JOIN applications AS a USING (application_id)
+        WHERE h.start_on <= $as_of AND h.perf_12m IS NOT NULL
+        """,
+        {"as_of": info.as_of},
+    ).df()
+    analysis = clustered.effects["performance"].analysis
+    for cov, level in analysis.excluded_levels:
+        rows = rows[rows[cov] != level]
+    assert len(rows) == analysis.n
+    x = pd.get_dummies(rows[list(causal.COVARIATES)], drop_first=True).astype(float)
+    x.insert(0, "A", rows.A.astype(float))
+    fit = sm.OLS(rows.y, sm.add_constant(x)).fit(
+        cov_type="cluster", cov_kwds={"groups": pd.factorize(rows.g)[0], "use_correction": False}
+    )
+    assert analysis.gcomp.diff == pytest.approx(fit.params["A"], rel=1e-6)
+    assert analysis.gcomp.diff_se == pytest.approx(fit.bse["A"], rel=1e-5)
