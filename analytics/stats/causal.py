@@ -37,7 +37,10 @@ Standard errors:
 
 Applications are treated as independent; pipelines are usually chosen per requisition, so the
 intervals ignore clustering by requisition (they are narrower than a cluster-robust interval
-would be when outcomes within a requisition are correlated). The page footnote says so.
+would be when outcomes within a requisition are correlated). The page footnote says so. With a
+``CLUSTER`` column in the patterns the influence functions are summed per cluster first
+(cluster-robust, Liang & Zeger 1986); ``metrics.causal.adjusted_effects(cluster=True)`` does
+that by requisition.
 
 Which one is the headline (``headline_method``): AIPW when the overlap is adequate (at most
 ``MAX_SHARE_OUTSIDE`` of the applications have an estimated propensity outside
