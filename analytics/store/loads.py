@@ -10,6 +10,7 @@ put it back.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 
 import duckdb
@@ -23,6 +24,7 @@ from analytics.store.schema import (
     DERIVED_SOURCES,
     PREV_PREFIX,
     RULES_SUMMARY_KEY,
+    SCHEMA,
     UNDO_KEY,
     LoadMode,
     derived_fresh,
@@ -82,6 +84,7 @@ def load_table_batches(
     if mode not in ("replace", "append"):
         raise ValueError(f"mode must be 'replace' or 'append', not {mode!r}")
     rows: dict[str, int] = {}  # rows loaded per table
+    keyed_later: dict[str, str] = {}  # table -> primary key column added after the insert
     cur = con.cursor()
     try:
         with transaction(cur):
@@ -102,13 +105,18 @@ def load_table_batches(
                     )
                 for name, frame in tables.items():
                     if mode == "replace" and name not in rows:
-                        cur.execute(f'DELETE FROM "{name}"')
-                    cur.register("_incoming", frame)
-                    try:
-                        cur.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM _incoming')
-                    finally:
-                        cur.unregister("_incoming")
+                        key = _key_after_insert(name, len(frame))
+                        if key is not None:
+                            keyed_later[name] = key
+                            cur.execute(f'DROP TABLE "{name}"')
+                            cur.execute(_without_key(name))
+                        else:
+                            cur.execute(f'DELETE FROM "{name}"')
+                    _insert(cur, name, frame)
                     rows[name] = rows.get(name, 0) + len(frame)
+            for name, key in keyed_later.items():
+                # Refuses duplicates like the inline key would (the whole load rolls back).
+                cur.execute(f'ALTER TABLE "{name}" ADD PRIMARY KEY ("{key}")')
             for name, n in rows.items():
                 cur.execute(
                     "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?)",
@@ -134,6 +142,48 @@ def load_table_batches(
     finally:
         cur.close()
     return version
+
+
+# From this many rows, a replaced table is loaded without its primary key and the key is added
+# after the insert (issue 21): DuckDB then builds the index once over the loaded column instead
+# of checking it row by row (1M applications: ~0.5 CPU s less, the insert's largest part after
+# compression). Smaller loads keep the inline key, whose message names the duplicate value.
+KEY_AFTER_INSERT_ROWS = 100_000
+_INLINE_KEY = re.compile(r"^\s*(\w+) [A-Z]+ PRIMARY KEY,?$", re.MULTILINE)
+
+
+def _key_after_insert(name: str, n_rows: int) -> str | None:
+    """The column of ``name``'s primary key when it is one column declared inline and the load
+    is big enough to add it after the insert; else None."""
+    if n_rows < KEY_AFTER_INSERT_ROWS:
+        return None
+    keys = _INLINE_KEY.findall(SCHEMA[name])
+    return keys[0] if len(keys) == 1 and SCHEMA[name].count("PRIMARY KEY") == 1 else None
+
+
+def _without_key(name: str) -> str:
+    """``name``'s CREATE TABLE without its inline primary key (every other column and constraint
+    as in ``SCHEMA``); ``ALTER TABLE ... ADD PRIMARY KEY`` puts the key back."""
+    return SCHEMA[name].replace(" PRIMARY KEY", "", 1).replace(" IF NOT EXISTS", "", 1)
+
+
+def _insert(cur: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+    """Insert ``frame`` into ``name`` by column name, scanned as Arrow when it converts (DuckDB
+    reads Arrow columns in parallel and without the GIL; pandas object columns are read value by
+    value), else as the pandas frame."""
+    incoming: object = frame
+    if len(frame) >= KEY_AFTER_INSERT_ROWS:
+        import pyarrow as pa
+
+        try:
+            incoming = pa.Table.from_pandas(frame, preserve_index=False)
+        except (pa.ArrowException, TypeError, ValueError):
+            incoming = frame  # mixed Python objects: DuckDB's pandas scan decides as before
+    cur.register("_incoming", incoming)
+    try:
+        cur.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM _incoming')
+    finally:
+        cur.unregister("_incoming")
 
 
 def _drop_previous(cur: duckdb.DuckDBPyConnection) -> None:
