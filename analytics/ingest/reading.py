@@ -468,7 +468,7 @@ def _arrow_csv(
         return None
     if width < 2:  # a leading empty line, or one column: pandas skips lines of spaces there
         return None
-    if data.count(b"\r") != data.count(b"\r\n"):  # a lone CR: pandas has its own line rules
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):  # a lone CR: pandas' own rules
         return None
     import pyarrow as pa
     import pyarrow.compute as pc
