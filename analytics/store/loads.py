@@ -22,12 +22,13 @@ from analytics.store.idkey import drop_legacy_salt
 from analytics.store.schema import (
     DATA_TABLES,
     DERIVED_SOURCES,
+    DERIVED_SQL,
     PREV_PREFIX,
     RULES_SUMMARY_KEY,
     SCHEMA,
     UNDO_KEY,
     LoadMode,
-    derived_fresh,
+    derived_tables,
     mark_derived,
     refresh_derived,
 )
@@ -90,7 +91,8 @@ def load_table_batches(
         with transaction(cur):
             version = current_version(cur) + 1
             # A load of other tables (a survey) keeps the derived tables valid: carry them forward.
-            derived_fresh_before = derived_fresh(cur)
+            present_before = derived_tables(cur)  # None when stale or never built
+            derived_fresh_before = present_before is not None
             now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
             _drop_previous(cur)
             drop_legacy_salt(cur)  # never copied into prev_meta, never loaded again
@@ -135,6 +137,8 @@ def load_table_batches(
                 pass
             elif derived_fresh_before and not any(name in DERIVED_SOURCES for name in rows):
                 mark_derived(cur, version)
+            elif present_before is not None:
+                _refresh_changed(cur, version, set(rows), present_before)
             else:
                 refresh_derived(cur, version)
     except duckdb.Error as e:
@@ -184,6 +188,32 @@ def _insert(cur: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> N
         cur.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM _incoming')
     finally:
         cur.unregister("_incoming")
+
+
+def derived_to_rebuild(changed: set[str]) -> list[str]:
+    """The derived tables (in build order) whose rows can differ after a load that changed the
+    ``changed`` data tables: those whose SQL names a changed table, ``meta`` (the as-of date;
+    every load writes meta) or a derived table rebuilt before it. A name is found anywhere in
+    the SQL text, so a mention too many costs a rebuild, never a stale table (issue 21: an
+    offers file need not rebuild the stage tables, 1.7M events at 1M applications)."""
+    rebuilt: set[str] = set()
+    for name, sql in DERIVED_SQL.items():
+        if any(re.search(rf"\b{re.escape(t)}\b", sql) for t in (*changed, *rebuilt, "meta")):
+            rebuilt.add(name)
+    return [name for name in DERIVED_SQL if name in rebuilt]
+
+
+def _refresh_changed(
+    cur: duckdb.DuckDBPyConnection, version: int, changed: set[str], present: frozenset[str]
+) -> None:
+    """``refresh_derived`` for the tables a load can have changed (and any missing from
+    ``present``, the derived tables that were fresh before the load); the others describe the
+    same rows as before, so they are carried forward."""
+    rebuild = set(derived_to_rebuild(changed)) | (set(DERIVED_SQL) - present)
+    for name, sql in DERIVED_SQL.items():
+        if name in rebuild:
+            cur.execute(sql)
+    mark_derived(cur, version)
 
 
 def _drop_previous(cur: duckdb.DuckDBPyConnection) -> None:
