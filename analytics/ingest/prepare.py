@@ -113,7 +113,7 @@ class _Upload:
 
         values = self.frame[col]
         converted, bad = convert(values, to_date, np.datetime64("NaT"), "datetime64[D]")
-        self.report.add_rows("bad_date", self.name, self.rows[bad], col, values.to_numpy()[bad])
+        self.report.add_rows("bad_date", self.name, self.rows[bad], col, _at(values, bad))
         series = pd.Series(converted.astype("datetime64[s]"), name=col)
         future = np.flatnonzero((series > pd.Timestamp(self.today)).to_numpy())
         self.report.add_rows(
@@ -121,7 +121,7 @@ class _Upload:
             self.name,
             self.rows[future],
             col,
-            values.to_numpy()[future],
+            _at(values, future),
             warning=True,
         )
         return series
@@ -308,7 +308,7 @@ def _convert_field(job: _Upload, target: str, col: str, *, decimal_comma: bool) 
             far = out_of_range(converted, target)
             rng = "{:,} .. {:,}".format(*int_range(target))
             job.report.add_rows("number_out_of_range", job.name, job.rows[far], col,
-                                values.to_numpy()[far], detail=rng)  # fmt: skip
+                                _at(values, far), detail=rng)  # fmt: skip
             converted[far] = np.nan
         series = pd.Series(converted, dtype="float64")
         return series.round().astype("Int64") if integer else series
@@ -338,8 +338,15 @@ def _checked(
     """``convert`` a column and report every value ``func`` could not read as ``code``."""
     values = job.frame[col]
     converted, bad = convert(values, func, na, dtype)
-    job.report.add_rows(code, job.name, job.rows[bad], col, values.to_numpy()[bad])
+    job.report.add_rows(code, job.name, job.rows[bad], col, _at(values, bad))
     return converted, bad
+
+
+def _at(values: pd.Series, positions: np.ndarray) -> np.ndarray:
+    """``values.to_numpy()[positions]`` without converting the whole column: a text column of a
+    million rows becomes a million Python strings, and the positions of bad values are usually
+    none (issue 21: a tenth of a second per call, about ten calls per import)."""
+    return values.iloc[positions].to_numpy()
 
 
 def _check_span(job: _Upload, first: str, last: str) -> None:
@@ -352,7 +359,7 @@ def _check_span(job: _Upload, first: str, last: str) -> None:
         job.name,
         job.rows[neg],
         job.by_field[last],
-        job.frame[job.by_field[last]].to_numpy()[neg],
+        _at(job.frame[job.by_field[last]], neg),
         detail=job.by_field[first],
     )
 
@@ -361,13 +368,11 @@ def _check_duplicate_ids(job: _Upload, key: pd.Series) -> None:
     """One row per application: repeated ids in the file, and (appending) ids already loaded."""
     id_col = job.by_field["application_id"]
     dup = np.flatnonzero((key.duplicated(keep="first") & key.notna()).to_numpy())
-    job.report.add_rows("duplicate_id", job.name, job.rows[dup], id_col, key.to_numpy()[dup])
+    job.report.add_rows("duplicate_id", job.name, job.rows[dup], id_col, _at(key, dup))
     if job.mode == "append" and job.con is not None:
         loaded = existing_ids(job.con, job.kind, key)
         idx = np.flatnonzero(key.isin(loaded).to_numpy())
-        job.report.add_rows(
-            "duplicate_existing", job.name, job.rows[idx], id_col, key.to_numpy()[idx]
-        )
+        job.report.add_rows("duplicate_existing", job.name, job.rows[idx], id_col, _at(key, idx))
 
 
 def _check_known(job: _Upload, key: pd.Series) -> pd.DataFrame:
@@ -380,7 +385,7 @@ def _check_known(job: _Upload, key: pd.Series) -> pd.DataFrame:
         job.name,
         job.rows[unknown],
         job.by_field["application_id"],
-        key.to_numpy()[unknown],
+        _at(key, unknown),
     )
     return known
 
@@ -576,7 +581,9 @@ def _hash_candidates(
             job.report.warn(Problem("old_salt", job.name))
 
 
-def _hashed(values: pd.Series, key: store.IdKey, *, lower: bool) -> np.ndarray:
+def _hashed(
+    values: pd.Series, key: store.IdKey, *, lower: bool
+) -> np.ndarray | pd.api.extensions.ExtensionArray:
     """The keyed hash of every value (stripped; lower-cased for e-mail addresses), None where
     missing. Each distinct value is hashed once, in one batch (``IdKey.hash_many``): a million
     rows hold hundreds of thousands of distinct candidates, and a Python call per value was
@@ -584,9 +591,17 @@ def _hashed(values: pd.Series, key: store.IdKey, *, lower: bool) -> np.ndarray:
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     # ``tolist`` converts an Arrow-backed array in one call; iterating it yields one value per
     # Python call (issue 21: most of this function's time at 1M rows).
-    texts = (str(v).strip() for v in uniques.tolist())
-    hashed = key.hash_many(t.lower() for t in texts) if lower else key.hash_many(texts)
-    return np.array([*hashed, None], dtype=object)[codes]
+    texts = [v.strip() if type(v) is str else str(v).strip() for v in uniques.tolist()]
+    hashed = key.hash_many([t.lower() for t in texts] if lower else texts)
+    if not hashed:  # nothing but missing values: the object column of before (all None)
+        return np.array([None], dtype=object)[codes]
+    # The column pandas infers from an object array of strings and None (Arrow-backed text,
+    # missing = NaN), built in Arrow: a million Python objects inferred back cost ~0.3 s.
+    import pyarrow as pa
+
+    at = np.where(codes < 0, len(hashed), codes)
+    column = pa.array([*hashed, None], pa.large_string()).take(pa.array(at))
+    return pd.array(column, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 
 
 def _has_candidate_ids(con: duckdb.DuckDBPyConnection | None) -> bool:
@@ -624,7 +639,7 @@ def _tag_pipelines(job: _Upload, table: pd.DataFrame, meta: dict[str, str]) -> N
         job.name,
         job.rows[nope],
         job.by_field["first_step"],
-        ["" if pd.isna(v) else v for v in step.to_numpy()[nope]],
+        ["" if pd.isna(v) else v for v in _at(step, nope)],
     )
     table["pipeline"] = pd.Series(filled, dtype=object)
     if "first_human_step" not in table:
