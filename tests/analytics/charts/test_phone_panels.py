@@ -75,3 +75,14 @@ def test_first_contact_is_two_full_width_rows_without_a_repeating_legend(cur, la
     assert len(titles) == 2 and all(titles)
     shown, _, _ = charts.screen_figure(fig, lang)
     assert shown.layout.height >= 500
+
+
+def test_wrap_keeps_a_long_dutch_word_whole_but_cuts_a_pasted_token():
+    folded = charts.wrap("Aanwervingspercentage", 18)
+    assert folded == "Aanwervingspercentage"
+    assert charts.wrap("Acceptatiegraad van aanbiedingen", 18).split("<br>") == [
+        "Acceptatiegraad",
+        "van aanbiedingen",
+    ]
+    token = "x" * 60
+    assert all(len(line) <= 18 for line in charts.wrap(token, 18).split("<br>"))
