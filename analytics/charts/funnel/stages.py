@@ -210,7 +210,8 @@ def dropoff_chart(
     labels = stage_labels(result, lang)
     titles = (t("funnel.chart.withdrawal", lang), t("funnel.chart.rejection", lang))
     if stacked:
-        fig = make_subplots(rows=2, cols=1, subplot_titles=titles, vertical_spacing=0.14)
+        # a wide gap: the top panel's ticks and the lower panel's (two-line on a phone) title
+        fig = make_subplots(rows=2, cols=1, subplot_titles=titles, vertical_spacing=0.22)
         cells = (((1, 1), "withdrawal"), ((2, 1), "rejection"))
     else:
         fig = make_subplots(
@@ -249,7 +250,10 @@ def dropoff_chart(
                 col=col,
             )
     fig.update_layout(barmode="group")
-    fig.update_xaxes(title_text=t("funnel.chart.dropoff.axis", lang), ticksuffix="%")
+    fig.update_xaxes(ticksuffix="%")
+    # stacked, the axis title goes under the lower panel only: under the top one it lay on the
+    # lower panel's title (a small one-pipeline export on a phone)
+    fig.update_xaxes(title_text=t("funnel.chart.dropoff.axis", lang), row=2 if stacked else None)
     fig.update_yaxes(autorange="reversed")
     if not stacked:
         return base_layout(fig, title=title, footnote=footnote, height=480)

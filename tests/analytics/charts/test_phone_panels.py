@@ -49,6 +49,11 @@ def test_dropoff_on_screen_is_two_full_width_rows(cur, lang):
         fig.data, key=lambda tr: fig.layout[(tr.yaxis or "y").replace("y", "yaxis", 1)].domain[0]
     )
     assert top.name in {tr.name for tr in fig.data[: len(result.pipelines)]}
+    # the axis title once, under the lower panel (under the top one it lay on the lower title)
+    titled = [ax for ax in fig.select_xaxes() if ax.title.text]
+    assert len(titled) == 1 and titled[0].domain == tuple(_panels(fig)[0][0])
+    assert fig.layout.yaxis2.domain[1] < fig.layout.yaxis.domain[0]
+    assert titled[0].anchor == "y2"
     # one legend entry per pipeline, not per panel
     assert charts.legend_entries(fig) == len(result.pipelines)
     # room for every stage row of both pipelines in each half on the screen (>= 100 px a panel
