@@ -116,7 +116,7 @@ def tab_dropoff() -> None:
     take = fc.takeaway_dropoff(result, lang)
     block(
         "dropoff",
-        fc.dropoff_chart(result, lang, title=widgets.titled(take), footnote=note),
+        fc.dropoff_chart(result, lang, title=widgets.titled(take), footnote=note, stacked=True),
         take,
         stages_table(result, lang),
     )

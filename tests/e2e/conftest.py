@@ -51,6 +51,12 @@ def start_server(workdir: Path, applications: int = 2000) -> Server:
     con = store.connect(db)
     demo.build(con, applications, seed=7)
     con.close()
+    return serve_database(db, workdir)
+
+
+def serve_database(db: Path, workdir: Path) -> Server:
+    """Start the app on an existing database file ``db`` (e.g. one built by
+    ``tests.robustness.variety``), logging to ``workdir``; waits until healthy."""
     port = _free_port()
     log = workdir / "server.log"
     proc = subprocess.Popen(

@@ -90,6 +90,9 @@ def _existing(ctx: PageContext) -> None:
                 answers=fmt_num(answers, ctx.lang),
             ),
             key=f"survey_import_sure_{sid}",
+            # in a column Streamlit cuts a label to one line with an ellipsis: this one names
+            # what is deleted, so it wraps (on a phone it was cut after "and 1,28")
+            wrap=True,
         )
         if c2.button(ctx.t("survey_import.delete"), key="survey_import_delete", disabled=not sure):
             cur = data.cursor()

@@ -197,18 +197,28 @@ def pass_through_chart(
     return base_layout(fig, title=title, footnote=footnote, height=480 if adjusted else 420)
 
 
-def dropoff_chart(result: FunnelResult, lang: str, *, title: str, footnote: str = "") -> go.Figure:
+def dropoff_chart(
+    result: FunnelResult, lang: str, *, title: str, footnote: str = "", stacked: bool = False
+) -> go.Figure:
     """Drop-off per stage: candidate withdrawal (left, the headline) and company rejection (right),
-    as shares of those who reached the stage, per pipeline, with Wilson intervals."""
+    as shares of those who reached the stage, per pipeline, with Wilson intervals.
+
+    ``stacked`` puts the two panels one above the other (withdrawal on top), each across the
+    full width, for a screen of any width: side by side on a 390 px phone each panel was ~130 px
+    wide and "Company rejection" ran off the chart's right edge. A slide is wide enough for
+    the panels side by side."""
     labels = stage_labels(result, lang)
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        shared_yaxes=True,
-        subplot_titles=(t("funnel.chart.withdrawal", lang), t("funnel.chart.rejection", lang)),
-        horizontal_spacing=0.04,
-    )
-    for col, key in ((1, "withdrawal"), (2, "rejection")):
+    titles = (t("funnel.chart.withdrawal", lang), t("funnel.chart.rejection", lang))
+    if stacked:
+        # a wide gap: the top panel's ticks and the lower panel's (two-line on a phone) title
+        fig = make_subplots(rows=2, cols=1, subplot_titles=titles, vertical_spacing=0.22)
+        cells = (((1, 1), "withdrawal"), ((2, 1), "rejection"))
+    else:
+        fig = make_subplots(
+            rows=1, cols=2, shared_yaxes=True, subplot_titles=titles, horizontal_spacing=0.04
+        )
+        cells = (((1, 1), "withdrawal"), ((1, 2), "rejection"))
+    for (row, col), key in cells:
         for i, pipe in enumerate(result.pipelines):
             part = result.stages[result.stages.pipeline == pipe].sort_values("stage_order")
             name = label("pipeline", pipe, lang)
@@ -219,7 +229,7 @@ def dropoff_chart(result: FunnelResult, lang: str, *, title: str, footnote: str 
                     orientation="h",
                     name=name,
                     legendgroup=pipe,
-                    showlegend=col == 1,
+                    showlegend=key == "withdrawal",
                     marker={"color": pipeline_color(pipe, i)},
                     error_x=_err(part[key], part[f"{key}_low"], part[f"{key}_high"]),
                     hovertext=[
@@ -236,13 +246,21 @@ def dropoff_chart(result: FunnelResult, lang: str, *, title: str, footnote: str 
                     ],
                     hoverinfo="text",
                 ),
-                row=1,
+                row=row,
                 col=col,
             )
     fig.update_layout(barmode="group")
-    fig.update_xaxes(title_text=t("funnel.chart.dropoff.axis", lang), ticksuffix="%")
+    fig.update_xaxes(ticksuffix="%")
+    # stacked, the axis title goes under the lower panel only: under the top one it lay on the
+    # lower panel's title (a small one-pipeline export on a phone)
+    fig.update_xaxes(title_text=t("funnel.chart.dropoff.axis", lang), row=2 if stacked else None)
     fig.update_yaxes(autorange="reversed")
-    return base_layout(fig, title=title, footnote=footnote, height=480)
+    if not stacked:
+        return base_layout(fig, title=title, footnote=footnote, height=480)
+    # one row of bars per pipeline and stage in each panel (``needed_height``'s row), twice
+    stages = result.stages.stage.nunique()
+    rows = stages * (14 + 16 * len(result.pipelines))
+    return base_layout(fig, title=title, footnote=footnote, height=max(480, 2 * rows + 330))
 
 
 def reasons_chart(reasons: pd.DataFrame, lang: str, *, title: str, footnote: str = "") -> go.Figure:
