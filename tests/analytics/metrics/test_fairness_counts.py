@@ -146,3 +146,24 @@ def test_part_months_and_a_stale_cube_are_not_read(demo_db, tmp_path):
         fairness.step_counts_by_column(cur, Filters(), ("gender",))["gender"], before
     )
     con.close()
+
+
+@pytest.mark.parametrize("filters", WHOLE_MONTHS[:4])
+def test_switcher_quality_reads_app_outcomes_with_the_same_answer(demo_db, tmp_path, filters):
+    """Career switchers' quality counts from ``app_outcomes`` equal the join of hires to every
+    application (a copy whose load-time tables are stale)."""
+    stale = tmp_path / "stale.duckdb"
+    shutil.copyfile(demo_db(3000, 7), stale)
+    con = store.connect(stale)
+    con.execute(f"DROP TABLE {store.DERIVED_INFO_TABLE}")
+    fresh = store.connect(demo_db(3000, 7), read_only=True)
+    as_of = store.dataset_info(fresh).as_of
+    a = fairness.switcher_quality_counts(fresh.cursor(), filters, as_of)
+    b = fairness.switcher_quality_counts(con.cursor(), filters, as_of)
+    assert not a.empty
+    pd.testing.assert_frame_equal(a, b, check_dtype=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(
+        fairness.switcher_quality(a), fairness.switcher_quality(b), check_dtype=False, rtol=1e-9
+    )
+    fresh.close()
+    con.close()
