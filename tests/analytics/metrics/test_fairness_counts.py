@@ -167,3 +167,42 @@ def test_switcher_quality_reads_app_outcomes_with_the_same_answer(demo_db, tmp_p
     )
     fresh.close()
     con.close()
+
+
+def _reference_by_sorting(shown: pd.DataFrame) -> object:
+    """The reference group as ``reference_group`` chose it before issue 21 (a sorted frame)."""
+    frame = pd.DataFrame(
+        {
+            "rate": shown.selected / shown.applicants,
+            "n": shown.applicants,
+            "name": [str(g) for g in shown["group"]],
+        },
+        index=shown.index,
+    )
+    big = frame[frame.n >= fairness.REFERENCE_MIN_APPLICANTS]
+    if big.empty:
+        order = frame.sort_values(["n", "name"], ascending=[False, True], kind="stable")
+    else:
+        order = big.sort_values(
+            ["rate", "n", "name"], ascending=[False, False, True], kind="stable"
+        )
+    return order.index[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from("abcdef"), st.integers(5, 60), st.integers(0, 60)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_reference_group_is_the_sorted_rule(rows):
+    shown = pd.DataFrame(
+        {
+            "group": [g for g, _, _ in rows],
+            "applicants": [n for _, n, _ in rows],
+            "selected": [min(k, n) for _, n, k in rows],
+        }
+    )
+    assert fairness.reference_group(shown).name == _reference_by_sorting(shown)
