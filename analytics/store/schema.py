@@ -17,7 +17,9 @@ import duckdb
 
 from analytics.store.base import current_version, engine_error, transaction
 from analytics.store.causal_patterns import CAUSAL_PATTERNS_SQL
+from analytics.store.fairness_counts import FAIRNESS_COUNTS_SQL
 from analytics.store.fairness_events import FAIRNESS_EVENTS_SQL
+from analytics.store.funnel_timing import FUNNEL_FORMATS_SQL, FUNNEL_STAGE_DAYS_SQL
 from analytics.store.idkey import drop_legacy_salt
 
 STATUSES = ("hired", "rejected", "withdrawn", "offer_declined", "open")
@@ -270,6 +272,10 @@ DERIVED_SQL: dict[str, str] = {
         )
         GROUP BY ALL""",
     "fairness_events": FAIRNESS_EVENTS_SQL,  # issue 21: fairness and business-case counts
+    # Issue 21 at 10M (helper i2): after fairness_events (they read it).
+    "fairness_counts": FAIRNESS_COUNTS_SQL,
+    "funnel_formats": FUNNEL_FORMATS_SQL,  # after app_stage (they read it)
+    "funnel_stage_days": FUNNEL_STAGE_DAYS_SQL,
 }
 
 

@@ -58,10 +58,12 @@ from analytics.metrics.fairness.groups import (
     Comparison,
     FairnessError,
     available_columns,
+    counts_fresh,
     events_fresh,
     group_sort_key,
     natural_key,
     step_counts,
+    step_counts_by_column,
 )
 from analytics.metrics.fairness.switchers import (
     QUALITY_COLUMNS,
@@ -107,6 +109,7 @@ __all__ = [
     "app_source",
     "audit_table",
     "available_columns",
+    "counts_fresh",
     "events_fresh",
     "column_levels",
     "compare_two_groups",
@@ -119,6 +122,7 @@ __all__ = [
     "reference_group",
     "side_by_side",
     "step_counts",
+    "step_counts_by_column",
     "strata_table",
     "switcher_pass_rates",
     "switcher_quality",

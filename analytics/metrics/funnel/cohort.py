@@ -163,6 +163,20 @@ def _sources(cur: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[bool, bo
     return True, set(FUNNEL_CUBES) <= current and whole_months(filters)
 
 
+def _cube_current(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, table: str
+) -> tuple[bool, bool]:
+    """(derived, cube): whether the load-time tables are current, and whether the count cube
+    ``table`` is current and can answer ``filters`` exactly (dates in whole months)."""
+    try:
+        current = store.derived_tables(cur)  # one catalogue query for both answers
+    except duckdb.Error:
+        return False, False
+    if current is None or not set(FUNNEL_DERIVED) <= current:
+        return False, False
+    return True, table in current and whole_months(filters)
+
+
 def stage_catalogue(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The ordered stages (stage, stage_order, label_en, label_nl); stages that appear only in
     ``stage_events`` get their key as label."""

@@ -13,16 +13,31 @@ import numpy as np
 import pandas as pd
 
 from analytics.domain import PRIVACY_THRESHOLD, Filters, ordered_pipelines
-from analytics.metrics.funnel.cohort import _cohort_sql, _derived
+from analytics.metrics import common
+from analytics.metrics.funnel.cohort import _cohort_sql, _cube_current, _derived
 from analytics.stats import grouped as grouped_stats
 from analytics.stats.grouped_survival import logrank_counts
+from analytics.store.funnel_timing import STAGE_DAYS_TABLE
 
 
 def stage_duration_counts(
     cur: duckdb.DuckDBPyConnection, filters: Filters, *, include_open: bool = False
 ) -> pd.DataFrame:
-    """(pipeline, stage, stage_order, days, n): days in stage of exited events."""
-    sql, params = _cohort_sql(filters, include_open, derived=_derived(cur))
+    """(pipeline, stage, stage_order, days, n): days in stage of exited events. Summed from the
+    month cube ``funnel_stage_days`` when it can answer (issue 21), else counted on the events."""
+    derived, cube = _cube_current(cur, filters, STAGE_DAYS_TABLE)
+    if cube:
+        where, params = filters.where("a")
+        open_sql = "" if include_open else "AND NOT a.is_open"
+        query = f"""
+            SELECT a.pipeline, a.stage, a.stage_order, a.days, CAST(sum(a.n) AS BIGINT) AS n
+            FROM {STAGE_DAYS_TABLE} AS a
+            WHERE {where} {open_sql}
+            GROUP BY ALL
+            ORDER BY ALL
+            """
+        return cur.execute(query, params).df()
+    sql, params = _cohort_sql(filters, include_open, derived=derived)
     return cur.execute(
         f"""
         WITH {sql}
@@ -82,7 +97,54 @@ def time_to_offer_counts(
     application without an offer stays at risk to the end of follow-up (competing event, see the
     module docstring).
     Open applications are always included (censoring handles them).
+
+    When ``app_outcomes`` is current, no application is joined to the offers (issue 21: a join
+    of every application to the offers at 10M): the offers' days come from ``app_outcomes``, and
+    the censored are every application counted per pipeline and application day minus those
+    with an offer on that day. The same rows as the join (tested on both paths).
     """
+    if common.outcomes_fresh(cur):
+        where, params = filters.where("a")
+        query = f"""
+            WITH offered AS (
+                SELECT a.pipeline, a.applied_on, a.offered_on
+                FROM app_outcomes AS a
+                WHERE a.has_offer AND {where}
+            ),
+            per_day AS (
+                SELECT a.pipeline, a.applied_on, count(*) AS n
+                FROM applications AS a
+                WHERE {where}
+                GROUP BY ALL
+            ),
+            offered_per_day AS (
+                SELECT pipeline, applied_on, count(*) AS k FROM offered GROUP BY ALL
+            ),
+            counted AS (
+                SELECT pipeline,
+                       greatest(date_diff('day', applied_on, offered_on), 0) AS days,
+                       count(*) AS events,
+                       0 AS censored
+                FROM offered
+                GROUP BY ALL
+                UNION ALL
+                SELECT d.pipeline,
+                       greatest(date_diff('day', d.applied_on, $as_of), 0) AS days,
+                       0 AS events,
+                       sum(d.n - coalesce(o.k, 0)) AS censored
+                FROM per_day AS d
+                LEFT JOIN offered_per_day AS o USING (pipeline, applied_on)
+                WHERE d.n > coalesce(o.k, 0)
+                GROUP BY ALL
+            )
+            SELECT pipeline, days,
+                   CAST(sum(events) AS BIGINT) AS events,
+                   CAST(sum(censored) AS BIGINT) AS censored
+            FROM counted
+            GROUP BY ALL
+            ORDER BY ALL
+            """
+        return cur.execute(query, {**params, "as_of": as_of}).df()
     sql, params = _cohort_sql(filters, include_open=True, derived=_derived(cur))
     return cur.execute(
         f"""

@@ -267,6 +267,45 @@ def test_demo_invariants(demo5k):
     assert int(competing.decided.sum()) == total[0]
 
 
+def test_demo_premium_on_patterns_equals_the_row_level_statsmodels_fit(demo_con):
+    """The page's fit (covariate patterns counted in SQL) against statsmodels' Logit on one row
+    per decided offer of the demo (issue 21)."""
+    import statsmodels.api as sm
+
+    patterns = offers.premium_patterns(demo_con, Filters())
+    rows = offers.premium_rows(demo_con, Filters())
+    assert len(patterns) < len(rows)
+    assert int(patterns.trials.sum()) == len(rows)
+    premium = offers.human_premium(demo_con, Filters())
+    assert premium is not None and premium.n == len(rows)
+    x = pd.concat(
+        [
+            rows[["human_first", "comp_ratio", "competing_offers"]].astype(float),
+            pd.get_dummies(
+                rows[["role_family", "seniority"]].astype(str), drop_first=True, dtype=float
+            ),
+        ],
+        axis=1,
+    )
+    fit = sm.Logit(rows.accepted.astype(float), sm.add_constant(x)).fit(disp=0, tol=1e-12)
+    assert premium.beta_human == pytest.approx(fit.params["human_first"], rel=1e-6)
+    assert premium.beta_comp == pytest.approx(fit.params["comp_ratio"], rel=1e-6)
+    assert premium.beta_competing == pytest.approx(fit.params["competing_offers"], rel=1e-6)
+    low, high = np.exp(fit.conf_int().loc["human_first"])
+    assert premium.odds_ratio_ci.low == pytest.approx(low, rel=1e-6)
+    assert premium.odds_ratio_ci.high == pytest.approx(high, rel=1e-6)
+    assert premium.odds_ratio_p == pytest.approx(fit.pvalues["human_first"], rel=1e-5)
+    cov = fit.cov_params()
+    se = stats.ratio_delta(
+        fit.params["human_first"],
+        fit.params["comp_ratio"],
+        var_num=cov.loc["human_first", "human_first"],
+        var_den=cov.loc["comp_ratio", "comp_ratio"],
+        cov=cov.loc["human_first", "comp_ratio"],
+    ).se
+    assert premium.premium_se == pytest.approx(se, rel=1e-5)
+
+
 def test_demo_premium_is_near_the_built_in_seven_percent(demo_con):
     premium = offers.human_premium(demo_con, Filters())
     assert premium is not None

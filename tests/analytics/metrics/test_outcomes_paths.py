@@ -87,6 +87,10 @@ def test_offers_same_on_both_paths(two_paths, filters):
             assert x == y
     rows = [_sorted(offers.premium_rows(c, filters)) for c in (fresh, stale)]
     _same(*rows)
+    patterns = [offers.premium_patterns(c, filters) for c in (fresh, stale)]
+    _same(*patterns)
+    # The SQL pattern counts are the Python counts of the rows (issue 21).
+    _same(patterns[0], offers.rows_to_patterns(rows[0]))
 
 
 @pytest.mark.parametrize("filters", FILTERS)
