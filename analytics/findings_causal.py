@@ -41,6 +41,17 @@ def count_text(n: int, lang: str) -> str:
 def effect_sentence(effect: AdjustedEffect, lang: str = "en") -> str:
     """The adjusted answer in one sentence, the crude one beside it."""
     name = outcome_name(effect.outcome, lang)
+    if effect.reason == "too_sparse" and effect.sparse is not None:
+        available, parameters, needed = effect.sparse
+        kind = "rate" if effect.kind == "rate" else "score"
+        return t(
+            f"causal.sentence.too_sparse_{kind}",
+            lang,
+            outcome=name,
+            available=count_text(available, lang),  # never a count under the threshold
+            parameters=fmt_num(parameters, lang),
+            needed=fmt_num(needed, lang),
+        )
     if effect.reason == "too_few" or effect.analysis is None:
         key = "causal.sentence.too_few" if effect.reason == "too_few" else "causal.sentence.none"
         return t(key, lang, outcome=name)

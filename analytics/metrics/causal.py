@@ -89,7 +89,9 @@ class AdjustedEffect:
 
     ``analysis`` holds both estimators and the diagnostics; ``headline`` is the one shown (the
     rule is in ``analytics.stats.causal``). ``reason`` says why there is no estimate:
-    "too_few" (a pipeline under the privacy threshold), "not_identified" (with ``detail``)."""
+    "too_few" (a pipeline under the privacy threshold), "too_sparse" (too few applications for
+    the parameters adjusting for everything needs: ``sparse`` = (available, parameters,
+    needed), ``stats.causal.MIN_PER_PARAMETER``), "not_identified" (with ``detail``)."""
 
     outcome: str
     kind: str  # "rate" (0-1) | "score" (0-100)
@@ -100,6 +102,7 @@ class AdjustedEffect:
     e_value: sc.EValue | None = None
     reason: str | None = None
     detail: str | None = None
+    sparse: tuple[int, int, int] | None = None
     sd: float | None = None
     """The outcome's pooled within-pipeline SD, on the outcome's scale (rates 0-1, scores
     0-100): what a score's E-value standardises by, and the composite's SD is built from."""
@@ -452,6 +455,17 @@ def effect_from_patterns(
     try:
         analysis = sc.adjusted_effect(
             p, COVARIATES, family="binomial" if family == "b" else "gaussian", memo=memo
+        )
+    except sc.TooSparseError as e:
+        return AdjustedEffect(
+            outcome,
+            kind,
+            n1,
+            n0,
+            crude=crude,
+            reason="too_sparse",
+            detail=str(e),
+            sparse=(e.available, e.parameters, e.needed),
         )
     except sc.NotIdentifiedError as e:
         return AdjustedEffect(

@@ -10,6 +10,7 @@ from analytics import store
 from analytics.domain import Filters
 from analytics.i18n import fmt_num, fmt_points, t
 from analytics.metrics import causal
+from analytics.stats import causal as sc
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +62,28 @@ def test_the_composite_e_value_sentence_carries_its_numbers(effects, lang):
 def test_no_composite_answer_no_e_value_sentence():
     comp = causal.CompositeEffect({}, {}, None, None, None, None, reason="components_missing")
     assert fc.composite_e_value_sentence(comp, "en") is None
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_a_sparse_view_is_refused_in_a_sentence_with_its_numbers(tmp_path, lang):
+    """A small filtered view: too few offers for every factor at once. The page says so with the
+    numbers behind it (never a count under the privacy threshold) and what to do instead."""
+    from analytics import demo
+    from analytics.domain import PRIVACY_THRESHOLD
+
+    con = store.connect(tmp_path / "small.duckdb")
+    demo.build(con, 2000, seed=7)
+    info = store.dataset_info(con)
+    res = causal.adjusted_effects(con.cursor(), Filters(), info.as_of)
+    eff = res.effects["offer_acceptance"]
+    assert eff.reason == "too_sparse" and eff.analysis is None and eff.crude is not None
+    available, parameters, needed = eff.sparse
+    assert available < needed == sc.MIN_PER_PARAMETER * parameters
+    text = fc.effect_sentence(eff, lang)
+    assert fmt_num(parameters, lang) in text and fmt_num(needed, lang) in text
+    if available < PRIVACY_THRESHOLD:
+        assert t("causal.fewer_than", lang, n=PRIVACY_THRESHOLD) in text
+    else:
+        assert fmt_num(available, lang) in text
+    assert {"en": "one factor", "nl": "één factor"}[lang] in text
+    con.close()

@@ -311,7 +311,10 @@ def test_the_order_of_the_pattern_rows_changes_no_digit(demo_cur):
         shuffled = frame.sample(frac=1.0, random_state=7).reset_index(drop=True)
         a = causal.effect_from_patterns(frame, outcome)
         b = causal.effect_from_patterns(shuffled, outcome)
-        assert a.estimated or outcome in ("performance", "manager"), outcome
+        # On this 4,000-application demo the offers are too few for every factor at once (33
+        # refusals for 37 parameters): the refusal must not depend on the order either.
+        assert a.estimated or outcome in ("offer_acceptance", "performance", "manager"), outcome
+        assert a.estimated or a.reason in ("too_sparse", "not_identified"), outcome
         assert a.crude is not None, outcome
         assert _plain(a) == _plain(b), outcome
 

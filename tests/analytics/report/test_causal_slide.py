@@ -53,7 +53,9 @@ def test_summary_frame_is_the_metric_rounded_once(effects):
         if eff.e_value is not None:
             assert row.e_value == round(eff.e_value.point, 2)
         assert row.low <= row.diff <= row.high
-    assert frame["diff"].notna().sum() >= 3, "the 4,000-application demo estimates most rates"
+    # The 4,000-application demo estimates withdrawal and hire rate; its offers (33 refusals for
+    # 37 parameters) and 12-month retention are too few to adjust for every factor at once.
+    assert frame["diff"].notna().sum() >= 2, "the 4,000-application demo estimates two rates"
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])

@@ -109,9 +109,10 @@ def test_e_value_smd_invariants(d, se):
         assert ev.ci_limit == 1.0
     else:
         assert ev.ci_limit > 1.0 or abs(0.91 * abs(d) - 1.78 * se) < 1e-12
-    # symmetric in the sign of d
-    assert sc.e_value_smd(-d, se).point == pytest.approx(ev.point, rel=1e-12)
-    assert sc.e_value_smd(-d, se).ci_limit == pytest.approx(ev.ci_limit, rel=1e-12)
+    # symmetric in the sign of d; near d = 0 the E-value's square root sqrt(RR (RR - 1)) turns
+    # a last-bit difference between exp(-x) and 1 / exp(x) into ~1e-11 (hypothesis found it)
+    assert sc.e_value_smd(-d, se).point == pytest.approx(ev.point, rel=1e-12, abs=1e-9)
+    assert sc.e_value_smd(-d, se).ci_limit == pytest.approx(ev.ci_limit, rel=1e-12, abs=1e-9)
 
 
 def test_pooled_sd_from_sums_matches_numpy():
@@ -324,3 +325,56 @@ def test_one_individual_per_cluster_gives_the_independent_se(family):
         assert c.diff == pytest.approx(p.diff, rel=1e-9)
         assert c.diff_se == pytest.approx(p.diff_se, rel=1e-7)
         assert c.ratio_ci.low == pytest.approx(p.ratio_ci.low, rel=1e-7)
+
+
+# --- Too sparse: fewer than MIN_PER_PARAMETER of the limiting count per model parameter ----------
+
+
+def _sparse_rows(seed: int, n: int, levels: int) -> pd.DataFrame:
+    """Few applications spread over many covariate levels: the nonsense the guard refuses."""
+    rng = np.random.default_rng(seed)
+    i = np.arange(n)
+    # Every level of both covariates is seen with both pipelines (nothing is pruned), so the
+    # parameter count is the full design's.
+    df = pd.DataFrame(
+        {"r": [f"r{k}" for k in (i // 2) % levels], "s": [list("wxyz")[k] for k in (i // 2) % 4]}
+    )
+    df["A"] = i % 2
+    df["Y"] = (rng.random(n) < 0.85).astype(int)
+    df["score"] = 50 + rng.normal(0, 10, n)
+    return df
+
+
+def test_too_sparse_is_refused_with_the_design_s_own_parameter_count():
+    outcome, family = "Y", "binomial"
+    df = _sparse_rows(3, n=24, levels=12)  # 16 parameters for 24 rows and ~4 of the rarer answer
+    patterns = sc.patterns_from_rows(df, COVS, "A", outcome)
+    with pytest.raises(sc.TooSparseError) as err:
+        sc.adjusted_effect(patterns, COVS, family=family)
+    # The parameter count is the width of the per-row design statsmodels would fit (intercept,
+    # pipeline, each covariate's dummies but the reference): no level is pruned here.
+    assert err.value.parameters == _design(df).shape[1]
+    y = df[outcome]
+    limiting = min(int(y.sum()), int(len(y) - y.sum())) if family == "binomial" else len(y)
+    assert err.value.available == limiting
+    assert err.value.needed == sc.MIN_PER_PARAMETER * err.value.parameters
+    assert err.value.available < err.value.needed
+    assert isinstance(err.value, sc.NotIdentifiedError)  # callers that only know the base class
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(8, 400), levels=st.integers(2, 12), seed=st.integers(0, 10_000))
+def test_the_guard_refuses_exactly_below_the_floor(n, levels, seed):
+    """Either an estimate from at least MIN_PER_PARAMETER of the rarer answer per parameter, or a
+    refusal that says how far below it is: never an estimate under the floor."""
+    df = _sparse_rows(seed, n=n, levels=levels)
+    try:
+        res = sc.adjusted_effect(sc.patterns_from_rows(df, COVS, "A", "Y"), COVS)
+    except sc.TooSparseError as e:
+        assert e.available < e.needed
+        return
+    except sc.NotIdentifiedError:
+        return
+    y = df.Y
+    assert res.excluded_n == 0
+    assert min(y.sum(), len(y) - y.sum()) >= sc.MIN_PER_PARAMETER * _design(df).shape[1]
