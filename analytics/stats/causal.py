@@ -117,8 +117,7 @@ class TooSparseError(NotIdentifiedError):
         self.parameters = parameters
         self.needed = MIN_PER_PARAMETER * parameters
         super().__init__(
-            f"{available} observations for {parameters} parameters "
-            f"(at least {self.needed} needed)"
+            f"{available} observations for {parameters} parameters (at least {self.needed} needed)"
         )
 
 
