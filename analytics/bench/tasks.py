@@ -114,11 +114,18 @@ def page_calls(cur: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, Call
 def _fairness_calls(cur: duckdb.DuckDBPyConnection, f: Filters, as_of: Any) -> list:
     from analytics.metrics import fairness
 
-    def impact(col: str) -> Any:
-        return fairness.adverse_impact(fairness.step_counts(cur, f, (col,)))
+    # As the page: every group column's counts from one query (ui/cache.step_counts reads them
+    # from the cached step_counts_by_column), then each column's impact ratios from its share.
+    columns = tuple(fairness.available_columns(cur))
+    counts: dict[str, Any] = {}
+
+    def count_all() -> Any:
+        counts.update(fairness.step_counts_by_column(cur, f, columns))
+        return counts
 
     calls: list = [("available_columns", lambda: fairness.available_columns(cur))]
-    calls += [(f"impact_{c}", lambda c=c: impact(c)) for c in fairness.available_columns(cur)]
+    calls.append(("step_counts_all_columns", count_all))
+    calls += [(f"impact_{c}", lambda c=c: fairness.adverse_impact(counts[c])) for c in columns]
     quality = fairness.switcher_quality_counts
     calls.append(("switcher_quality", lambda: fairness.switcher_quality(quality(cur, f, as_of))))
     return calls
