@@ -10,11 +10,12 @@ hire is answered by 12-month retention, the quality component with an interval o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from analytics.domain import PIPELINES
-from analytics.findings import MIN_N_FOR_FINDING, format_diff
+from analytics.findings import MIN_N_FOR_FINDING, format_diff, verdict_key
 from analytics.i18n import fmt_num, t
+from analytics.metrics.causal import CausalEffects
 from analytics.metrics.common import MetricResult
 
 QUESTIONS: tuple[tuple[str, str], ...] = (
@@ -63,21 +64,23 @@ def _few(metric: MetricResult) -> bool:
     return metric.answer is None
 
 
-def answer_line(question: str, metric: MetricResult, lang: str) -> AnswerLine:
+def _line(
+    question: str,
+    metric: MetricResult,
+    diff: float,
+    low: float,
+    high: float,
+    clear: bool,
+    tail: str,
+    lang: str,
+) -> AnswerLine:
+    """The line of one answer: the verdict, the difference and its interval, then ``tail``."""
     name = t(f"answer.q.{question}", lang)
-    if _few(metric):
-        return AnswerLine(question, metric.key, "few", None, name, t("answer.few", lang))
-    answer = metric.answer
-    assert answer is not None  # _few() said so
-    diff, ci, clear = answer
     numbers = {
         "diff": format_diff(metric, diff, lang, signed=True),
-        "low": bound_text(metric, ci.low, lang),
-        "high": bound_text(metric, ci.high, lang),
+        "low": bound_text(metric, low, lang),
+        "high": bound_text(metric, high, lang),
     }
-    adj = metric.adjustment
-    adjusted = adj is not None and adj.estimable
-    tail = t("answer.adjusted", lang, by=t(f"dim.{adj.by}", lang).lower()) if adjusted else ""
     if not clear:
         text = t("answer.unclear", lang, **numbers) + tail
         return AnswerLine(question, metric.key, "unclear", None, name, text)
@@ -87,8 +90,54 @@ def answer_line(question: str, metric: MetricResult, lang: str) -> AnswerLine:
     return AnswerLine(question, metric.key, "clear", direction, name, text)
 
 
+def answer_line(question: str, metric: MetricResult, lang: str) -> AnswerLine:
+    name = t(f"answer.q.{question}", lang)
+    if _few(metric):
+        return AnswerLine(question, metric.key, "few", None, name, t("answer.few", lang))
+    answer = metric.answer
+    assert answer is not None  # _few() said so
+    diff, ci, clear = answer
+    adj = metric.adjustment
+    adjusted = adj is not None and adj.estimable
+    tail = t("answer.adjusted", lang, by=t(f"dim.{adj.by}", lang).lower()) if adjusted else ""
+    return _line(question, metric, diff, ci.low, ci.high, clear, tail, lang)
+
+
 def answer_lines(metrics: dict[str, MetricResult], lang: str) -> tuple[AnswerLine, ...]:
     """One line per question whose metric the Overview computed, in the strip's order."""
     return tuple(
         answer_line(question, metrics[key], lang) for question, key in QUESTIONS if key in metrics
     )
+
+
+CAUSAL_OUTCOME = {
+    "acceptance": "offer_acceptance",
+    "withdrawal": "withdrawal",
+    "quality": "retention_12m",
+}
+"""The everything-measured estimate (``metrics.causal``) that answers each question; time to hire
+has none (the causal models cover rates and scores, not durations)."""
+
+
+def everything_lines(
+    metrics: dict[str, MetricResult], effects: CausalEffects, lang: str
+) -> tuple[AnswerLine, ...]:
+    """The strip when the reader adjusted for everything measured: the adjusted difference is the
+    answer (its verdict from its own interval, as the causal panel's sentence); a question
+    without an adjusted estimate keeps its crude line and says it is not adjusted, so no crude
+    number passes for an adjusted one."""
+    out = []
+    for line in answer_lines(metrics, lang):
+        outcome = CAUSAL_OUTCOME.get(line.question)
+        effect = effects.effects.get(outcome) if outcome else None
+        est = effect.headline if effect is not None else None
+        if est is None or line.verdict == "few":
+            tail = "" if line.verdict == "few" else t("answer.unadjusted", lang)
+            out.append(replace(line, answer=line.answer + tail))
+            continue
+        low, high = est.diff_ci.low, est.diff_ci.high
+        clear = verdict_key(low, high) == "clear"
+        metric = metrics[line.metric]
+        tail = t("answer.adjusted_all", lang)
+        out.append(_line(line.question, metric, est.diff, low, high, clear, tail, lang))
+    return tuple(out)

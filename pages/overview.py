@@ -5,13 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics import charts, findings
+from analytics.answers import everything_lines
 from analytics.charts.overview import adjusted_differences
 from analytics.metrics.overview import METRICS, family_holm, to_table
 from analytics.report.export import to_csv_bytes
 from analytics.report.tables import display_table
 from ui import cache, entry
 from ui.components import causal_choice, widgets
-from ui.components.answer_strip import answer_strip
+from ui.components.answer_strip import answer_strip, show_lines
 from ui.safe import md
 
 ctx = entry.start()
@@ -37,7 +38,11 @@ if sum(result.totals.values()) == 0:
     st.warning(ctx.t("data.empty"), icon=":material/filter_alt:")
     st.stop()
 with answer_slot:
-    answer_strip(ctx, result.metrics, key="answer_strip")
+    if choice.everything:  # the adjusted answer is the answer, as on the deck's first slide
+        lines = everything_lines(result.metrics, causal_choice.overview_effects(ctx), lang)
+        show_lines(ctx, lines, key="answer_strip")
+    else:
+        answer_strip(ctx, result.metrics, key="answer_strip")
 
 cols = st.columns(3)
 for i, key in enumerate(METRICS):

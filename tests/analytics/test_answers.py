@@ -49,3 +49,40 @@ def test_too_few_says_so_without_numbers(con):
     for line in answers.answer_lines(empty.metrics, "en"):
         assert line.verdict == "few" and line.text.endswith("too few to say")
         assert not any(ch.isdigit() for ch in line.text.replace("12-month", ""))
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_everything_measured_lines_carry_the_adjusted_estimate(demo_con, results, lang):
+    """Adjusted for everything measured, a line is the causal estimate's difference and interval,
+    its verdict from that interval (never contradicting it); a question without an estimate keeps
+    its crude line and says it is not adjusted."""
+    import dataclasses
+
+    from analytics.findings import verdict_key
+    from analytics.i18n import t
+    from analytics.metrics import causal
+
+    cur = demo_con.cursor()
+    effects = causal.adjusted_effects(cur, Filters(), store.dataset_info(cur).as_of)
+    metrics = results[None].metrics
+    lines = answers.everything_lines(metrics, effects, lang)
+    crude = {x.question: x for x in answers.answer_lines(metrics, lang)}
+    for line in lines:
+        outcome = answers.CAUSAL_OUTCOME.get(line.question)
+        if outcome is None:  # time to hire: crude, said so
+            assert line.answer == crude[line.question].answer + t("answer.unadjusted", lang)
+            continue
+        est = effects.effects[outcome].headline
+        metric = metrics[line.metric]
+        assert format_diff(metric, est.diff, lang, signed=True) in line.text
+        assert answers.bound_text(metric, est.diff_ci.low, lang) in line.text
+        assert answers.bound_text(metric, est.diff_ci.high, lang) in line.text
+        assert line.verdict == verdict_key(est.diff_ci.low, est.diff_ci.high)
+        assert line.answer.endswith(t("answer.adjusted_all", lang))
+    # An effect the data cannot adjust: the crude line, not adjusted.
+    refused = causal.AdjustedEffect("withdrawal", "rate", 100, 100, reason="too_sparse")
+    effects = dataclasses.replace(effects, effects={**effects.effects, "withdrawal": refused})
+    line = next(
+        x for x in answers.everything_lines(metrics, effects, lang) if x.question == "withdrawal"
+    )
+    assert line.answer == crude["withdrawal"].answer + t("answer.unadjusted", lang)

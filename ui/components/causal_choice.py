@@ -123,7 +123,14 @@ def overview_panel(ctx: PageContext) -> pd.DataFrame:
     )
     tabs.draw(
         {
-            o: partial(render_causal_panel, ctx, o, key=f"overview_causal_{o}", effects=effects)
+            o: partial(
+                render_causal_panel,
+                ctx,
+                o,
+                key=f"overview_causal_{o}",
+                effects=effects,
+                methods=False,  # the general footnote follows the tabs
+            )
             for o in cs.OVERVIEW_OUTCOMES
         }
     )

@@ -182,9 +182,12 @@ def render_causal_panel(
     *,
     key: str,
     effects: causal.CausalEffects | None = None,
+    methods: bool = True,
 ) -> causal.AdjustedEffect | None:
     """Draw the adjusted answer for ``outcome`` (one of ``metrics.causal.OUTCOMES``); returns
-    the effect (None for the composite) so the page can reuse it in its title or slide."""
+    the effect (None for the composite) so the page can reuse it in its title or slide.
+    ``methods=False``: the caller prints the general methods footnote itself (the Overview, under
+    its tabs), so an outcome without an estimate does not print the same paragraph again."""
     if effects is None:
         effects = causal_effects(ctx, (outcome,))
     st.markdown(f"**{ctx.t('causal.title')}**")
@@ -194,7 +197,8 @@ def render_causal_panel(
     effect = effects.effects[outcome]
     st.markdown(fc.effect_sentence(effect, ctx.lang))
     if effect.analysis is None:
-        st.caption(fc.methods_footnote(effects, ctx.lang))
+        if methods:
+            st.caption(fc.methods_footnote(effects, ctx.lang))
         return effect
     note = fc.method_note(effect, ctx.lang)
     if effect.analysis.headline_method == "gcomp":
