@@ -21,6 +21,7 @@ import math
 import numpy as np
 from scipy import optimize
 from scipy import stats as sps
+from scipy.special import logsumexp
 
 from analytics.stats.base import Interval, _check_conf, _check_k_n, _z
 
@@ -119,4 +120,39 @@ def fisher_exact_p(a: int, b: int, c: int, d: int) -> float:
     test is possible)."""
     if min(a + b, c + d, a + c, b + d) == 0:
         return math.nan
-    return float(sps.fisher_exact(np.array([[a, b], [c, d]], dtype=np.int64)).pvalue)
+    # Computed directly from the hypergeometric probabilities, vectorised (issue 21: scipy's
+    # binary search makes ~15 pmf calls of ~0.3 ms each per test; the Fairness page runs ~120
+    # tests, 0.59 s of its 1.1 s at 10M applications). scipy's rule (1.17): the tables whose
+    # probability is at most the observed one's times 1 + 1e-14 (R's fisher.test uses 1 + 1e-7;
+    # the two differ only for p near 1 in very large tables). Tested equal to scipy.
+    r1, r2, c1 = a + b, c + d, a + c
+    n = r1 + r2
+    lo, hi = max(0, c1 - r2), min(r1, c1)
+    if hi - lo > _FULL_SUPPORT:
+        mean = r1 * c1 / n
+        sd = math.sqrt(r1 * r2 * c1 * (n - c1) / (n * n * (n - 1.0)))
+        if abs(a - mean) > _SD_WINDOW * sd:
+            # Far in a tail (p below ~1e-20): scipy's binary search is the faster there.
+            return float(sps.fisher_exact(np.array([[a, b], [c, d]], dtype=np.int64)).pvalue)
+        # Only the tables within the observed one's distance from the mean plus _SD_WINDOW
+        # standard deviations on both sides: the hypergeometric is log-concave, so every table
+        # beyond is less likely than the observed one by a factor of about exp(-_SD_WINDOW^2 /
+        # 2) ~ 2e-22 or less, and all of them together do not move p in its 15th digit.
+        half = abs(a - mean) + _SD_WINDOW * sd + 50
+        lo, hi = max(lo, math.floor(mean - half)), min(hi, math.ceil(mean + half))
+    # Log-probabilities up to a constant from the ratio of neighbouring tables,
+    # P(x + 1) / P(x) = (r1 - x)(c1 - x) / ((x + 1)(r2 - c1 + x + 1)), normalised over the
+    # window (which holds all but a negligible share of the probability).
+    x = np.arange(lo, hi, dtype=np.float64)
+    step = np.log((r1 - x) * (c1 - x)) - np.log((x + 1.0) * (r2 - c1 + x + 1.0))
+    log_p = np.concatenate(([0.0], np.cumsum(step)))
+    observed = log_p[a - lo]
+    # scipy's 1e-14, widened to 1e-9 for the rounding of the cumulative sum (~1e-12 at a million
+    # steps): a tie such as the mirror table of a symmetric one must count. Distinct tables of
+    # these sizes differ by ~1 / variance >> 1e-9 in log-probability.
+    kept = log_p[log_p <= observed + 1e-9]
+    return min(float(np.exp(logsumexp(kept) - logsumexp(log_p))), 1.0)
+
+
+_FULL_SUPPORT = 5_000
+_SD_WINDOW = 10

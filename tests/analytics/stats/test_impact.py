@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats as sps
 from statsmodels.stats.proportion import confint_proportions_2indep
 
@@ -21,6 +23,49 @@ def test_fisher_tea_tasting_r_example():
     # R ?fisher.test, TeaTasting: 3 1 / 1 3, two-sided p = 0.4857.
     assert fisher_exact_p(3, 1, 1, 3) == pytest.approx(0.4857, abs=1e-4)
     assert fisher_exact_p(3, 1, 1, 3) == pytest.approx(sps.fisher_exact([[3, 1], [1, 3]]).pvalue)
+
+
+def test_fisher_job_satisfaction_r_example():
+    # R ?fisher.test, Convictions (Fisher 1962): 2 10 / 15 3, two-sided p = 0.0005367.
+    assert fisher_exact_p(2, 10, 15, 3) == pytest.approx(0.0005367, abs=5e-8)
+
+
+def _scipy_p(a: int, b: int, c: int, d: int) -> float:
+    return float(sps.fisher_exact([[a, b], [c, d]]).pvalue)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 60), st.integers(0, 60), st.integers(0, 60), st.integers(0, 60))
+def test_fisher_small_tables_equal_scipy(a, b, c, d):
+    """The whole support: the same tables counted as scipy, to the last digits."""
+    if min(a + b, c + d, a + c, b + d) == 0:
+        assert math.isnan(fisher_exact_p(a, b, c, d))
+        return
+    assert fisher_exact_p(a, b, c, d) == pytest.approx(_scipy_p(a, b, c, d), rel=1e-9, abs=1e-300)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(20_000, 5_000_000),
+    share=st.floats(0.05, 0.95),
+    rate=st.floats(0.02, 0.98),
+    shift=st.floats(-12.0, 12.0),
+)
+def test_fisher_large_tables_equal_scipy(n, share, rate, shift):
+    """Tables the size of a 10M-application bias audit (the windowed path and, beyond ten
+    standard deviations, scipy's own): the observed count placed ``shift`` standard deviations
+    from what independence predicts."""
+    r1 = max(1, int(n * share))
+    r2 = max(1, n - r1)
+    c1 = max(1, min(n - 1, int(n * rate)))
+    mean = r1 * c1 / n
+    sd = math.sqrt(r1 * r2 * c1 * (n - c1) / (n * n * (n - 1.0)))
+    a = int(min(max(mean + shift * sd, max(0, c1 - r2)), min(r1, c1)))
+    b, c = r1 - a, c1 - a
+    d = r2 - c
+    got, want = fisher_exact_p(a, b, c, d), _scipy_p(a, b, c, d)
+    assert 0.0 <= got <= 1.0
+    assert got == pytest.approx(want, rel=1e-7, abs=1e-300)
 
 
 def test_fisher_without_a_margin_is_not_a_test():
