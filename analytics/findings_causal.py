@@ -12,6 +12,7 @@ from analytics.domain import PRIVACY_THRESHOLD
 from analytics.findings import verdict_key
 from analytics.i18n import fmt_num, fmt_pct, fmt_points, t
 from analytics.metrics.causal import AdjustedEffect, CausalEffects, CompositeEffect
+from analytics.stats import causal as sc
 
 RATE_NAMES = ("offer_acceptance", "withdrawal", "hire_rate", "retention_12m")
 
@@ -86,17 +87,7 @@ def e_value_sentence(effect: AdjustedEffect, lang: str = "en") -> str | None:
     ev = effect.e_value
     if ev is None or effect.analysis is None:
         return None
-    name = outcome_name(effect.outcome, lang).lower()
-    est = effect.analysis.headline
-    if not est.clear:
-        return t("causal.evalue.not_clear", lang, e=fmt_num(ev.point, lang, 2), outcome=name)
-    return t(
-        "causal.evalue.clear",
-        lang,
-        e=fmt_num(ev.point, lang, 2),
-        e_ci=fmt_num(ev.ci_limit, lang, 2),
-        outcome=name,
-    )
+    return _e_value_words(ev, effect.analysis.headline.clear, effect.outcome, lang)
 
 
 def composite_e_value_sentence(comp: CompositeEffect, lang: str = "en") -> str | None:
@@ -105,8 +96,14 @@ def composite_e_value_sentence(comp: CompositeEffect, lang: str = "en") -> str |
     ev = comp.e_value
     if ev is None or comp.diff is None:
         return None
-    name = outcome_name("quality_composite", lang).lower()
-    if not comp.clear:
+    return _e_value_words(ev, comp.clear, "quality_composite", lang)
+
+
+def _e_value_words(ev: sc.EValue, clear: bool, outcome: str, lang: str) -> str:
+    """The E-value sentence of a clear difference (with its interval limit's) or of an unclear
+    one (the estimate's only)."""
+    name = outcome_name(outcome, lang).lower()
+    if not clear:
         return t("causal.evalue.not_clear", lang, e=fmt_num(ev.point, lang, 2), outcome=name)
     return t(
         "causal.evalue.clear",

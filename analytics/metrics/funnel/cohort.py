@@ -154,27 +154,21 @@ def whole_months(filters: Filters) -> bool:
 def _sources(cur: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[bool, bool]:
     """(derived, cubes): whether the load-time tables are current, and whether the count cubes
     can answer ``filters`` exactly (current, and the dates in whole months)."""
-    try:
-        current = store.derived_tables(cur)  # one catalogue query for both answers
-    except duckdb.Error:
-        return False, False
-    if current is None or not set(FUNNEL_DERIVED) <= current:
-        return False, False
-    return True, set(FUNNEL_CUBES) <= current and whole_months(filters)
+    return _cube_current(cur, filters, *FUNNEL_CUBES)
 
 
 def _cube_current(
-    cur: duckdb.DuckDBPyConnection, filters: Filters, table: str
+    cur: duckdb.DuckDBPyConnection, filters: Filters, *tables: str
 ) -> tuple[bool, bool]:
-    """(derived, cube): whether the load-time tables are current, and whether the count cube
-    ``table`` is current and can answer ``filters`` exactly (dates in whole months)."""
+    """(derived, cube): whether the load-time tables are current, and whether the count cubes
+    ``tables`` are current and can answer ``filters`` exactly (dates in whole months)."""
     try:
         current = store.derived_tables(cur)  # one catalogue query for both answers
     except duckdb.Error:
         return False, False
     if current is None or not set(FUNNEL_DERIVED) <= current:
         return False, False
-    return True, table in current and whole_months(filters)
+    return True, set(tables) <= current and whole_months(filters)
 
 
 def stage_catalogue(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
