@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 import textwrap
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -255,7 +256,13 @@ def _fold(text: str | None, width: int) -> str | None:
 
 def _fold_long_text(fig: go.Figure) -> None:
     """Fold axis titles, in-plot labels and legend entries into lines that fit a phone."""
-    for axis in (*fig.select_xaxes(), *fig.select_yaxes()):
+    # A category label longer than a tick line (a word is never cut: "Aanwervingspercentage")
+    # narrows the plot and so the x-axis title's lines, or the title runs off a phone.
+    x_chars = _x_title_chars((tr.x, tr.y) for tr in fig.data)
+    for axis in fig.select_xaxes():
+        if axis.title and axis.title.text:
+            axis.title.text = _fold(axis.title.text, x_chars)
+    for axis in fig.select_yaxes():
         if axis.title and axis.title.text:
             axis.title.text = _fold(axis.title.text, _AXIS_CHARS)
     for annotation in fig.layout.annotations:
@@ -274,6 +281,29 @@ def _fold_long_text(fig: go.Figure) -> None:
                 and all(isinstance(v, str) for v in values)
             ):
                 setattr(trace, attr, [_fold(v, _TICK_CHARS) for v in values])
+
+
+def _strings(values: object) -> bool:
+    return (
+        isinstance(values, list | tuple | np.ndarray)
+        and len(values) > 0
+        and all(isinstance(v, str) for v in values)
+    )
+
+
+def _x_title_chars(pairs: Iterable[tuple[object, object]]) -> int:
+    """Characters per line of an x-axis title: ``_AXIS_CHARS``, less two per character by which
+    the longest category label beside horizontal bars or dots (categories on y, numbers on x;
+    ``pairs`` are the traces' (x, y)) overhangs a tick line once folded: the labels take the
+    plot's width away and plotly centres the x-axis title on what is left."""
+    longest = 0
+    for x, y in pairs:
+        if _strings(y) and not _strings(x):
+            for v in y:
+                longest = max(
+                    [longest, *(len(s) for s in (_fold(v, _TICK_CHARS) or "").split("<br>"))]
+                )
+    return max(_AXIS_CHARS - 2 * max(0, longest - _TICK_CHARS), 16)
 
 
 # Room a chart needs on a phone, where the legend below folds every entry into a row of its own
@@ -385,11 +415,13 @@ def _dict_is_footnote(annotation: dict) -> bool:
 def _dict_fold_long_text(spec: dict) -> None:
     """``_fold_long_text`` on a figure's dict."""
     layout = spec.get("layout", {})
+    x_chars = _x_title_chars((tr.get("x"), tr.get("y")) for tr in spec.get("data", ()))
     for key, axis in layout.items():
         if _AXIS_KEY.match(key) and isinstance(axis, dict):
             title = axis.get("title")
             if isinstance(title, dict) and title.get("text"):
-                title["text"] = _fold(title["text"], _AXIS_CHARS)
+                chars = x_chars if key.startswith("x") else _AXIS_CHARS
+                title["text"] = _fold(title["text"], chars)
     for annotation in layout.get("annotations", ()):
         if annotation.get("text") is not None:
             annotation["text"] = _fold(annotation["text"], _LABEL_CHARS)

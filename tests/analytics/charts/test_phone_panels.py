@@ -91,3 +91,24 @@ def test_wrap_keeps_a_long_dutch_word_whole_but_cuts_a_pasted_token():
     ]
     token = "x" * 60
     assert all(len(line) <= 18 for line in charts.wrap(token, 18).split("<br>"))
+
+
+def test_a_long_category_label_narrows_the_x_axis_title():
+    """'Aanwervingspercentage' (21 letters) is kept whole beside the dots, so the plot is
+    narrower and the x-axis title, centred on it, folds into shorter lines (it ran off a 390 px
+    phone: 'aanbiedingen of aanwervinge|'); short labels leave the usual width."""
+    import plotly.graph_objects as go
+
+    from analytics import charts
+
+    title = "Aandeel sollicitaties, aanbiedingen of aanwervingen (%)"
+    long = go.Figure(go.Scatter(x=[0.1, 0.2], y=["Aanwervingspercentage", "Behoud"]))
+    long.update_xaxes(title_text=title)
+    short = go.Figure(go.Scatter(x=[0.1, 0.2], y=["Hires", "Offers"]))
+    short.update_xaxes(title_text=title)
+    for fig, chars in ((long, charts._AXIS_CHARS - 6), (short, charts._AXIS_CHARS)):
+        folded = charts.screen_figure(fig, "nl")[0].layout.xaxis.title.text
+        assert folded.replace("<br>", " ") == title
+        assert max(len(line) for line in folded.split("<br>")) <= chars
+    long_lines = charts.screen_figure(long, "nl")[0].layout.xaxis.title.text.split("<br>")
+    assert max(len(line) for line in long_lines) <= 22
