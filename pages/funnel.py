@@ -14,7 +14,6 @@ from ui import cache, entry
 from ui.components import widgets
 from ui.components.funnel_breakdown import funnel_breakdown
 from ui.components.lazy_tabs import lazy_tabs
-from ui.safe import md
 
 ctx = entry.start()
 lang = ctx.lang
@@ -197,5 +196,5 @@ tabs.draw(
     }
 )
 
-st.caption(md(footnote))
+widgets.page_footnote(ctx, footnote)
 st.caption(ctx.t("funnel.tests"))

@@ -13,7 +13,6 @@ from analytics.report.tables import display_table
 from ui import cache, entry
 from ui.components import causal_choice, widgets
 from ui.components.answer_strip import answer_strip, show_lines
-from ui.safe import md
 
 ctx = entry.start()
 lang = ctx.lang
@@ -86,7 +85,7 @@ with st.expander(ctx.t("overview.table"), icon=":material/table:"):
         mime="text/csv",
         icon=":material/download:",
     )
-st.caption(md(footnote))
+widgets.page_footnote(ctx, footnote)
 st.caption(ctx.t("footnote.tests"))
 m, k = family_holm(result)
 if m:

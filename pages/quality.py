@@ -198,5 +198,5 @@ tabs.draw(
     }
 )
 
-st.caption(md(widgets.footnote(ctx)))
+widgets.page_footnote(ctx, widgets.footnote(ctx))
 st.caption(ctx.t("quality.tests"))

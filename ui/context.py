@@ -31,12 +31,14 @@ class PageContext:
     requested_filters: Filters
     info: DatasetInfo
     _checked: list = field(default_factory=list, compare=False, repr=False)
+    _notes: set = field(default_factory=set, compare=False, repr=False)
 
     def __init__(self, lang: str, filters: Filters, info: DatasetInfo) -> None:
         object.__setattr__(self, "lang", lang)
         object.__setattr__(self, "requested_filters", filters)
         object.__setattr__(self, "info", info)
         object.__setattr__(self, "_checked", [])
+        object.__setattr__(self, "_notes", set())
 
     @property
     def version(self) -> int:
@@ -55,6 +57,16 @@ class PageContext:
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
+
+    def first_note(self, text: str) -> bool:
+        """True the first time this run shows the footnote ``text`` (line breaks and spacing
+        aside), also when an earlier note held it whole: a page's charts share one cohort
+        footnote, which a reader sees once (issue 20)."""
+        plain = " ".join(text.replace("<br>", " ").split())
+        if any(plain in seen for seen in self._notes):
+            return False
+        self._notes.add(plain)
+        return True
 
 
 def withheld_message(check: disclosure.ViewCheck, lang: str) -> str:

@@ -167,8 +167,14 @@ def plotly_chart(fig: go.Figure, *, key: str, text_scale: float = 1.0) -> None:
     if title:
         st.markdown(f"**{md(title)}**")
     st.plotly_chart(shown, theme="streamlit", key=key)
-    if note:
+    if note and page_context().first_note(note):  # once per page, not under every chart
         st.caption(md(note))
+
+
+def page_footnote(ctx: PageContext, text: str) -> None:
+    """The page's footnote at its foot, unless a chart above already showed the same text."""
+    if ctx.first_note(text):
+        st.caption(md(text))
 
 
 def demo_marked(table: pd.DataFrame, *, is_demo: bool, lang: str) -> pd.DataFrame:
