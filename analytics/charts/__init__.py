@@ -283,14 +283,6 @@ def _fold_long_text(fig: go.Figure) -> None:
                 setattr(trace, attr, [_fold(v, _TICK_CHARS) for v in values])
 
 
-def _strings(values: object) -> bool:
-    return (
-        isinstance(values, list | tuple | np.ndarray)
-        and len(values) > 0
-        and all(isinstance(v, str) for v in values)
-    )
-
-
 def _x_title_chars(pairs: Iterable[tuple[object, object]]) -> int:
     """Characters per line of an x-axis title: ``_AXIS_CHARS``, less two per character by which
     the longest category label beside horizontal bars or dots (categories on y, numbers on x;
@@ -298,7 +290,7 @@ def _x_title_chars(pairs: Iterable[tuple[object, object]]) -> int:
     plot's width away and plotly centres the x-axis title on what is left."""
     longest = 0
     for x, y in pairs:
-        if _strings(y) and not _strings(x):
+        if _categorical(y) and not _categorical(x):
             for v in y:
                 longest = max(
                     [longest, *(len(s) for s in (_fold(v, _TICK_CHARS) or "").split("<br>"))]

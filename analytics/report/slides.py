@@ -90,7 +90,10 @@ def headline_slide(
     info: DatasetInfo,
     lang: str,
     adjust_by: str | None = None,
+    effects: causal.CausalEffects | None = None,
 ) -> Slide | None:
+    """``effects``: the deck is adjusted for everything measured; the answer strip carries
+    those adjusted answers, as the Overview's does."""
     result = overview.headline(cur, filters, as_of=info.as_of, adjust_by=adjust_by)
     if sum(result.totals.values()) == 0:
         return None
@@ -108,7 +111,11 @@ def headline_slide(
         base_footnote(filters, info, lang), lang, n=sum(result.totals.values()), extra=adj
     )
     # the Overview's answer strip, from the same result: the first slide says what the page says
-    answers = answer_lines(result.metrics, lang)
+    answers = (
+        answer_lines(result.metrics, lang)
+        if effects is None
+        else everything_lines(result.metrics, effects, lang)
+    )
     if adjust_by:
         # The adjusted answer is the answer: the slide's chart is the adjusted difference in
         # points next to the crude one, and its data are those differences.
@@ -697,17 +704,14 @@ def build_deck(
         builder = BUILDERS[kind]
         if kind == "causal" and effects is not None:
             slide = causal_slide.slide_from_effects(effects, filters, info, lang)
+        elif kind == "headline" and effects is not None:
+            slide = headline_slide(cur, filters, info, lang, effects=effects)
         else:
             slide = (
                 builder(cur, filters, info, lang, adjust_by)
                 if kind in ADJUSTABLE
                 else builder(cur, filters, info, lang)
             )
-        if slide is not None and slide.answers and effects is not None:
-            # the headline slide's own crude result (cached by DuckDB, ~0.1 s at 1M), as the page
-            metrics = overview.headline(cur, filters, as_of=info.as_of).metrics
-            lines = everything_lines(metrics, effects, lang)
-            slide = dataclasses.replace(slide, answers=lines)
         if slide is None:
             skipped.append(kind)
         elif not has_points(slide.figure):
